@@ -1,0 +1,18 @@
+// Bundles the faces with esbuild: the CLI (dist/cli.js), the extension host (dist/extension.js,
+// once it exists) and the webview (media/, once it exists).
+import { build } from 'esbuild';
+import { existsSync, chmodSync } from 'node:fs';
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+chmodSync('dist/cli.js', 0o755);
+if (existsSync('src/core/train/worker.ts')) {
+  await build({ ...common, entryPoints: ['src/core/train/worker.ts'], outfile: 'dist/worker.js' });
+}
+if (existsSync('src/extension/extension.ts')) {
+  await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+}
+if (existsSync('webview/main.ts')) {
+  await build({ bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning',
+    entryPoints: ['webview/main.ts'], outfile: 'media/panel.js', loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' } });
+}

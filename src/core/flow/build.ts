@@ -1,0 +1,39 @@
+import { InputError } from '../util/errors';
+import { Rng } from '../util/rng';
+import { AffineLU } from './affine';
+import { Flow } from './flow';
+import { NONLINEAR_KINDS } from './kinds';
+import type { Layer } from './layer';
+import { Standardize } from './standardize';
+
+export interface FlowOptions {
+  layerKind: string;
+  layers: number;
+  hidden: number;
+  seed: number;
+}
+
+/**
+ * N, then L blocks of (T_l, C_l), initialised near the identity so training starts from a Gaussian
+ * fit: small strict-triangular parts, s = 0, b = 0; each kind initialises its own layer.
+ */
+export function buildFlow(mean: ArrayLike<number>, std: ArrayLike<number>, options: FlowOptions): Flow {
+  const d = mean.length;
+  const kind = NONLINEAR_KINDS.get(options.layerKind);
+  if (!kind) throw new InputError(`unknown layer kind "${options.layerKind}"; choose one of ${[...NONLINEAR_KINDS.keys()].join(', ')}`);
+  if (d < kind.minDim) {
+    throw new InputError(`the ${kind.name} layer kind needs at least ${kind.minDim} columns (it splits the variables into two halves); this data has ${d}. Use --layer-kind cubic.`);
+  }
+  if (!Number.isInteger(options.layers) || options.layers < 1) throw new InputError(`--layers must be a positive integer, got ${options.layers}`);
+  if (!Number.isInteger(options.hidden) || options.hidden < 1) throw new InputError(`--hidden must be a positive integer, got ${options.hidden}`);
+  const rng = new Rng(options.seed);
+  const layers: Layer[] = [new Standardize(mean, std)];
+  for (let l = 0; l < options.layers; l++) {
+    const affine = new AffineLU(d, rng.permutation(d));
+    const nTri = (d * (d - 1)) / 2;
+    for (let k = 0; k < 2 * nTri; k++) affine.params[k] = 0.01 * rng.normal();
+    layers.push(affine);
+    layers.push(kind.create(d, l, options.hidden, rng));
+  }
+  return new Flow(layers);
+}

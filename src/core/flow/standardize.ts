@@ -1,0 +1,57 @@
+import type { MonomialBasis } from '../poly/basis';
+import { constantJet, type Jet } from '../poly/jet';
+import type { Layer, LayerStructure } from './layer';
+
+/** N: x~_i = (x_i - mu_i) / sigma_i, fixed from the training rows; part of the model so coefficients come out in raw units. */
+export class Standardize implements Layer {
+  readonly kind = 'standardize' as const;
+  readonly dim: number;
+  readonly paramCount = 0;
+  params = new Float64Array(0);
+  readonly mean: Float64Array;
+  readonly std: Float64Array;
+  private readonly logDetConstant: number;
+
+  constructor(mean: ArrayLike<number>, std: ArrayLike<number>) {
+    this.dim = mean.length;
+    this.mean = Float64Array.from(mean);
+    this.std = Float64Array.from(std);
+    let s = 0;
+    for (let i = 0; i < this.dim; i++) {
+      if (!(this.std[i] > 0) || !Number.isFinite(this.std[i])) throw new RangeError(`standard deviation of column ${i} must be positive and finite, got ${this.std[i]}`);
+      s -= Math.log(this.std[i]);
+    }
+    this.logDetConstant = s;
+  }
+
+  forward(x: Float64Array, n: number, y: Float64Array, logDet: Float64Array): void {
+    const d = this.dim;
+    for (let r = 0; r < n; r++) {
+      for (let i = 0; i < d; i++) y[r * d + i] = (x[r * d + i] - this.mean[i]) / this.std[i];
+      logDet[r] += this.logDetConstant;
+    }
+  }
+
+  inverse(y: Float64Array, n: number, x: Float64Array): void {
+    const d = this.dim;
+    for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) x[r * d + i] = y[r * d + i] * this.std[i] + this.mean[i];
+  }
+
+  backward(_x: Float64Array, n: number, gy: Float64Array, _w: number, _gParams: Float64Array, gx: Float64Array): void {
+    const d = this.dim;
+    for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) gx[r * d + i] = gy[r * d + i] / this.std[i];
+  }
+
+  jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
+    const output = input.map((u, i) => {
+      const v = Float64Array.from(u, (c) => c / this.std[i]);
+      v[0] -= this.mean[i] / this.std[i];
+      return v;
+    });
+    return { output, logDet: constantJet(basis, this.logDetConstant) };
+  }
+
+  structure(): LayerStructure {
+    return { kind: 'standardize', mean: Array.from(this.mean), std: Array.from(this.std) };
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The report: one JSON document per run, the contract between core, CLI, panel and tests
+ * (PRODUCT.md, "The report"). Every face renders this and nothing else.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+/** One coefficient c_m of S(x) = sum_m c_m prod_{i in m} x_i (monomial form, METHOD.md section 1). */
+export interface ActionTerm {
+  /** Sorted column indices with repetition, e.g. [0, 0, 1] is x0^2 x1. [] is the constant. */
+  monomial: number[];
+  coefficient: number;
+  stdErr?: number;
+}
+
+export interface Action {
+  /** The stored form is always ln p (the paper's sign). */
+  convention: 'ln p';
+  /** 'raw': the CSV's own units, expanded around x = 0; 'standardized': around the mean, in std units. */
+  units: 'raw' | 'standardized';
+  order: number;
+  terms: ActionTerm[];
+}
+
+export interface SkippedRow {
+  line: number;
+  reason: string;
+}
+
+export interface ReportInput {
+  path: string;
+  sha256: string;
+  rows: number;
+  columns: string[];
+  skippedRows: SkippedRow[];
+  /** Which columns of the file were used (0-based indices into the file's columns). */
+  sourceColumns?: number[];
+  delimiter?: string;
+  header?: boolean;
+}
+
+export type LayerKindName = 'cubic' | 'coupling';
+
+export interface ReportModel {
+  layerKind: LayerKindName;
+  layers: number;
+  hidden: number;
+  order: number;
+  seed: number;
+  parameters: number;
+  standardization: { mean: number[]; std: number[] };
+  /** Path of the saved weights, relative to the report. */
+  weightsFile?: string;
+  engine: string;
+}
+
+export interface TrainingPoint {
+  epoch: number;
+  step: number;
+  trainNll: number;
+  valNll: number;
+}
+
+export interface ReportTraining {
+  epochs: number;
+  steps: number;
+  batch: number;
+  learningRate: number;
+  trainRows: number;
+  valRows: number;
+  /** Mean -ln p (nats per row) on the training rows, of the kept (best) model. */
+  trainNll: number;
+  /** Mean -ln p on the held-out rows, of the kept model. */
+  valNll: number;
+  /** The held-out NLL of a Gaussian fit (the starting point), for scale. */
+  gaussianValNll: number;
+  bestEpoch: number;
+  history: TrainingPoint[];
+  stoppedBecause: 'early-stopping' | 'max-epochs' | 'steps' | 'cancelled' | 'diverged';
+  divergenceEvents: number;
+  trainSeconds: number;
+}
+
+/** A class of diagrams (METHOD.md section 5): a vertex of order k whose legs terminate, pass or split. */
+export interface DiagramClass {
+  /** Order of the S_out vertex. */
+  vertexOrder: number;
+  /**
+   * legs[j] = number of legs that go through the degree-j part of the layer map:
+   * j = 0 terminates (constant), 1 passes, 2 splits in two, 3 splits in three, ...
+   */
+  legs: number[];
+  /** Order of the S_in terms this class feeds: sum_j j * legs[j]. */
+  resultOrder: number;
+  /** Euclidean norm of the contribution's coefficients (monomial form). */
+  norm: number;
+  /** The coefficient entries this class feeds (largest first; possibly cut, see entriesCut). */
+  entries: ActionTerm[];
+  entriesCut: boolean;
+}
+
+export interface ReportLayer {
+  index: number;
+  kind: 'standardize' | 'affine' | LayerKindName;
+  /** Coordinates this layer reads ('x' for the data, 'u<l>' inside the flow, 'z' for the latent). */
+  inputName: string;
+  outputName: string;
+  diagrams: DiagramClass[];
+  /** The layer's own vertices from ln|det| (loops for cubic layers, a constant for affine layers). */
+  logDet: { norm: number; entries: ActionTerm[]; entriesCut: boolean };
+  /** Terms of S_in from vertices of S_out above order K that terminate down (zero without constants). */
+  remainder: { norm: number; entries: ActionTerm[]; entriesCut: boolean };
+  /** Norm of the exact S_in up to order K (for scale). */
+  actionInNorm: number;
+  /** Max |class sums + logdet + remainder - exact S_in| over coefficients: the bookkeeping check. */
+  closureError: number;
+}
+
+export interface CumulantEntry {
+  index: number[];
+  value: number;
+  stdErr: number;
+}
+
+export interface CumulantSet {
+  source: string;
+  samples: number;
+  /** orders[k-1] holds kappa_k, one entry per sorted index tuple. */
+  orders: CumulantEntry[][];
+}
+
+export interface CumulantComparisonEntry {
+  index: number[];
+  a: number;
+  b: number;
+  z: number;
+}
+
+export interface CumulantComparison {
+  a: string;
+  b: string;
+  orders: { order: number; maxAbsZ: number; rmsZ: number; entries: CumulantComparisonEntry[] }[];
+}
+
+export interface ReportCumulants {
+  sets: CumulantSet[];
+  comparisons: CumulantComparison[];
+  notes: string[];
+}
+
+export interface ConvergenceInfo {
+  /** Radius (Euclidean, raw data units, around x = 0) within which the order-K series converges; null = entire. */
+  radius: number | null;
+  method: string;
+  /** Which unit limits it. */
+  limitingLayer?: number;
+  limitingUnit?: number;
+}
+
+export interface Report {
+  schemaVersion: number;
+  tool: { name: 'action-lens'; version: string };
+  createdAt: string;
+  about: string;
+  input: ReportInput;
+  model: ReportModel;
+  training: ReportTraining;
+  action: Action;
+  /** The same action in standardized units (around the mean), for comparisons across scales. */
+  actionStandardized?: Action;
+  convergence: ConvergenceInfo;
+  layers: ReportLayer[];
+  cumulants: ReportCumulants;
+  warnings: string[];
+  /** Experiments add their own section (true action, per-order errors...). */
+  experiment?: unknown;
+}
+
+export const PAPER_CITATION =
+  'C. Merger, A. René, K. Fischer, P. Bouss, S. Nestler, D. Dahmen, C. Honerkamp, M. Helias, ' +
+  '"Learning Interacting Theories from Data", Phys. Rev. X 13, 041033 (2023), arXiv:2304.00599.';
