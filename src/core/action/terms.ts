@@ -1,0 +1,25 @@
+import type { MonomialBasis } from '../poly/basis';
+import type { Jet } from '../poly/jet';
+import type { ActionTerm } from '../report/schema';
+
+/** The nonzero coefficients of a jet as report terms, in basis order (order, then lexicographic). */
+export function jetToTerms(basis: MonomialBasis, jet: Jet, from = 0): ActionTerm[] {
+  const terms: ActionTerm[] = [];
+  for (let m = from; m < basis.size; m++) if (jet[m] !== 0) terms.push({ monomial: basis.monomial(m), coefficient: jet[m] });
+  return terms;
+}
+
+/** The largest entries of a jet (by magnitude), at most `limit`; says whether any were cut. */
+export function largestTerms(basis: MonomialBasis, jet: Jet, limit: number): { entries: ActionTerm[]; entriesCut: boolean } {
+  const idx: number[] = [];
+  for (let m = 0; m < basis.size; m++) if (jet[m] !== 0) idx.push(m);
+  idx.sort((a, b) => Math.abs(jet[b]) - Math.abs(jet[a]));
+  return { entries: idx.slice(0, limit).map((m) => ({ monomial: basis.monomial(m), coefficient: jet[m] })), entriesCut: idx.length > limit };
+}
+
+/** A jet from report terms (terms above the basis order are an error). */
+export function termsToJet(basis: MonomialBasis, terms: ActionTerm[]): Jet {
+  const jet = new Float64Array(basis.size);
+  for (const t of terms) jet[basis.index(t.monomial)] += t.coefficient;
+  return jet;
+}

@@ -1,0 +1,174 @@
+import type { Flow } from '../flow/flow';
+import type { ReportTraining, TrainingPoint } from '../report/schema';
+import { TrainingError } from '../util/errors';
+import { Rng } from '../util/rng';
+import { Adam, clipGradient } from './adam';
+
+export interface TrainOptions {
+  /** Upper bound on epochs (ignored when steps is set). */
+  epochs: number;
+  batch: number;
+  learningRate: number;
+  /** Early stopping: epochs without a validation improvement before stopping. */
+  patience: number;
+  /** Train for exactly this many optimizer steps, no early stopping; the final weights are kept. */
+  steps?: number;
+  seed: number;
+  maxGradNorm: number;
+  signal?: AbortSignal;
+  onProgress?: (p: TrainingProgress) => void;
+}
+
+export interface TrainingProgress {
+  epoch: number;
+  step: number;
+  totalSteps: number | null;
+  maxEpochs: number;
+  trainNll: number;
+  valNll: number;
+  bestValNll: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'seed'> = {
+  epochs: 400,
+  batch: 512,
+  learningRate: 5e-3,
+  patience: 40,
+  maxGradNorm: 100,
+};
+
+/** Consecutive undone steps after which training gives up. */
+const MAX_CONSECUTIVE_FAILURES = 12;
+const MIN_IMPROVEMENT = 1e-5;
+
+export type TrainResult = Omit<ReportTraining, 'gaussianValNll' | 'trainRows' | 'valRows'>;
+
+/**
+ * Maximum likelihood (METHOD.md section 3): minimises the mean -ln p over the training rows with Adam
+ * on mini-batches, early stopping on the held-out NLL, gradient-norm clipping. A non-finite loss or
+ * gradient undoes the step and halves the learning rate; too many in a row stops the run with
+ * 'diverged', keeping the best model. Cancelling (signal) keeps the best model so far.
+ * Leaves the kept weights in flow.params.
+ */
+export async function train(flow: Flow, train: Float64Array, nTrain: number, val: Float64Array, nVal: number, options: TrainOptions): Promise<TrainResult> {
+  const d = flow.dim;
+  const rng = new Rng(options.seed ^ 0x5eed);
+  const adam = new Adam(flow.paramCount, options.learningRate);
+  const grad = new Float64Array(flow.paramCount);
+  const lastGood = Float64Array.from(flow.params);
+  const best = Float64Array.from(flow.params);
+  const batchSize = Math.max(1, Math.min(options.batch, nTrain));
+  const batch = new Float64Array(batchSize * d);
+  const order = Int32Array.from({ length: nTrain }, (_, i) => i);
+  const history: TrainingPoint[] = [];
+  const stepsPerEpoch = Math.ceil(nTrain / batchSize);
+  const fixedSteps = options.steps;
+  const maxEpochs = fixedSteps !== undefined ? Math.ceil(fixedSteps / stepsPerEpoch) : options.epochs;
+
+  let bestVal = flow.meanNll(val, nVal);
+  if (!Number.isFinite(bestVal)) throw new TrainingError('the initial model gives a non-finite likelihood on the held-out rows');
+  let bestEpoch = 0;
+  let step = 0;
+  let epoch = 0;
+  let divergenceEvents = 0;
+  let failures = 0;
+  let stoppedBecause: TrainResult['stoppedBecause'] = fixedSteps !== undefined ? 'steps' : 'max-epochs';
+  let trainSeconds = 0;
+
+  outer: while (epoch < maxEpochs) {
+    epoch++;
+    const t0 = process.hrtime.bigint();
+    shuffle(order, rng);
+    let epochLoss = 0;
+    let epochRows = 0;
+    for (let b = 0; b < nTrain; b += batchSize) {
+      if (fixedSteps !== undefined && step >= fixedSteps) break;
+      const rows = Math.min(batchSize, nTrain - b);
+      for (let r = 0; r < rows; r++) batch.set(train.subarray(order[b + r] * d, order[b + r] * d + d), r * d);
+      const loss = flow.lossAndGradient(batch, rows, grad);
+      if (!Number.isFinite(loss) || !grad.every(Number.isFinite)) {
+        divergenceEvents++;
+        failures++;
+        flow.params.set(lastGood);
+        adam.reset();
+        adam.lr *= 0.5;
+        if (failures >= MAX_CONSECUTIVE_FAILURES) {
+          stoppedBecause = 'diverged';
+          trainSeconds += elapsed(t0);
+          break outer;
+        }
+        continue;
+      }
+      failures = 0;
+      lastGood.set(flow.params);
+      clipGradient(grad, options.maxGradNorm);
+      adam.step(flow.params, grad);
+      step++;
+      epochLoss += loss * rows;
+      epochRows += rows;
+    }
+    trainSeconds += elapsed(t0);
+    let valNll = flow.meanNll(val, nVal);
+    if (!Number.isFinite(valNll)) {
+      // The last steps left the region where the model is finite on held-out rows: undo to the best.
+      divergenceEvents++;
+      flow.params.set(best);
+      lastGood.set(best);
+      adam.reset();
+      adam.lr *= 0.5;
+      valNll = bestVal;
+    }
+    const trainNll = epochRows > 0 ? epochLoss / epochRows : Number.NaN;
+    history.push({ epoch, step, trainNll, valNll });
+    if (valNll < bestVal - MIN_IMPROVEMENT) {
+      bestVal = valNll;
+      bestEpoch = epoch;
+      best.set(flow.params);
+    }
+    options.onProgress?.({ epoch, step, totalSteps: fixedSteps ?? null, maxEpochs, trainNll, valNll, bestValNll: bestVal });
+    // Let cancellation and progress messages through.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (options.signal?.aborted) {
+      stoppedBecause = 'cancelled';
+      break;
+    }
+    if (fixedSteps !== undefined) {
+      if (step >= fixedSteps) break;
+    } else if (epoch - bestEpoch >= options.patience) {
+      stoppedBecause = 'early-stopping';
+      break;
+    }
+  }
+
+  // With a fixed number of steps the final weights are the result; otherwise the best on held-out rows.
+  if (fixedSteps === undefined || stoppedBecause === 'cancelled' || stoppedBecause === 'diverged') flow.params.set(best);
+  const valNll = flow.meanNll(val, nVal);
+  const trainNll = flow.meanNll(train, nTrain);
+  if (!Number.isFinite(valNll)) throw new TrainingError('training diverged and no finite model was found');
+  return {
+    epochs: epoch,
+    steps: step,
+    batch: batchSize,
+    learningRate: options.learningRate,
+    trainNll,
+    valNll,
+    bestEpoch,
+    history,
+    stoppedBecause,
+    divergenceEvents,
+    trainSeconds,
+  };
+}
+
+function shuffle(a: Int32Array, rng: Rng): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
+
+function elapsed(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
