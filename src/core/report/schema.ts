@@ -110,10 +110,8 @@ export interface ReportLayer {
   logDet: { norm: number; entries: ActionTerm[]; entriesCut: boolean };
   /** Terms of S_in from vertices of S_out above order K that terminate down (zero without constants). */
   remainder: { norm: number; entries: ActionTerm[]; entriesCut: boolean };
-  /** Norm of the exact S_in up to order K (for scale). */
+  /** Norm of the exact S_in up to order K (for scale); classes + logDet + remainder add up to it. */
   actionInNorm: number;
-  /** Max |class sums + logdet + remainder - exact S_in| over coefficients: the bookkeeping check. */
-  closureError: number;
 }
 
 export interface CumulantEntry {

@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import { registerLearn } from './learn';
+import { registerLogp } from './logp';
+import { registerSample } from './sample';
+
+/** Every subcommand of the CLI; each file registers one. */
+export const commands: Array<(program: Command) => void> = [
+  registerLearn,
+  registerLogp,
+  registerSample,
+];

@@ -1,0 +1,111 @@
+import type { Command } from 'commander';
+import { basename, dirname, join, relative } from 'node:path';
+import { readCsv } from '../../core/data/csv';
+import { DEFAULT_LEARN_SETTINGS, learn, type LearnSettings } from '../../core/pipeline/learn';
+import type { LayerKindName } from '../../core/report/schema';
+import { writeFileAtomic } from '../../core/util/atomic';
+import { choiceOption, integerOption, listOption, numberOption } from '../options';
+import { ProgressReporter } from '../progress';
+import { writeStandaloneReport } from '../html-export';
+
+interface LearnFlags {
+  layerKind: LayerKindName;
+  layers: number;
+  hidden?: number;
+  order: number;
+  epochs: number;
+  batch: number;
+  lr: number;
+  patience: number;
+  steps?: number;
+  seed: number;
+  columns?: string[];
+  valFraction: number;
+  skipInvalid?: boolean;
+  modelSamples: number;
+  out?: string;
+  html?: string;
+  quiet?: boolean;
+}
+
+export function registerLearn(program: Command): void {
+  const s = DEFAULT_LEARN_SETTINGS;
+  program
+    .command('learn')
+    .description('Train an invertible network on a CSV and extract its action ln p(x) exactly up to order K.')
+    .argument('<file.csv>', 'the data: one row per sample, one numeric column per variable (header optional)')
+    .option('--layer-kind <kind>', 'nonlinear layer kind: cubic (monotone cubic activation) or coupling (quadratic coupling)', choiceOption('--layer-kind', ['cubic', 'coupling'] as const), s.layerKind)
+    .option('--layers <L>', 'number of (affine, nonlinear) blocks', integerOption('--layers', 1, 64), s.layers)
+    .option('--hidden <H>', 'hidden width of coupling layers (default: number of columns)', integerOption('--hidden', 1, 4096))
+    .option('--order <K>', 'highest order of the extracted action', integerOption('--order', 0, 12), s.order)
+    .option('--epochs <E>', 'upper bound on training epochs (early stopping usually ends sooner)', integerOption('--epochs', 1), s.epochs)
+    .option('--batch <B>', 'mini-batch size', integerOption('--batch', 1), s.batch)
+    .option('--lr <rate>', 'Adam learning rate', numberOption('--lr', (v) => v > 0 && v < 10, 'a positive number'), s.learningRate)
+    .option('--patience <P>', 'early stopping: epochs without held-out improvement', integerOption('--patience', 1), s.patience)
+    .option('--steps <N>', 'train for exactly N optimizer steps, no early stopping (keeps the final weights)', integerOption('--steps', 1))
+    .option('--seed <S>', 'random seed (runs are reproducible from it)', integerOption('--seed', 0, 2 ** 32 - 1), 1)
+    .option('--columns <list>', 'columns to use, by name or 0-based index, comma-separated', listOption)
+    .option('--val-fraction <f>', 'fraction of rows held out for validation', numberOption('--val-fraction', (v) => v > 0 && v < 0.9, 'a number in (0, 0.9)'), s.valFraction)
+    .option('--skip-invalid', 'skip (and record) rows with non-numeric cells instead of stopping')
+    .option('--model-samples <N>', 'exact model samples for the cumulant comparison', integerOption('--model-samples', 100), s.modelSamples)
+    .option('--out <report.json>', 'where to write the report (default: beside the CSV, <name>.report.json); the model goes to <report>.model.json')
+    .option('--html <report.html>', 'also write a standalone HTML report')
+    .option('--quiet', 'no progress output')
+    .action(async (file: string, flags: LearnFlags) => {
+      await runLearn(file, flags);
+    });
+}
+
+async function runLearn(file: string, flags: LearnFlags): Promise<void> {
+  const progress = new ProgressReporter(process.stderr, flags.quiet);
+  const out = flags.out ?? join(dirname(file), `${basename(file).replace(/\.(csv|tsv|txt)$/i, '')}.report.json`);
+  const modelPath = `${out.replace(/\.json$/i, '')}.model.json`;
+  progress.phase(`reading ${file}`);
+  const table = await readCsv(file, { columns: flags.columns, skipInvalid: flags.skipInvalid });
+  for (const skipped of table.skippedRows.slice(0, 5)) process.stderr.write(`action-lens: ${file}:${skipped.line}: skipped row: ${skipped.reason}\n`);
+  if (table.skippedRows.length > 5) process.stderr.write(`action-lens: ... ${table.skippedRows.length - 5} more rows skipped (listed in the report)\n`);
+  const settings: LearnSettings = {
+    ...DEFAULT_LEARN_SETTINGS,
+    layerKind: flags.layerKind,
+    layers: flags.layers,
+    hidden: flags.hidden,
+    order: flags.order,
+    epochs: flags.epochs,
+    batch: flags.batch,
+    learningRate: flags.lr,
+    patience: flags.patience,
+    steps: flags.steps,
+    seed: flags.seed,
+    valFraction: flags.valFraction,
+    modelSamples: flags.modelSamples,
+  };
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    process.stderr.write('\naction-lens: cancelling; the best model so far is kept\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const { report, model } = await learn(table, settings, {
+      signal: controller.signal,
+      onProgress: (p) => progress.update(p),
+      onPhase: (p) => progress.phase(p),
+    });
+    progress.done();
+    report.model.weightsFile = relative(dirname(out) || '.', modelPath) || basename(modelPath);
+    await writeFileAtomic(modelPath, JSON.stringify(model), [file]);
+    await writeFileAtomic(out, JSON.stringify(report, null, 1), [file]);
+    if (flags.html) {
+      await writeStandaloneReport(report, flags.html, [file, out, modelPath]);
+    }
+    const t = report.training;
+    process.stderr.write(
+      `action-lens: ${table.rows} rows x ${table.d} columns; ${t.steps} steps in ${t.trainSeconds.toFixed(2)} s (${t.stoppedBecause}); ` +
+        `held-out NLL ${t.valNll.toFixed(4)} (Gaussian fit ${t.gaussianValNll.toFixed(4)})\n`,
+    );
+    for (const w of report.warnings) process.stderr.write(`action-lens: warning: ${w}\n`);
+    process.stdout.write(`${out}\n${modelPath}\n`);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,217 @@
+import { convergenceRadius } from '../action/convergence';
+import { diagramClassesForReport, layerDiagrams } from '../action/diagrams';
+import { jetToTerms, largestTerms } from '../action/terms';
+import { compareCumulants, cumulants, defaultMaxOrder } from '../cumulants';
+import type { Table } from '../data/csv';
+import { buildFlow } from '../flow/build';
+import type { Flow } from '../flow/flow';
+import { saveModel, type SavedModel } from '../flow/serialize';
+import { MonomialBasis } from '../poly/basis';
+import { norm } from '../poly/jet';
+import { PAPER_CITATION, SCHEMA_VERSION, type LayerKindName, type Report, type ReportCumulants, type ReportLayer } from '../report/schema';
+import { gaussianNll } from '../train/gaussian';
+import { DEFAULT_TRAIN_OPTIONS, train, type TrainingProgress } from '../train/trainer';
+import { Rng } from '../util/rng';
+import { InputError } from '../util/errors';
+import { TOOL_VERSION } from '../version';
+import { canonicalOrder, reorderColumns, restoreColumns, restoreTerms } from './columns';
+import { columnMoments, splitRows } from './split';
+
+export interface LearnSettings {
+  layerKind: LayerKindName;
+  layers: number;
+  /** Hidden width of coupling layers; default d. */
+  hidden?: number;
+  order: number;
+  epochs: number;
+  batch: number;
+  learningRate: number;
+  patience: number;
+  steps?: number;
+  seed: number;
+  valFraction: number;
+  /** Exact model samples drawn for the cumulant comparison. */
+  modelSamples: number;
+  /** Diagrams are computed when the basis has at most this many monomials. */
+  diagramLimit: number;
+}
+
+export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
+  layerKind: 'cubic',
+  layers: 2,
+  order: 4,
+  epochs: DEFAULT_TRAIN_OPTIONS.epochs,
+  batch: DEFAULT_TRAIN_OPTIONS.batch,
+  learningRate: DEFAULT_TRAIN_OPTIONS.learningRate,
+  patience: DEFAULT_TRAIN_OPTIONS.patience,
+  valFraction: 0.2,
+  modelSamples: 20000,
+  diagramLimit: 1001,
+};
+
+export interface LearnHooks {
+  signal?: AbortSignal;
+  onProgress?: (p: TrainingProgress) => void;
+  onPhase?: (phase: string) => void;
+}
+
+export interface LearnResult {
+  report: Report;
+  model: SavedModel;
+  flow: Flow;
+  /** Canonical column c of the model is column canonical[c] of the report. */
+  canonical: Int32Array;
+}
+
+const ENTRY_LIMIT = 200;
+
+/** CSV table → trained flow → exact action, diagrams, cumulants: the report (METHOD.md sections 2-6). */
+export async function learn(table: Table, settings: LearnSettings, hooks: LearnHooks = {}): Promise<LearnResult> {
+  const d = table.d;
+  const K = settings.order;
+  if (!Number.isInteger(K) || K < 0 || K > 12) throw new InputError(`--order must be an integer from 0 to 12, got ${K}`);
+  const canonical = canonicalOrder(table.columns);
+  const data = reorderColumns(table.data, table.rows, canonical);
+  const { train: trainRows, nTrain, val, nVal } = splitRows(data, table.rows, d, settings.valFraction, settings.seed);
+  const { mean, std } = columnMoments(trainRows, nTrain, d);
+  const zeroStd = std.findIndex((s) => !(s > 0));
+  if (zeroStd >= 0) throw new InputError(`column "${table.columns[canonical[zeroStd]]}" is constant on the training rows; drop it with --columns`, { file: table.path });
+  const hidden = settings.hidden ?? d;
+  const flow = buildFlow(mean, std, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: settings.seed });
+
+  hooks.onPhase?.('training');
+  const gaussianValNll = gaussianNll(trainRows, nTrain, val, nVal, d);
+  const result = await train(flow, trainRows, nTrain, val, nVal, {
+    epochs: settings.epochs,
+    batch: settings.batch,
+    learningRate: settings.learningRate,
+    patience: settings.patience,
+    steps: settings.steps,
+    seed: settings.seed,
+    maxGradNorm: DEFAULT_TRAIN_OPTIONS.maxGradNorm,
+    signal: hooks.signal,
+    onProgress: hooks.onProgress,
+  });
+
+  hooks.onPhase?.('extracting the action');
+  const basis = new MonomialBasis(d, K);
+  const exact: Float64Array[] = flow.layers.map((_, l) => flow.actionJet(basis, l));
+  const raw = restoreTerms(jetToTerms(basis, exact[0]), canonical);
+  const standardized = restoreTerms(jetToTerms(basis, exact[1]), canonical);
+  const convergence = convergenceRadius(flow);
+  const warnings: string[] = [];
+
+  let layers: ReportLayer[] = [];
+  if (basis.size <= settings.diagramLimit) {
+    hooks.onPhase?.('diagrams');
+    layers = flow.layers.map((layer, l) => {
+      const out = l + 1 < flow.layers.length ? exact[l + 1] : flow.latentActionJet(basis);
+      const dg = layerDiagrams(flow, basis, l, out, exact[l]);
+      // Layers 0 and 1 read columns (raw, then standardized): name their entries by column.
+      const remap = l <= 1 ? canonical : null;
+      const mapEntries = <T extends { entries: { monomial: number[]; coefficient: number }[] }>(x: T): T =>
+        remap ? { ...x, entries: x.entries.map((e) => ({ ...e, monomial: e.monomial.map((c) => remap[c]).sort((a, b) => a - b) })) } : x;
+      return {
+        index: l,
+        kind: layer.kind,
+        inputName: coordinateName(l),
+        outputName: l + 1 < flow.layers.length ? coordinateName(l + 1) : 'z',
+        diagrams: diagramClassesForReport(basis, dg, ENTRY_LIMIT).map(mapEntries),
+        logDet: mapEntries({ norm: norm(dg.logDet), ...largestTerms(basis, dg.logDet, ENTRY_LIMIT) }),
+        remainder: mapEntries({ norm: norm(dg.remainder), ...largestTerms(basis, dg.remainder, ENTRY_LIMIT) }),
+        actionInNorm: norm(exact[l]),
+      };
+    });
+  } else {
+    warnings.push(`Diagrams were not computed: ${basis.size} monomials up to order ${K} in ${d} variables exceed the limit of ${settings.diagramLimit}.`);
+  }
+
+  hooks.onPhase?.('cumulants');
+  const cumulantReport = compareWithModel(flow, val, nVal, canonical, settings);
+
+  if (convergence.radius !== null) {
+    const typical = medianNorm(table.data, table.rows, d);
+    if (convergence.radius < typical) {
+      warnings.push(
+        `The order-${K} series of ln p converges only within |x| < ${convergence.radius.toPrecision(3)} (raw units, around x = 0), ` +
+          `but the median row has |x| = ${typical.toPrecision(3)}: the truncated action describes the model near 0, not across the data.`,
+      );
+    }
+  }
+  if (result.stoppedBecause === 'diverged') warnings.push(`Training diverged after ${result.divergenceEvents} undone steps; the best model before that is kept.`);
+  if (result.stoppedBecause === 'cancelled') warnings.push(`Training was cancelled at epoch ${result.epochs}; the best model so far (epoch ${result.bestEpoch}) is kept.`);
+  if (result.stoppedBecause === 'max-epochs') warnings.push(`Training reached the epoch limit (${result.epochs}) before early stopping; more epochs may improve the fit.`);
+  if (result.valNll > gaussianValNll) warnings.push(`The held-out NLL (${result.valNll.toFixed(4)}) is worse than a Gaussian fit's (${gaussianValNll.toFixed(4)}).`);
+
+  const columns = table.columns;
+  const model = saveModel(flow, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: settings.seed, columns: Array.from(canonical, (c) => columns[c]) });
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'action-lens', version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+    about: `Action Lens learns ln p(x) with an invertible network and extracts its polynomial coefficients exactly from the weights, after ${PAPER_CITATION}`,
+    input: {
+      path: table.path,
+      sha256: table.sha256,
+      rows: table.rows,
+      columns,
+      skippedRows: table.skippedRows,
+      sourceColumns: table.sourceColumns,
+      delimiter: table.delimiter,
+      header: table.header,
+    },
+    model: {
+      layerKind: settings.layerKind,
+      layers: settings.layers,
+      hidden,
+      order: K,
+      seed: settings.seed,
+      parameters: flow.paramCount,
+      standardization: { mean: Array.from(canonical, (_, i) => mean[canonical.indexOf(i)]), std: Array.from(canonical, (_, i) => std[canonical.indexOf(i)]) },
+      engine: 'float64-js',
+    },
+    training: { ...result, trainRows: nTrain, valRows: nVal, gaussianValNll },
+    action: { convention: 'ln p', units: 'raw', order: K, terms: raw },
+    actionStandardized: { convention: 'ln p', units: 'standardized', order: K, terms: standardized },
+    convergence,
+    layers,
+    cumulants: cumulantReport,
+    warnings,
+  };
+  return { report, model, flow, canonical };
+}
+
+function coordinateName(l: number): string {
+  if (l === 0) return 'x';
+  if (l === 1) return 'x~';
+  return `u${l - 1}`;
+}
+
+/** Cumulants of the held-out rows against exact samples of the model, both in the report's column order. */
+function compareWithModel(flow: Flow, val: Float64Array, nVal: number, canonical: Int32Array, settings: LearnSettings): ReportCumulants {
+  const d = flow.dim;
+  const maxOrder = defaultMaxOrder(d);
+  const notes: string[] = [];
+  const blocks = Math.min(20, Math.max(2, Math.floor(nVal / 5)));
+  const dataSet = cumulants(restoreColumns(val, nVal, canonical), nVal, d, { maxOrder, blocks, source: 'data (held-out rows)' });
+  const rng = new Rng(settings.seed ^ 0xc0ffee);
+  const n = settings.modelSamples;
+  const z = Float64Array.from({ length: n * d }, () => rng.normal());
+  const samples = restoreColumns(flow.inverse(z, n), n, canonical);
+  const modelSet = cumulants(samples, n, d, { maxOrder, source: 'model (exact samples)' });
+  notes.push(`Data: the ${nVal} held-out rows (jackknife over ${blocks} blocks). Model: ${n} exact samples x = f^-1(z).`);
+  notes.push('The truncated action S_K is not sampled here (see the experiments for MCMC of S_K).');
+  if (maxOrder < 4) notes.push(`Orders above ${maxOrder} are skipped for d = ${d} (their tables would be too large).`);
+  return { sets: [dataSet, modelSet], comparisons: [compareCumulants(dataSet, modelSet)], notes };
+}
+
+function medianNorm(data: Float64Array, n: number, d: number): number {
+  const norms = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    for (let i = 0; i < d; i++) s += data[r * d + i] ** 2;
+    norms[r] = Math.sqrt(s);
+  }
+  norms.sort();
+  return norms[Math.floor(n / 2)];
+}
