@@ -99,7 +99,7 @@ async function runSample(theoryName: string, opts: SampleOptions): Promise<void>
 
   await writeFileAtomic(out, toCsv(result));
   const truthPath = `${out}.truth.json`;
-  await writeFileAtomic(truthPath, `${JSON.stringify(truth(theory, result, seed), null, 2)}\n`);
+  await writeFileAtomic(truthPath, `${compactJson(truth(theory, result, seed))}\n`);
   const minEss = Math.min(...result.ess);
   const wells = result.wells === undefined ? '' : `, ${result.wells.crossings} well crossings`;
   process.stderr.write(
@@ -165,7 +165,18 @@ function truth(theory: Theory, r: HmcResult, seed: number): unknown {
   };
 }
 
-const PHASE_LABEL: Record<HmcPhase, string> = { warmup: 'warm-up', pilot: 'pilot (autocorrelation time)', sampling: 'sampling' };
+/** Indented JSON, with arrays of plain numbers kept on one line so monomials read as [0, 0, 1]. */
+function compactJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\[\s*((?:-?[\d.eE+-]+|null)(?:,\s*(?:-?[\d.eE+-]+|null))*)\s*\]/g, (_m, inner: string) => `[${inner.split(/,\s*/).join(', ')}]`);
+}
+
+const PHASE_LABEL: Record<HmcPhase, string> = {
+  warmup: 'warm-up (step size, trajectory length)',
+  pilot: 'pilot (autocorrelation time for the thinning)',
+  sampling: 'sampling',
+};
+/** hmc counts warm-up and pilot in lockstep iterations of all chains, sampling in transitions summed over chains. */
+const PHASE_UNIT: Record<HmcPhase, string> = { warmup: 'iterations per chain', pilot: 'iterations per chain', sampling: 'transitions over all chains' };
 
 /** A bar per phase on a terminal; otherwise one plain line when a phase starts. */
 class Progress {
@@ -182,7 +193,7 @@ class Progress {
         this.bar = new SingleBar({ format: `${PHASE_LABEL[phase]} [{bar}] {percentage}%`, stream: process.stderr }, Presets.shades_classic);
         this.bar.start(total, done);
       } else {
-        process.stderr.write(`sample: ${PHASE_LABEL[phase]}: ${total} iterations\n`);
+        process.stderr.write(`sample: ${PHASE_LABEL[phase]}: ${total} ${PHASE_UNIT[phase]}\n`);
       }
     }
     this.bar?.update(done);

@@ -1,0 +1,299 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  compareWithExact,
+  cumulants,
+  defaultMaxOrder,
+  exactCumulantSet,
+  gaussianCumulantSet,
+  sortedTuples,
+} from '../../src/core/cumulants';
+import type { CumulantSet } from '../../src/core/report/schema';
+import { Rng } from '../../src/core/util/rng';
+
+// ---------------------------------------------------------------------------------------------
+// A brute-force reference: re-reads the rows of every jackknife replicate, centres them on that
+// replicate's own mean, and forms each entry from its definition.
+
+function bruteCumulants(rows: number[][], d: number, maxOrder: number): number[][] {
+  const n = rows.length;
+  const mean = new Array<number>(d).fill(0);
+  for (const r of rows) for (let i = 0; i < d; i++) mean[i] += r[i] / n;
+  const dev = rows.map((r) => r.map((v, i) => v - mean[i]));
+  const moment = (idx: number[]): number => {
+    let s = 0;
+    for (const r of dev) {
+      let p = 1;
+      for (const i of idx) p *= r[i];
+      s += p;
+    }
+    return s / n;
+  };
+  const out: number[][] = [];
+  for (let k = 1; k <= maxOrder; k++) {
+    out.push(
+      sortedTuples(d, k).map((t) => {
+        if (k === 1) return mean[t[0]];
+        if (k === 2 || k === 3) return moment(t);
+        const [i, j, a, b] = t;
+        const c = (p: number, q: number): number => moment([p, q]);
+        return moment(t) - c(i, j) * c(a, b) - c(i, a) * c(j, b) - c(i, b) * c(j, a);
+      }),
+    );
+  }
+  return out;
+}
+
+function bruteJackknife(x: Float64Array, n: number, d: number, maxOrder: number, blocks: number): { value: number[][]; se: number[][] } {
+  const rows: number[][] = [];
+  for (let r = 0; r < n; r++) rows.push(Array.from(x.subarray(r * d, r * d + d)));
+  const value = bruteCumulants(rows, d, maxOrder);
+  const reps: number[][][] = [];
+  for (let b = 0; b < blocks; b++) {
+    const s = Math.floor((b * n) / blocks);
+    const e = Math.floor(((b + 1) * n) / blocks);
+    reps.push(bruteCumulants(rows.filter((_, r) => r < s || r >= e), d, maxOrder));
+  }
+  const se = value.map((order, k) =>
+    order.map((_, t) => {
+      const th = reps.map((rep) => rep[k][t]);
+      const m = th.reduce((p, q) => p + q, 0) / blocks;
+      const ss = th.reduce((p, q) => p + (q - m) * (q - m), 0);
+      return Math.sqrt(((blocks - 1) / blocks) * ss);
+    }),
+  );
+  return { value, se };
+}
+
+function assertMatchesBrute(set: CumulantSet, x: Float64Array, n: number, d: number, maxOrder: number, blocks: number): void {
+  const ref = bruteJackknife(x, n, d, maxOrder, blocks);
+  // Relative to the larger of the entry and its natural scale prod_i sd_i: an entry that is a small
+  // difference of large terms (kappa4 = m4 - 3 k2 k2 near 0) cannot be more accurate than that scale.
+  const sd = Array.from({ length: d }, (_, i) => {
+    const col = Array.from({ length: n }, (_, r) => x[r * d + i]);
+    const m = col.reduce((p, q) => p + q, 0) / n;
+    return Math.sqrt(col.reduce((p, q) => p + (q - m) * (q - m), 0) / n);
+  });
+  assert.equal(set.orders.length, maxOrder);
+  for (let k = 0; k < maxOrder; k++) {
+    for (let t = 0; t < ref.value[k].length; t++) {
+      const e = set.orders[k][t];
+      const v = ref.value[k][t];
+      const s = ref.se[k][t];
+      const scale = e.index.reduce((p, i) => p * sd[i], 1);
+      assert.ok(Math.abs(e.value - v) <= 1e-12 * Math.max(Math.abs(v), scale), `order ${k + 1} [${e.index}] value ${e.value} vs ${v}`);
+      assert.ok(Math.abs(e.stdErr - s) <= 1e-12 * Math.max(Math.abs(s), scale), `order ${k + 1} [${e.index}] stdErr ${e.stdErr} vs ${s}`);
+    }
+  }
+}
+
+/** Skewed, correlated, off-centre test data (every cumulant non-zero). */
+function skewedData(rng: Rng, n: number, d: number): Float64Array {
+  const x = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) {
+    const common = -Math.log(1 - rng.uniform());
+    for (let i = 0; i < d; i++) x[r * d + i] = 10 * (i + 1) + 0.7 * common + (i + 1) * rng.normal() - Math.log(1 - rng.uniform());
+  }
+  return x;
+}
+
+test('matches a brute-force implementation (values and jackknife errors) to 1e-12 relative, d = 3', () => {
+  const rng = new Rng(2024);
+  const d = 3;
+  // 57 rows in 5 blocks: unequal block sizes (11 or 12 rows).
+  for (const [n, blocks] of [
+    [57, 5],
+    [200, 20],
+  ]) {
+    const x = skewedData(rng, n, d);
+    assertMatchesBrute(cumulants(x, n, d, { blocks }), x, n, d, 4, blocks);
+  }
+});
+
+test('matches brute force with fewer rows than blocks (delete-one jackknife) and for each maxOrder', () => {
+  const rng = new Rng(7);
+  const d = 3;
+  const n = 9;
+  const x = skewedData(rng, n, d);
+  assertMatchesBrute(cumulants(x, n, d, { blocks: 20 }), x, n, d, 4, n);
+  for (let K = 1; K <= 3; K++) assertMatchesBrute(cumulants(x, n, d, { maxOrder: K, blocks: 3 }), x, n, d, K, 3);
+});
+
+test('matches brute force for other widths (d = 1, 2, 5, 6, 9) and every maxOrder', () => {
+  const rng = new Rng(77);
+  for (const d of [1, 2, 5, 6, 9]) {
+    const n = 41;
+    const x = skewedData(rng, n, d);
+    for (let K = 1; K <= 4; K++) assertMatchesBrute(cumulants(x, n, d, { maxOrder: K, blocks: 4 }), x, n, d, K, 4);
+  }
+});
+
+test('independent scaled exponential columns: kappa_k = (k-1)! s^k on the diagonal, 0 elsewhere, within 4 SE', () => {
+  const rng = new Rng(99);
+  const n = 50000;
+  const scales = [1, 0.5, 2];
+  const shifts = [0, -3, 5];
+  const d = scales.length;
+  const x = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) x[r * d + i] = shifts[i] - scales[i] * Math.log(1 - rng.uniform());
+  const set = cumulants(x, n, d, { source: 'exp' });
+  const fact = [1, 1, 2, 6];
+  const exact = exactCumulantSet('truth', d, 4, (idx) => {
+    const i = idx[0];
+    if (!idx.every((j) => j === i)) return 0;
+    return (idx.length === 1 ? shifts[i] : 0) + fact[idx.length - 1] * scales[i] ** idx.length;
+  });
+  const cmp = compareWithExact(set, exact);
+  assert.equal(cmp.a, 'exp');
+  assert.equal(cmp.b, 'truth');
+  for (const o of cmp.orders) assert.ok(o.maxAbsZ < 4, `order ${o.order}: max |z| = ${o.maxAbsZ}`);
+  // The errors have the right size.
+  const k4 = set.orders[3][0];
+  assert.deepEqual(k4.index, [0, 0, 0, 0]);
+  // Asymptotic sd of kappa4 for Exp(1): sqrt(~11520 / n) = 0.48.
+  assert.ok(k4.stdErr > 0.3 && k4.stdErr < 0.7, `stdErr ${k4.stdErr}`);
+});
+
+function gaussianSample(rng: Rng, n: number, mean: number[], chol: number[][]): Float64Array {
+  const d = mean.length;
+  const x = new Float64Array(n * d);
+  const z = new Array<number>(d);
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < d; i++) z[i] = rng.normal();
+    for (let i = 0; i < d; i++) {
+      let s = mean[i];
+      for (let j = 0; j <= i; j++) s += chol[i][j] * z[j];
+      x[r * d + i] = s;
+    }
+  }
+  return x;
+}
+
+function covFromChol(chol: number[][]): number[] {
+  const d = chol.length;
+  const c = new Array<number>(d * d).fill(0);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) for (let m = 0; m < d; m++) c[i * d + j] += (chol[i][m] ?? 0) * (chol[j][m] ?? 0);
+  return c;
+}
+
+const CHOL = [
+  [1.0],
+  [0.6, 0.8],
+  [-0.3, 0.5, 1.2],
+  [0.2, 0.0, 0.4, 0.5],
+];
+const MEAN = [1, -2, 0.5, 3];
+
+test('correlated Gaussian: kappa2 = covariance, kappa3 = kappa4 = 0, within 4 SE', () => {
+  const rng = new Rng(5);
+  const n = 40000;
+  const x = gaussianSample(rng, n, MEAN, CHOL);
+  const set = cumulants(x, n, MEAN.length, { source: 'gauss' });
+  const cmp = compareWithExact(set, gaussianCumulantSet('truth', MEAN, covFromChol(CHOL), 4));
+  assert.equal(cmp.orders.length, 4);
+  for (const o of cmp.orders) assert.ok(o.maxAbsZ < 4, `order ${o.order}: max |z| = ${o.maxAbsZ}`);
+  assert.equal(set.samples, n);
+});
+
+test('jackknife calibration: spread of estimates over 200 replicates matches the rms stdErr within 20%', () => {
+  const rng = new Rng(31337);
+  const reps = 200;
+  const n = 2000;
+  const d = 2;
+  const sets: CumulantSet[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    // Mildly skewed, correlated: every order has non-zero entries.
+    const x = new Float64Array(n * d);
+    for (let r = 0; r < n; r++) {
+      const a = rng.normal();
+      const b = rng.normal();
+      x[r * d] = a;
+      x[r * d + 1] = 0.5 * a + b + 0.3 * (b * b - 1);
+    }
+    sets.push(cumulants(x, n, d));
+  }
+  for (let k = 0; k < 4; k++) {
+    for (let t = 0; t < sets[0].orders[k].length; t++) {
+      const v = sets.map((s) => s.orders[k][t].value);
+      const m = v.reduce((p, q) => p + q, 0) / reps;
+      const sd = Math.sqrt(v.reduce((p, q) => p + (q - m) * (q - m), 0) / (reps - 1));
+      // Root-mean-square stdErr, i.e. variances are compared: the plain mean of the errors is biased
+      // low (Jensen) where the error estimate is itself noisy, as for kappa4 of the skewed column.
+      const se = Math.sqrt(sets.reduce((p, s) => p + s.orders[k][t].stdErr ** 2, 0) / reps);
+      const ratio = se / sd;
+      assert.ok(ratio > 0.8 && ratio < 1.2, `order ${k + 1} [${sets[0].orders[k][t].index}]: mean stdErr ${se} vs spread ${sd} (ratio ${ratio})`);
+    }
+  }
+});
+
+test('contiguous blocks give honest errors for a correlated chain (AR(1), rho = 0.9)', () => {
+  const rng = new Rng(4242);
+  const reps = 100;
+  const n = 20000;
+  const rho = 0.9;
+  const sets: CumulantSet[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const x = new Float64Array(n);
+    let s = rng.normal();
+    for (let r = 0; r < n; r++) {
+      s = rho * s + Math.sqrt(1 - rho * rho) * rng.normal();
+      x[r] = s;
+    }
+    sets.push(cumulants(x, n, 1, { maxOrder: 2 }));
+  }
+  for (let k = 0; k < 2; k++) {
+    const v = sets.map((s) => s.orders[k][0].value);
+    const m = v.reduce((p, q) => p + q, 0) / reps;
+    const sd = Math.sqrt(v.reduce((p, q) => p + (q - m) * (q - m), 0) / (reps - 1));
+    const se = Math.sqrt(sets.reduce((p, s) => p + s.orders[k][0].stdErr ** 2, 0) / reps);
+    assert.ok(se / sd > 0.8 && se / sd < 1.2, `order ${k + 1}: mean stdErr ${se} vs spread ${sd}`);
+  }
+  // The naive iid error of the mean would be sqrt(1/n) ~ 0.007, about sqrt(19) times too small.
+  assert.ok(sets[0].orders[0][0].stdErr > 0.02);
+});
+
+test('options: defaults, maxOrder, source, samples, and input validation', () => {
+  const rng = new Rng(1);
+  const mk = (n: number, d: number): Float64Array => {
+    const x = new Float64Array(n * d);
+    for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+    return x;
+  };
+  assert.equal(defaultMaxOrder(32), 4);
+  assert.equal(defaultMaxOrder(33), 3);
+  const s32 = cumulants(mk(24, 32), 24, 32);
+  assert.equal(s32.orders.length, 4);
+  assert.equal(s32.source, 'data');
+  assert.equal(s32.samples, 24);
+  const s33 = cumulants(mk(24, 33), 24, 33);
+  assert.equal(s33.orders.length, 3);
+  assert.equal(s33.orders[2].length, 6545);
+  const s2 = cumulants(mk(50, 3), 50, 3, { maxOrder: 2, source: 'model' });
+  assert.equal(s2.orders.length, 2);
+  assert.equal(s2.source, 'model');
+
+  assert.throws(() => cumulants(mk(10, 2), 10, 3), RangeError);
+  assert.throws(() => cumulants(mk(1, 2), 1, 2), RangeError);
+  assert.throws(() => cumulants(mk(10, 2), 10, 2, { maxOrder: 5 }), RangeError);
+  assert.throws(() => cumulants(mk(10, 2), 10, 2, { maxOrder: 0 }), RangeError);
+  assert.throws(() => cumulants(mk(10, 2), 10, 2, { blocks: 1 }), RangeError);
+});
+
+test('a constant column has zero cumulants above order 1 with zero error', () => {
+  const n = 40;
+  const x = new Float64Array(n * 2);
+  const rng = new Rng(3);
+  for (let r = 0; r < n; r++) {
+    x[r * 2] = 2.5;
+    x[r * 2 + 1] = rng.normal();
+  }
+  const set = cumulants(x, n, 2);
+  assert.equal(set.orders[0][0].value, 2.5);
+  assert.equal(set.orders[0][0].stdErr, 0);
+  for (let k = 1; k < 4; k++) {
+    const e = set.orders[k][0];
+    assert.ok(e.index.every((i) => i === 0));
+    assert.equal(e.value, 0);
+    assert.equal(e.stdErr, 0);
+  }
+});
