@@ -1,7 +1,7 @@
 // Bundles the faces with esbuild: the CLI (dist/cli.js), the extension host (dist/extension.js,
 // once it exists) and the webview (media/, once it exists).
 import { build } from 'esbuild';
-import { existsSync, chmodSync } from 'node:fs';
+import { existsSync, chmodSync, cpSync, mkdirSync } from 'node:fs';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
@@ -15,4 +15,9 @@ if (existsSync('src/extension/extension.ts')) {
 if (existsSync('webview/main.ts')) {
   await build({ bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'media/panel.js', loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' } });
+  // Style sheets and KaTeX's CSS + fonts beside the bundle (media/ is build output).
+  mkdirSync('media/katex', { recursive: true });
+  cpSync('node_modules/katex/dist/katex.min.css', 'media/katex/katex.min.css');
+  cpSync('node_modules/katex/dist/fonts', 'media/katex/fonts', { recursive: true });
+  if (existsSync('webview/panel.css')) cpSync('webview/panel.css', 'media/panel.css');
 }

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { registerLearn } from './learn';
 import { registerLogp } from './logp';
+import { registerExperiment } from './experiment';
 import { registerSample } from './sample';
 
 /** Every subcommand of the CLI; each file registers one. */
 export const commands: Array<(program: Command) => void> = [
   registerLearn,
   registerLogp,
+  registerExperiment,
   registerSample,
 ];

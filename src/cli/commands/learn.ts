@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { basename, dirname, join, relative } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { InputError } from '../../core/util/errors';
 import { readCsv } from '../../core/data/csv';
 import { DEFAULT_LEARN_SETTINGS, learn, type LearnSettings } from '../../core/pipeline/learn';
 import type { LayerKindName } from '../../core/report/schema';
@@ -60,6 +62,9 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
   const progress = new ProgressReporter(process.stderr, flags.quiet);
   const out = flags.out ?? join(dirname(file), `${basename(file).replace(/\.(csv|tsv|txt)$/i, '')}.report.json`);
   const modelPath = `${out.replace(/\.json$/i, '')}.model.json`;
+  for (const target of [out, modelPath, flags.html]) {
+    if (target !== undefined && resolve(target) === resolve(file)) throw new InputError('refusing to write over the input file; choose another output path', { file: target });
+  }
   progress.phase(`reading ${file}`);
   const table = await readCsv(file, { columns: flags.columns, skipInvalid: flags.skipInvalid });
   for (const skipped of table.skippedRows.slice(0, 5)) process.stderr.write(`action-lens: ${file}:${skipped.line}: skipped row: ${skipped.reason}\n`);
@@ -92,6 +97,7 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
       onPhase: (p) => progress.phase(p),
     });
     progress.done();
+    await mkdir(dirname(out) || '.', { recursive: true });
     report.model.weightsFile = relative(dirname(out) || '.', modelPath) || basename(modelPath);
     await writeFileAtomic(modelPath, JSON.stringify(model), [file]);
     await writeFileAtomic(out, JSON.stringify(report, null, 1), [file]);

@@ -79,6 +79,8 @@ export interface ReportTraining {
   stoppedBecause: 'early-stopping' | 'max-epochs' | 'steps' | 'cancelled' | 'diverged';
   divergenceEvents: number;
   trainSeconds: number;
+  /** Starts trained briefly, the best on held-out rows kept and trained fully (see learn.ts). */
+  restarts?: { candidates: Array<{ structureSeed: number; valNll: number }>; chosen: number; stepsEach: number };
 }
 
 /** A class of diagrams (METHOD.md section 5): a vertex of order k whose legs terminate, pass or split. */
@@ -171,7 +173,48 @@ export interface Report {
   cumulants: ReportCumulants;
   warnings: string[];
   /** Experiments add their own section (true action, per-order errors...). */
-  experiment?: unknown;
+  experiment?: ExperimentSection;
+}
+
+/** Learned vs true coefficients of one order (raw units, monomial form). */
+export interface OrderComparison {
+  order: number;
+  /** |c_learned - c_true| / |c_true| over all monomials of this order (Euclidean norms); null when the truth is all zero. */
+  relativeError: number | null;
+  /** Largest |c_learned| among monomials whose true coefficient is zero (spurious terms); null when there are none. */
+  maxAbsWhereTrueZero: number | null;
+  rmsAbsWhereTrueZero: number | null;
+  monomials: number[][];
+  learned: number[];
+  truth: number[];
+}
+
+export interface ExperimentRun {
+  layers: number;
+  rows: number;
+  valNll: number;
+  /** Held-out NLL of the true theory (importance-sampled normalisation), when known. */
+  trueValNll: number | null;
+  relativeErrorByOrder: Array<number | null>;
+  seconds: number;
+}
+
+export interface ExperimentSection {
+  id: string;
+  title: string;
+  quick: boolean;
+  seed: number;
+  /** What generated the data (theory and its parameters, or the teacher flow). */
+  source: Record<string, unknown>;
+  truth: Action | null;
+  perOrder: OrderComparison[];
+  /** Every training run of the experiment (one for phi4, a sweep for teacher and depth-data). */
+  runs: ExperimentRun[];
+  /** Plain statements computed from the numbers above: where the method holds and where it does not. */
+  findings: string[];
+  seconds: number;
+  /** Experiment-specific extras (e.g. the learned mode of a double well). */
+  extra?: Record<string, unknown>;
 }
 
 export const PAPER_CITATION =

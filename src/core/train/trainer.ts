@@ -40,6 +40,7 @@ export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'seed'> = {
 /** Consecutive undone steps after which training gives up. */
 const MAX_CONSECUTIVE_FAILURES = 12;
 const MIN_IMPROVEMENT = 1e-5;
+const MIN_PATIENCE_STEPS = 1500;
 
 export type TrainResult = Omit<ReportTraining, 'gaussianValNll' | 'trainRows' | 'valRows'>;
 
@@ -64,6 +65,9 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
   const stepsPerEpoch = Math.ceil(nTrain / batchSize);
   const fixedSteps = options.steps;
   const maxEpochs = fixedSteps !== undefined ? Math.ceil(fixedSteps / stepsPerEpoch) : options.epochs;
+  // Patience counts epochs, but never fewer than MIN_PATIENCE_STEPS optimizer steps: with few rows an
+  // epoch is a handful of steps, and leaving the Gaussian saddle takes a few thousand.
+  const patience = Math.max(options.patience, Math.ceil(MIN_PATIENCE_STEPS / stepsPerEpoch));
 
   let bestVal = flow.meanNll(val, nVal);
   if (!Number.isFinite(bestVal)) throw new TrainingError('the initial model gives a non-finite likelihood on the held-out rows');
@@ -134,9 +138,16 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
     }
     if (fixedSteps !== undefined) {
       if (step >= fixedSteps) break;
-    } else if (epoch - bestEpoch >= options.patience) {
-      stoppedBecause = 'early-stopping';
-      break;
+    } else {
+      const sinceBest = epoch - bestEpoch;
+      if (sinceBest >= patience) {
+        stoppedBecause = 'early-stopping';
+        break;
+      }
+      // Reduce on plateau, gently and with a floor: a smaller step resolves the optimum more finely,
+      // but decaying fast on a noisy held-out curve freezes training on the Gaussian saddle.
+      const plateau = Math.max(1, Math.ceil(patience / 2));
+      if (sinceBest > 0 && sinceBest % plateau === 0) adam.lr = Math.max(adam.lr * 0.5, options.learningRate / 8);
     }
   }
 

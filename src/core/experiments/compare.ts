@@ -1,0 +1,54 @@
+import { MonomialBasis } from '../poly/basis';
+import { termsToJet } from '../action/terms';
+import type { Action, OrderComparison } from '../report/schema';
+
+/**
+ * Learned vs true coefficients per order 1..K (order 0 is only a normalisation): the relative error
+ * of the whole order (Euclidean norms over all its monomials), and the size of spurious terms where
+ * the truth is zero.
+ */
+export function compareActions(learned: Action, truth: Action, d: number): OrderComparison[] {
+  const K = Math.min(learned.order, truth.order);
+  const basis = new MonomialBasis(d, Math.max(learned.order, truth.order));
+  const l = termsToJet(basis, learned.terms);
+  const t = termsToJet(basis, truth.terms);
+  const out: OrderComparison[] = [];
+  for (let k = 1; k <= K; k++) {
+    let diff2 = 0;
+    let true2 = 0;
+    let zeroMax: number | null = null;
+    let zero2 = 0;
+    let zeroCount = 0;
+    const monomials: number[][] = [];
+    const learnedValues: number[] = [];
+    const trueValues: number[] = [];
+    for (let m = basis.start[k]; m < basis.start[k + 1]; m++) {
+      diff2 += (l[m] - t[m]) ** 2;
+      true2 += t[m] ** 2;
+      if (t[m] === 0) {
+        zeroMax = Math.max(zeroMax ?? 0, Math.abs(l[m]));
+        zero2 += l[m] ** 2;
+        zeroCount++;
+      }
+      if (l[m] !== 0 || t[m] !== 0) {
+        monomials.push(basis.monomial(m));
+        learnedValues.push(l[m]);
+        trueValues.push(t[m]);
+      }
+    }
+    out.push({
+      order: k,
+      relativeError: true2 > 0 ? Math.sqrt(diff2 / true2) : null,
+      maxAbsWhereTrueZero: zeroMax,
+      rmsAbsWhereTrueZero: zeroCount > 0 ? Math.sqrt(zero2 / zeroCount) : null,
+      monomials,
+      learned: learnedValues,
+      truth: trueValues,
+    });
+  }
+  return out;
+}
+
+export function formatPercent(x: number | null): string {
+  return x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`;
+}

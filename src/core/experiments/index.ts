@@ -1,0 +1,14 @@
+import { InputError } from '../util/errors';
+import { teacherExperiment } from './teacher';
+import type { Experiment } from './types';
+
+/** The paper's experiments (METHOD.md section 8), in the order the palette lists them. */
+export const EXPERIMENTS: readonly Experiment[] = [teacherExperiment];
+
+export function findExperiment(id: string): Experiment {
+  const e = EXPERIMENTS.find((x) => x.id === id);
+  if (!e) throw new InputError(`unknown experiment "${id}"; choose one of ${EXPERIMENTS.map((x) => x.id).join(', ')}`);
+  return e;
+}
+
+export type { Experiment, ExperimentOptions, ExperimentOutput } from './types';
