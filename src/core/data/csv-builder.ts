@@ -1,0 +1,125 @@
+import type { SkippedRow } from '../report/schema';
+import { InputError } from '../util/errors';
+import { isBlankRecord, isMissing, looksLikeHeader, nonNumericHint, parseNumber, quoteValue } from './csv-cells';
+import { columnNames, selectColumns, type Selection } from './csv-columns';
+import { fieldLine } from './csv-lines';
+import { RowStore } from './csv-rows';
+import type { Delimiter } from './csv-sniff';
+
+export interface BuilderOptions {
+  columns?: string[];
+  skipInvalid: boolean;
+}
+
+/** What the first non-blank record fixed for the rest of the file. */
+export interface Layout {
+  header: boolean;
+  /** Line of the first non-blank record (the header, or the first data row). */
+  firstLine: number;
+  /** Field count every row must have. */
+  fields: number;
+  names: string[];
+  selection: Selection;
+}
+
+export const DELIMITER_NAMES: Record<Delimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
+/**
+ * Turns parsed records, one at a time, into kept rows and skipped-row notes. The first non-blank
+ * record decides header or not, the field count and the selected columns; every later record is
+ * a data row. Errors are thrown as InputError at the cell at fault.
+ */
+export class TableBuilder {
+  layout: Layout | undefined;
+  store: RowStore | undefined;
+  readonly skippedRows: SkippedRow[] = [];
+  /** Rows skipped for a missing value, by selected column (the first missing cell of each row). */
+  readonly missingByColumn = new Map<number, number>();
+  private scratch = new Float64Array(0);
+
+  constructor(
+    private readonly file: string,
+    private readonly delimiter: Delimiter,
+    private readonly options: BuilderOptions,
+  ) {}
+
+  /** One record as the parser split it, starting on file line `line`. */
+  add(fields: string[], line: number): void {
+    if (isBlankRecord(fields, this.delimiter)) return;
+    if (this.layout === undefined) {
+      this.layout = this.fixLayout(fields, line);
+      this.store = new RowStore(this.layout.selection.sourceColumns.length);
+      this.scratch = new Float64Array(this.store.d);
+      if (this.layout.header) return;
+    }
+    this.addDataRow(fields, line, this.layout);
+  }
+
+  /** Rows seen after the header, kept or skipped. */
+  get dataRows(): number {
+    return (this.store?.rows ?? 0) + this.skippedRows.length;
+  }
+
+  private fixLayout(first: string[], line: number): Layout {
+    const header = looksLikeHeader(first);
+    const names = columnNames(first, header);
+    const selection = selectColumns(names, this.options.columns, { file: this.file, line });
+    return { header, firstLine: line, fields: first.length, names, selection };
+  }
+
+  private addDataRow(fields: string[], line: number, layout: Layout): void {
+    if (fields.length !== layout.fields) {
+      this.wrongFieldCount(fields, line, layout);
+      return;
+    }
+    const { sourceColumns, names } = layout.selection;
+    let missing = -1;
+    for (let k = 0; k < sourceColumns.length; k++) {
+      const cell = fields[sourceColumns[k]];
+      if (isMissing(cell)) {
+        if (missing === -1) missing = k;
+        continue;
+      }
+      const value = parseNumber(cell);
+      if (value === undefined || !Number.isFinite(value)) {
+        // A non-numeric cell is reported even when another cell of the row is missing: it is
+        // the problem the user has to fix, the missing value is not.
+        const column = sourceColumns[k] + 1;
+        const what =
+          value === undefined
+            ? `non-numeric value ${quoteValue(cell)} in column ${JSON.stringify(names[k])}`
+            : `value ${quoteValue(cell)} in column ${JSON.stringify(names[k])} is beyond the float64 range`;
+        const hint = value === undefined ? nonNumericHint(cell) : '';
+        this.invalid(line, fieldLine(fields, sourceColumns[k], line), column, `${what}${hint}`, `${what} (column ${column})`);
+        return;
+      }
+      this.scratch[k] = value;
+    }
+    if (missing !== -1) {
+      const column = sourceColumns[missing] + 1;
+      this.skippedRows.push({ line, reason: `missing value in column ${JSON.stringify(names[missing])} (column ${column})` });
+      this.missingByColumn.set(missing, (this.missingByColumn.get(missing) ?? 0) + 1);
+      return;
+    }
+    (this.store as RowStore).push(this.scratch, line);
+  }
+
+  private wrongFieldCount(fields: string[], line: number, layout: Layout): void {
+    const found = fields.length;
+    const expected = layout.fields;
+    const more = found > expected;
+    const what =
+      `${more ? 'too many' : 'too few'} fields: expected ${expected} (as on line ${layout.firstLine}), found ${found}` +
+      ` with the ${DELIMITER_NAMES[this.delimiter]} as delimiter`;
+    // The first extra field, or the first missing one (just past the last field present).
+    const column = Math.min(found, expected) + 1;
+    const hint = more ? `; quote values that contain a ${DELIMITER_NAMES[this.delimiter]}` : '';
+    this.invalid(line, fieldLine(fields, Math.min(found, expected), line), column, `${what}${hint}`, what);
+  }
+
+  /** A row that cannot be read: skipped (and recorded) with skipInvalid, else the error. */
+  private invalid(rowLine: number, cellLine: number, column: number, message: string, reason: string): void {
+    if (!this.options.skipInvalid) throw new InputError(message, { file: this.file, line: cellLine, column });
+    this.skippedRows.push({ line: rowLine, reason });
+  }
+}

@@ -1,0 +1,138 @@
+import { parse, CsvError, type InfoRecord } from 'csv-parse';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { InputError } from '../util/errors';
+import type { ReadCsvOptions, Table } from './csv';
+import type { SkippedRow } from '../report/schema';
+import { TableBuilder, type Layout } from './csv-builder';
+import { checkTable } from './csv-checks';
+import { asUtf8, detectEncoding, headAsUtf8, type TextEncoding } from './csv-encoding';
+import { LineTracker } from './csv-lines';
+import type { RowStore } from './csv-rows';
+import { sniffDelimiter, type Delimiter } from './csv-sniff';
+import { openSource, type CsvSource, type SourceTuning } from './csv-source';
+
+export type ReaderTuning = SourceTuning;
+
+export const DEFAULT_TUNING: ReaderTuning = { chunkBytes: 256 << 10, headLines: 64, headMaxBytes: 4 << 20 };
+
+/**
+ * A record longer than this is taken for a runaway quoted field (an unclosed quote swallows the
+ * rest of the file into one field) and stopped, which keeps memory bounded on such files.
+ */
+const MAX_RECORD_CHARS = 64 << 20;
+
+/** readCsv with its I/O sizes exposed (tests use tiny chunks to split records across reads). */
+export async function readCsvTuned(path: string, options: ReadCsvOptions, tuning: ReaderTuning): Promise<Table> {
+  const minRows = options.minRows ?? 10;
+  if (!Number.isInteger(minRows) || minRows < 0) throw new RangeError(`minRows must be a non-negative integer, got ${minRows}`);
+  const source = await openSource(path, tuning, options.signal);
+  try {
+    const encoding = detectEncoding(source.head);
+    assertHasText(source, encoding, path);
+    const delimiter = await sniffDelimiter(headAsUtf8(source.head, encoding), source.headIsAll);
+    const builder = new TableBuilder(path, delimiter, { columns: options.columns, skipInvalid: options.skipInvalid ?? false });
+    await parseAll(asUtf8(source.chunks(), encoding), delimiter, builder, path, options.signal);
+    const { layout, store } = checkTable(path, builder.layout, builder.store, builder.skippedRows, builder.missingByColumn, {
+      minRows,
+      allowConstant: options.allowConstant ?? false,
+    });
+    return assemble(path, source.sha256(), delimiter, layout, store, builder.skippedRows);
+  } finally {
+    await source.close();
+  }
+}
+
+function assemble(
+  path: string,
+  sha256: string,
+  delimiter: Delimiter,
+  layout: Layout,
+  store: RowStore,
+  skippedRows: SkippedRow[],
+): Table {
+  const { data, lines } = store.finish();
+  const { names, sourceColumns } = layout.selection;
+  return { path, sha256, columns: names, sourceColumns, rows: store.rows, d: store.d, data, lines, skippedRows, header: layout.header, delimiter };
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+// The cheap cases that would otherwise surface as confusing parse results.
+function assertHasText(source: CsvSource, encoding: TextEncoding, path: string): void {
+  const { head } = source;
+  const bomOnly = head.equals(UTF8_BOM) || (encoding !== 'utf-8' && head.length === 2);
+  if (source.headIsAll && (head.length === 0 || bomOnly)) throw new InputError('is empty', { file: path });
+  // UTF-16 text is full of NUL bytes; UTF-8 text has none.
+  if (encoding === 'utf-8' && head.includes(0)) {
+    throw new InputError('looks like a binary file (it contains NUL bytes), not a CSV text file', { file: path });
+  }
+}
+
+async function parseAll(
+  chunks: AsyncIterable<Buffer>,
+  delimiter: Delimiter,
+  builder: TableBuilder,
+  path: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const lines = new LineTracker();
+  const parser = parse({
+    bom: true,
+    delimiter,
+    // Explicit, so that a file mixing line endings still splits at every one of them.
+    record_delimiter: ['\r\n', '\n', '\r'],
+    raw: true,
+    // Ragged rows and stray quotes reach the builder, which reports them with line and column.
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_CHARS,
+    on_record: (record: unknown, info: InfoRecord) => {
+      const line = lines.advance(info.raw ?? '', info.lines);
+      builder.add(fieldsOf(record), line);
+      return undefined; // nothing is pushed downstream: the builder has taken the record
+    },
+  });
+  try {
+    // One chunk in flight: Readable.from would otherwise read up to 16 chunks ahead of the parser.
+    await pipeline(Readable.from(chunks, { highWaterMark: 1 }), parser, drain, { signal });
+  } catch (err) {
+    throw err instanceof CsvError ? parserError(err, lines, path) : err;
+  }
+}
+
+// With `raw: true` csv-parse hands on_record `{ record, raw }` instead of the bare field array.
+function fieldsOf(record: unknown): string[] {
+  if (Array.isArray(record)) return record as string[];
+  return (record as { record: string[] }).record;
+}
+
+// on_record returns nothing, so nothing arrives here; a sink is still needed to end the pipeline.
+async function drain(records: AsyncIterable<unknown>): Promise<void> {
+  const it = records[Symbol.asyncIterator]();
+  while (!(await it.next()).done);
+}
+
+/** A csv-parse failure as an InputError at the best position known. */
+function parserError(err: CsvError, lines: LineTracker, path: string): InputError {
+  const column = typeof err.column === 'number' ? err.column + 1 : undefined;
+  switch (err.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new InputError('a quoted field that starts on or after this line is never closed (a " without its closing ")', {
+        file: path,
+        line: lines.nextLine,
+        column,
+      });
+    case 'CSV_MAX_RECORD_SIZE':
+      return new InputError(
+        `a record starting on or after this line is longer than ${MAX_RECORD_CHARS >> 20} Mi characters; ` +
+          'most likely a " that is never closed',
+        { file: path, line: lines.nextLine, column },
+      );
+    default: {
+      const line = typeof err.lines === 'number' ? lines.fromParser(err.lines) : lines.nextLine;
+      return new InputError(`cannot parse the CSV: ${err.message}`, { file: path, line, column });
+    }
+  }
+}
