@@ -1,9 +1,12 @@
 import { InputError } from '../util/errors';
 import { teacherExperiment } from './teacher';
+import { phi4Experiment } from './phi4';
+import { depthDataExperiment } from './depth-data';
+import { doubleWellExperiment } from './double-well';
 import type { Experiment } from './types';
 
 /** The paper's experiments (METHOD.md section 8), in the order the palette lists them. */
-export const EXPERIMENTS: readonly Experiment[] = [teacherExperiment];
+export const EXPERIMENTS: readonly Experiment[] = [teacherExperiment, phi4Experiment, depthDataExperiment, doubleWellExperiment];
 
 export function findExperiment(id: string): Experiment {
   const e = EXPERIMENTS.find((x) => x.id === id);

@@ -23,7 +23,7 @@ export const teacherExperiment: Experiment = {
   description: 'Data from a random one-block quadratic-coupling flow (d = 4); learned vs teacher coefficients per order as N grows.',
   async run(options: ExperimentOptions): Promise<ExperimentOutput> {
     const t0 = Date.now();
-    const kind = 'coupling';
+    const kind = 'coupling' as const;
     const layers = 1;
     const teacher = teacherFlow(kind, layers, options.seed);
     const truth = teacherAction(teacher);
@@ -46,6 +46,7 @@ export const teacherExperiment: Experiment = {
       );
       const cmp = compareActions(report.action, truth, D);
       runs.push({
+        layerKind: kind,
         layers,
         rows: n,
         valNll: flow.meanNll(test, testRows),

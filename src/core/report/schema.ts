@@ -190,6 +190,7 @@ export interface OrderComparison {
 }
 
 export interface ExperimentRun {
+  layerKind: LayerKindName;
   layers: number;
   rows: number;
   valNll: number;
