@@ -202,7 +202,7 @@ async function chooseStart(
   std: number[],
   rows: { trainRows: Float64Array; nTrain: number; val: Float64Array; nVal: number },
   hooks: LearnHooks,
-): Promise<{ flow: Flow; summary: NonNullable<Report['training']['restarts']> }> {
+): Promise<{ flow: Flow; summary: Report['training']['restarts'] }> {
   const count = settings.steps !== undefined ? 1 : Math.max(1, settings.restarts);
   const candidates: Array<{ structureSeed: number; valNll: number }> = [];
   let best: Flow | null = null;
@@ -211,7 +211,7 @@ async function chooseStart(
   for (let r = 0; r < count; r++) {
     const structureSeed = r === 0 ? settings.seed : (settings.seed + 7919 * r) >>> 0;
     const flow = buildFlow(mean, std, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: structureSeed });
-    if (count === 1) return { flow, summary: { candidates: [{ structureSeed, valNll: Number.NaN }], chosen: 0, stepsEach: 0 } };
+    if (count === 1) return { flow, summary: undefined };
     hooks.onPhase?.(`start ${r + 1} of ${count}`);
     const res = await train(flow, rows.trainRows, rows.nTrain, rows.val, rows.nVal, {
       epochs: settings.epochs,

@@ -41,6 +41,7 @@ export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'seed'> = {
 const MAX_CONSECUTIVE_FAILURES = 12;
 const MIN_IMPROVEMENT = 1e-5;
 const MIN_PATIENCE_STEPS = 1500;
+const MIN_STEP_FRACTION = 1e-4;
 
 export type TrainResult = Omit<ReportTraining, 'gaussianValNll' | 'trainRows' | 'valRows'>;
 
@@ -96,7 +97,9 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
         flow.params.set(lastGood);
         adam.reset();
         adam.lr *= 0.5;
-        if (failures >= MAX_CONSECUTIVE_FAILURES) {
+        // Give up after many failures in a row, or once the step has shrunk so far that training
+        // no longer moves (failures interleaved with successes halve it each time).
+        if (failures >= MAX_CONSECUTIVE_FAILURES || adam.lr < options.learningRate * MIN_STEP_FRACTION) {
           stoppedBecause = 'diverged';
           trainSeconds += elapsed(t0);
           break outer;
@@ -121,6 +124,7 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
       adam.reset();
       adam.lr *= 0.5;
       valNll = bestVal;
+      if (adam.lr < options.learningRate * MIN_STEP_FRACTION) stoppedBecause = 'diverged';
     }
     const trainNll = epochRows > 0 ? epochLoss / epochRows : Number.NaN;
     history.push({ epoch, step, trainNll, valNll });
@@ -130,6 +134,7 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
       best.set(flow.params);
     }
     options.onProgress?.({ epoch, step, totalSteps: fixedSteps ?? null, maxEpochs, trainNll, valNll, bestValNll: bestVal });
+    if (stoppedBecause === 'diverged') break;
     // Let cancellation and progress messages through.
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (options.signal?.aborted) {
