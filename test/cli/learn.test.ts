@@ -99,9 +99,14 @@ test('the report has what PRODUCT.md promises, and the input is untouched', () =
   const dir = tempDir();
   const out = join(dir, 'r.json');
   const before = statSync(EXAMPLE).mtimeMs;
-  const res = runCli(['learn', EXAMPLE, '--steps', '100', '--out', out, '--quiet']);
+  const html = join(dir, 'sub', 'r.html');
+  const res = runCli(['learn', EXAMPLE, '--steps', '100', '--out', out, '--html', html, '--quiet']);
   assert.equal(res.status, 0, res.stderr);
   assert.equal(statSync(EXAMPLE).mtimeMs, before);
+  const page = readFileSync(html, 'utf8');
+  assert.match(page.slice(0, 2000), /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;/);
+  assert.match(page, /<script type="application\/json" id="action-lens-report">/);
+  assert.ok(!/<script src=|<link /.test(page), 'self-contained: no external scripts or styles');
   const r = JSON.parse(readFileSync(out, 'utf8')) as Report;
   assert.equal(r.schemaVersion, 1);
   assert.equal(r.tool.name, 'action-lens');

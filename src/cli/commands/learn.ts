@@ -102,6 +102,7 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     await writeFileAtomic(modelPath, JSON.stringify(model), [file]);
     await writeFileAtomic(out, JSON.stringify(report, null, 1), [file]);
     if (flags.html) {
+      await mkdir(dirname(flags.html) || '.', { recursive: true });
       await writeStandaloneReport(report, flags.html, [file, out, modelPath]);
     }
     const t = report.training;

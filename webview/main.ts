@@ -1,0 +1,227 @@
+/**
+ * The panel's webview: renders a Report (and nothing else).
+ * In VS Code: the report arrives as a {type:'report'} message; report and UI state are kept with
+ * acquireVsCodeApi().setState so the panel restores after a reload. In the standalone HTML export:
+ * the report is read from the embedded <script type="application/json">.
+ */
+
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+
+import type { Report } from '../src/core/report/schema';
+import { PAPER_CITATION } from '../src/core/report/schema';
+import { EMBEDDED_REPORT_ID } from '../src/panel/html';
+import { actionToLatexDocument } from '../src/panel/latex';
+import { parseHostMessage, validateReport, type ExportFormat, type ViewOptions, type WebviewMessage } from '../src/panel/messages';
+import type { RenderContext } from './context';
+import { clear, h } from './dom';
+import { basename } from './format';
+import { renderAction, shownAction } from './render/action';
+import { renderTraining } from './render/charts';
+import { renderCumulants } from './render/cumulants';
+import { renderDiagrams } from './render/diagrams';
+import { renderExperiment } from './render/experiment';
+import { renderFooter, renderSummary } from './render/summary';
+import { restoreState, type PanelState, type UiState } from './state';
+
+interface VsCodeApi {
+  postMessage(msg: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+function acquireApi(): VsCodeApi | null {
+  const g = globalThis as { acquireVsCodeApi?: unknown };
+  if (typeof g.acquireVsCodeApi !== 'function') return null;
+  const api: unknown = (g.acquireVsCodeApi as () => unknown)();
+  if (typeof api !== 'object' || api === null) return null;
+  const a = api as Partial<VsCodeApi>;
+  if (typeof a.postMessage !== 'function' || typeof a.getState !== 'function' || typeof a.setState !== 'function') return null;
+  return api as VsCodeApi;
+}
+
+const api = acquireApi();
+const app = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
+let state: PanelState = restoreState(api?.getState());
+
+function save(): void {
+  api?.setState(state);
+}
+
+function viewOptions(ui: UiState, report: Report): ViewOptions {
+  const orders = [...new Set(shownAction(report, ui.standardized).terms.map((t) => t.monomial.length))]
+    .filter((o) => !ui.hiddenOrders.includes(o))
+    .sort((a, b) => a - b);
+  return { convention: ui.convention, names: ui.names, orders, minAbs: ui.minAbs };
+}
+
+function download(name: string, mime: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = h('a', { attrs: { href: url, download: name } });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function onExport(format: ExportFormat): void {
+  const report = state.report;
+  if (!report) return;
+  const view = viewOptions(state.ui, report);
+  if (api) {
+    const msg: WebviewMessage = { type: 'export', format, view };
+    api.postMessage(msg);
+    return;
+  }
+  const stem = basename(report.input.path).replace(/\.[^.]*$/, '') || 'action';
+  if (format === 'json') download(`${stem}.report.json`, 'application/json', JSON.stringify(report, null, 2));
+  else if (format === 'latex') {
+    const action = shownAction(report, state.ui.standardized);
+    download(`${stem}.action.tex`, 'application/x-tex', actionToLatexDocument(action, report.input.columns, { ...view, source: report.input.path, citation: PAPER_CITATION }));
+  }
+}
+
+interface Mounted {
+  panels: { key: string; el: HTMLElement; render: (ctx: RenderContext) => HTMLElement | null }[];
+}
+let mounted: Mounted | null = null;
+
+function context(report: Report): RenderContext {
+  return {
+    report,
+    ui: state.ui,
+    update: (patch) => {
+      state = { ...state, ui: { ...state.ui, ...patch } };
+      save();
+      rerenderPanels();
+    },
+    post: api ? (msg) => api.postMessage(msg) : null,
+  };
+}
+
+function rerenderPanels(): void {
+  if (!mounted || !state.report) return;
+  const ctx = context(state.report);
+  for (const p of mounted.panels) {
+    const scrollY = window.scrollY;
+    clear(p.el);
+    const content = p.render(ctx);
+    if (content) p.el.append(content);
+    window.scrollTo(0, scrollY);
+  }
+}
+
+function renderReport(report: Report): void {
+  clear(app);
+  const ctx = context(report);
+  const sections: { key: string; title: string; render: (c: RenderContext) => HTMLElement | null }[] = [
+    { key: 'action', title: 'Action', render: renderAction },
+    { key: 'diagrams', title: 'Diagrams', render: renderDiagrams },
+    { key: 'cumulants', title: 'Cumulants', render: renderCumulants },
+    { key: 'training', title: 'Training & couplings', render: renderTraining },
+  ];
+  if (report.experiment !== undefined && report.experiment !== null) sections.push({ key: 'experiment', title: 'Experiment', render: renderExperiment });
+
+  const tabs = h('vscode-tabs', { id: 'al-tabs', attrs: { 'selected-index': Math.min(state.ui.tab, sections.length - 1) } });
+  const panels: Mounted['panels'] = [];
+  for (const sec of sections) {
+    tabs.append(h('vscode-tab-header', { attrs: { slot: 'header' }, data: { tab: sec.key } }, sec.title));
+    const panel = h('vscode-tab-panel', { data: { tab: sec.key } });
+    const content = sec.render(ctx);
+    if (content) panel.append(content);
+    tabs.append(panel);
+    panels.push({ key: sec.key, el: panel, render: sec.render });
+  }
+  tabs.addEventListener('vsc-tabs-select', (ev: Event) => {
+    const detail: unknown = (ev as CustomEvent<unknown>).detail;
+    const idx = typeof detail === 'object' && detail !== null ? (detail as { selectedIndex?: unknown }).selectedIndex : undefined;
+    if (typeof idx === 'number') {
+      state = { ...state, ui: { ...state.ui, tab: idx } };
+      save();
+    }
+  });
+  mounted = { panels };
+  app.append(renderSummary(ctx, onExport, api !== null), tabs, renderFooter(ctx));
+  document.title = `Action Lens · ${basename(report.input.path)}`;
+  document.body.dataset.rendered = 'true';
+}
+
+function showError(title: string, errors: string[]): void {
+  clear(app);
+  app.append(
+    h('div', { class: 'al-warnings al-error', role: 'alert', id: 'al-error' }, h('strong', {}, title), h('ul', {}, ...errors.slice(0, 20).map((e) => h('li', {}, e)))),
+  );
+}
+
+function accept(report: Report): void {
+  state = { ...state, report };
+  save();
+  renderReport(report);
+}
+
+function focusColumn(column: number): void {
+  document.querySelectorAll('.al-term.al-focus').forEach((el) => el.classList.remove('al-focus'));
+  let first: Element | null = null;
+  document.querySelectorAll<HTMLElement>('.al-term').forEach((el) => {
+    const mono = (el.dataset.monomial ?? '').split(',').filter((s) => s !== '').map(Number);
+    if (mono.includes(column)) {
+      el.classList.add('al-focus');
+      first ??= el;
+    }
+  });
+  const tabs = document.getElementById('al-tabs');
+  if (tabs) tabs.setAttribute('selected-index', '0');
+  (first as HTMLElement | null)?.scrollIntoView({ block: 'center' });
+}
+
+window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+  const data = ev.data;
+  const msg = parseHostMessage(data);
+  if (!msg) {
+    if (typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'report') {
+      const v = validateReport((data as { report?: unknown }).report);
+      showError('The report could not be shown:', v.ok ? ['unknown error'] : v.errors);
+    }
+    return;
+  }
+  switch (msg.type) {
+    case 'report':
+      accept(msg.report);
+      break;
+    case 'theme':
+      document.body.dataset.theme = msg.kind;
+      break;
+    case 'focusColumn':
+      focusColumn(msg.column);
+      break;
+  }
+});
+
+function boot(): void {
+  if (api) {
+    if (state.report) renderReport(state.report);
+    const ready: WebviewMessage = { type: 'ready' };
+    api.postMessage(ready);
+    return;
+  }
+  const embedded = document.getElementById(EMBEDDED_REPORT_ID);
+  if (!embedded) return; // no host and no embedded report: wait for a message (tests, previews)
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(embedded.textContent ?? '');
+  } catch (e) {
+    showError('The embedded report is not valid JSON:', [e instanceof Error ? e.message : String(e)]);
+    return;
+  }
+  const v = validateReport(parsed);
+  if (v.ok) accept(v.report);
+  else showError('The embedded report could not be shown:', v.errors);
+}
+
+boot();

@@ -1,0 +1,59 @@
+/** The panel's UI state (kept with the report through acquireVsCodeApi().setState). */
+
+import type { Report } from '../src/core/report/schema';
+import type { Convention, VariableNames } from '../src/panel/latex';
+import { validateReport } from '../src/panel/messages';
+
+export interface UiState {
+  tab: number;
+  convention: Convention;
+  names: VariableNames;
+  /** Orders hidden by the filter (so new orders show by default). */
+  hiddenOrders: number[];
+  minAbs: number;
+  /** Standardized units instead of raw (when the report has them). */
+  standardized: boolean;
+  /** How many terms to render before "show more". */
+  termLimit: number;
+}
+
+export interface PanelState {
+  version: 1;
+  report: Report | null;
+  ui: UiState;
+}
+
+export const DEFAULT_UI: UiState = {
+  tab: 0,
+  convention: 'ln p',
+  names: 'columns',
+  hiddenOrders: [],
+  minAbs: 0,
+  standardized: false,
+  termLimit: 300,
+};
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Restores a saved state, tolerating anything (a bad state gives the defaults). */
+export function restoreState(x: unknown): PanelState {
+  const out: PanelState = { version: 1, report: null, ui: { ...DEFAULT_UI } };
+  if (!isRecord(x)) return out;
+  if (x.report !== undefined && x.report !== null) {
+    const v = validateReport(x.report);
+    if (v.ok) out.report = v.report;
+  }
+  const ui = x.ui;
+  if (isRecord(ui)) {
+    if (typeof ui.tab === 'number' && Number.isInteger(ui.tab) && ui.tab >= 0 && ui.tab < 20) out.ui.tab = ui.tab;
+    if (ui.convention === 'ln p' || ui.convention === 'energy') out.ui.convention = ui.convention;
+    if (ui.names === 'columns' || ui.names === 'indices') out.ui.names = ui.names;
+    if (Array.isArray(ui.hiddenOrders)) out.ui.hiddenOrders = ui.hiddenOrders.filter((o): o is number => typeof o === 'number' && Number.isInteger(o));
+    if (typeof ui.minAbs === 'number' && Number.isFinite(ui.minAbs) && ui.minAbs >= 0) out.ui.minAbs = ui.minAbs;
+    if (typeof ui.standardized === 'boolean') out.ui.standardized = ui.standardized;
+    if (typeof ui.termLimit === 'number' && Number.isInteger(ui.termLimit) && ui.termLimit > 0) out.ui.termLimit = ui.termLimit;
+  }
+  return out;
+}
