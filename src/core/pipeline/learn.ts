@@ -252,7 +252,7 @@ function compareWithModel(flow: Flow, val: Float64Array, nVal: number, canonical
   const n = settings.modelSamples;
   const z = Float64Array.from({ length: n * d }, () => rng.normal());
   const samples = restoreColumns(flow.inverse(z, n), n, canonical);
-  const modelSet = cumulants(samples, n, d, { maxOrder, source: 'model (exact samples)' });
+  const modelSet = cumulants(samples, n, d, { maxOrder, source: `model (${settings.layerKind}, exact samples)` });
   notes.push(`Data: the ${nVal} held-out rows (jackknife over ${blocks} blocks). Model: ${n} exact samples x = f^-1(z).`);
   notes.push('The truncated action S_K is not sampled here (see the experiments for MCMC of S_K).');
   if (maxOrder < 4) notes.push(`Orders above ${maxOrder} are skipped for d = ${d} (their tables would be too large).`);
