@@ -6,8 +6,11 @@ import { existsSync, chmodSync, cpSync, mkdirSync } from 'node:fs';
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 chmodSync('dist/cli.js', 0o755);
-if (existsSync('src/core/train/worker.ts')) {
-  await build({ ...common, entryPoints: ['src/core/train/worker.ts'], outfile: 'dist/worker.js' });
+// The helper thread of the two-thread training engine (src/core/train/parallel.ts), beside the bundles.
+await build({ ...common, entryPoints: ['src/core/train/parallel-worker.ts'], outfile: 'dist/parallel-worker.js' });
+if (existsSync('src/extension/worker.ts')) {
+  // The extension's training worker (node:worker_threads), loaded by dist/extension.js.
+  await build({ ...common, entryPoints: ['src/extension/worker.ts'], outfile: 'dist/worker.js' });
 }
 if (existsSync('src/extension/extension.ts')) {
   await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });

@@ -168,6 +168,7 @@ class Checker {
     this.oneOf(a.units, ['raw', 'standardized'], `${path}.units`);
     this.num(a.order, `${path}.order`, { integer: true, min: 0 });
     this.terms(a.terms, `${path}.terms`, d);
+    if (a.stdErrMethod !== undefined) this.str(a.stdErrMethod, `${path}.stdErrMethod`);
   }
 }
 

@@ -168,5 +168,7 @@ export function renderAction(ctx: RenderContext): HTMLElement {
     { class: 'al-caption' },
     `${visible.length} of ${action.terms.length} terms shown · ${action.units} units${action.units === 'raw' ? ', expanded around x = 0' : ', around the mean'} · monomial form S(x) = Σ c_m Π x_i · order ≤ ${action.order}`,
   );
-  return h('section', { class: 'al-section', id: 'al-action' }, controls, eq, more, caption);
+  // Hovering a term shows its standard error; say how it was estimated (or why there is none).
+  const errors = action.stdErrMethod ? h('p', { class: 'al-caption al-stderr-method' }, `Standard errors: ${action.stdErrMethod}.`) : null;
+  return h('section', { class: 'al-section', id: 'al-action' }, controls, eq, more, caption, errors);
 }

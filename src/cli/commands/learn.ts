@@ -5,6 +5,7 @@ import { InputError } from '../../core/util/errors';
 import { readCsv } from '../../core/data/csv';
 import { DEFAULT_LEARN_SETTINGS, learn, type LearnSettings } from '../../core/pipeline/learn';
 import type { LayerKindName } from '../../core/report/schema';
+import type { EngineChoice } from '../../core/train/engines';
 import { writeFileAtomic } from '../../core/util/atomic';
 import { choiceOption, integerOption, listOption, numberOption } from '../options';
 import { ProgressReporter } from '../progress';
@@ -28,6 +29,7 @@ interface LearnFlags {
   out?: string;
   html?: string;
   quiet?: boolean;
+  engine: EngineChoice;
 }
 
 export function registerLearn(program: Command): void {
@@ -52,6 +54,7 @@ export function registerLearn(program: Command): void {
     .option('--model-samples <N>', 'exact model samples for the cumulant comparison', integerOption('--model-samples', 100), s.modelSamples)
     .option('--out <report.json>', 'where to write the report (default: beside the CSV, <name>.report.json); the model goes to <report>.model.json')
     .option('--html <report.html>', 'also write a standalone HTML report')
+    .option('--engine <name>', 'training engine: float64 (TypeScript + wasm kernels, one thread), parallel (the same on two threads), tfjs (TensorFlow.js: tfjs-node if installed, else wasm; float32) or auto (the fastest for this d, per docs/PERFORMANCE.md)', choiceOption('--engine', ['auto', 'float64', 'parallel', 'tfjs'] as const), 'auto')
     .option('--quiet', 'no progress output')
     .action(async (file: string, flags: LearnFlags) => {
       await runLearn(file, flags);
@@ -83,6 +86,7 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     seed: flags.seed,
     valFraction: flags.valFraction,
     modelSamples: flags.modelSamples,
+    engine: flags.engine,
   };
   const controller = new AbortController();
   const onSigint = (): void => {

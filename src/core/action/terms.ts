@@ -2,10 +2,15 @@ import type { MonomialBasis } from '../poly/basis';
 import type { Jet } from '../poly/jet';
 import type { ActionTerm } from '../report/schema';
 
-/** The nonzero coefficients of a jet as report terms, in basis order (order, then lexicographic). */
-export function jetToTerms(basis: MonomialBasis, jet: Jet, from = 0): ActionTerm[] {
+/** The nonzero coefficients of a jet as report terms, in basis order (order, then lexicographic), with standard errors when given. */
+export function jetToTerms(basis: MonomialBasis, jet: Jet, from = 0, stdErr?: Float64Array): ActionTerm[] {
   const terms: ActionTerm[] = [];
-  for (let m = from; m < basis.size; m++) if (jet[m] !== 0) terms.push({ monomial: basis.monomial(m), coefficient: jet[m] });
+  for (let m = from; m < basis.size; m++) {
+    if (jet[m] === 0) continue;
+    const term: ActionTerm = { monomial: basis.monomial(m), coefficient: jet[m] };
+    if (stdErr && m > 0 && Number.isFinite(stdErr[m])) term.stdErr = stdErr[m];
+    terms.push(term);
+  }
   return terms;
 }
 

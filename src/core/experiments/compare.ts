@@ -12,6 +12,8 @@ export function compareActions(learned: Action, truth: Action, d: number): Order
   const basis = new MonomialBasis(d, Math.max(learned.order, truth.order));
   const l = termsToJet(basis, learned.terms);
   const t = termsToJet(basis, truth.terms);
+  const se = new Float64Array(basis.size);
+  for (const term of learned.terms) if (term.stdErr !== undefined) se[basis.index(term.monomial)] = term.stdErr;
   const out: OrderComparison[] = [];
   for (let k = 1; k <= K; k++) {
     let diff2 = 0;
@@ -22,8 +24,14 @@ export function compareActions(learned: Action, truth: Action, d: number): Order
     const monomials: number[][] = [];
     const learnedValues: number[] = [];
     const trueValues: number[] = [];
+    let z2 = 0;
+    let zCount = 0;
     for (let m = basis.start[k]; m < basis.start[k + 1]; m++) {
       diff2 += (l[m] - t[m]) ** 2;
+      if (se[m] > 0) {
+        z2 += ((l[m] - t[m]) / se[m]) ** 2;
+        zCount++;
+      }
       true2 += t[m] ** 2;
       if (t[m] === 0) {
         zeroMax = Math.max(zeroMax ?? 0, Math.abs(l[m]));
@@ -41,6 +49,7 @@ export function compareActions(learned: Action, truth: Action, d: number): Order
       relativeError: true2 > 0 ? Math.sqrt(diff2 / true2) : null,
       maxAbsWhereTrueZero: zeroMax,
       rmsAbsWhereTrueZero: zeroCount > 0 ? Math.sqrt(zero2 / zeroCount) : null,
+      rmsZ: zCount > 0 ? Math.sqrt(z2 / zCount) : null,
       monomials,
       learned: learnedValues,
       truth: trueValues,

@@ -2,7 +2,7 @@ import { compareCumulants } from '../cumulants';
 import { doubleWell } from '../theories';
 import { formatPercent } from './compare';
 import { findModes } from './modes';
-import { drawSamples, learnOnTheory, type TheoryRunResult } from './theory-run';
+import { cumulantFindings, drawSamples, learnOnTheory, type TheoryRunResult } from './theory-run';
 import type { Experiment, ExperimentOptions, ExperimentOutput } from './types';
 
 const PARAMS = { d: 4, m2: -1, kappa: 0.3, g4: 1 };
@@ -51,9 +51,7 @@ export const doubleWellExperiment: Experiment = {
       );
     }
     findings.push(`The true theory has two wells, near x_i = +-${Math.sqrt((-6 * PARAMS.m2) / PARAMS.g4).toFixed(3)} for a single site (shifted by the coupling).`);
-    for (const cmp of main.report.cumulants.comparisons) {
-      findings.push(`Cumulants, ${cmp.a} vs ${cmp.b}: max |z| ${cmp.orders.map((o) => `order ${o.order}: ${o.maxAbsZ.toFixed(1)}`).join(', ')}; rms z ${cmp.orders.map((o) => o.rmsZ.toFixed(1)).join(', ')}.`);
-    }
+    findings.push(...cumulantFindings(main.report));
     for (const r of results) {
       findings.push(`${r.run.layerKind}: NLL ${r.run.valNll.toFixed(4)} vs true ${r.run.trueValNll?.toFixed(4)}; coefficient error per order ${r.perOrder.map((c) => formatPercent(c.relativeError)).join(', ')} (an effective theory need not match the bimodal action term by term).`);
     }

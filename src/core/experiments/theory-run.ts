@@ -89,3 +89,12 @@ function addTheoryCumulants(report: Report, theory: Theory, truthRows: { rows: F
   sets.push(truthSet);
   report.cumulants = { sets, comparisons, notes };
 }
+
+/** One line per cumulant comparison of a report: max |z| and rms z per order. */
+export function cumulantFindings(report: Report): string[] {
+  return report.cumulants.comparisons.map(
+    (cmp) =>
+      `Cumulants, ${cmp.a} vs ${cmp.b}: max |z| ${cmp.orders.map((o) => `order ${o.order}: ${o.maxAbsZ.toFixed(1)}`).join(', ')}; ` +
+      `rms z ${cmp.orders.map((o) => o.rmsZ.toFixed(1)).join(', ')}.`,
+  );
+}

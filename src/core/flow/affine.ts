@@ -1,6 +1,8 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, type Jet } from '../poly/jet';
+import { gemmAB, gemmNT, Scratch, transpose } from './kernels';
 import type { Layer, LayerStructure } from './layer';
+import type { LinearStructure } from './structured';
 
 /**
  * T: y = W x + b with W = P Lo Up (METHOD.md section 2). P is a fixed permutation (y_i = (Lo Up x)_{perm[i]}),
@@ -10,13 +12,16 @@ import type { Layer, LayerStructure } from './layer';
  * Parameter layout: Lo's strict lower part row by row (i > j), Up's strict upper part row by row
  * (i < j), s (d), b (d).
  */
-export class AffineLU implements Layer {
+export class AffineLU implements Layer, LinearStructure {
   readonly kind = 'affine' as const;
   readonly dim: number;
   readonly paramCount: number;
   params: Float64Array;
   readonly permutation: Int32Array;
   private readonly nTri: number;
+  private readonly scratch = new Scratch();
+  /** The parameters W was last built from (empty: never built). */
+  private seenParams = new Float64Array(0);
 
   constructor(dim: number, permutation: ArrayLike<number>) {
     this.dim = dim;
@@ -34,10 +39,18 @@ export class AffineLU implements Layer {
   /** Dense Lo and Up (d x d, row-major). */
   factors(): { lo: Float64Array; up: Float64Array } {
     const d = this.dim;
-    const p = this.params;
-    const off = this.blocks;
     const lo = new Float64Array(d * d);
     const up = new Float64Array(d * d);
+    this.factorsInto(lo, up);
+    return { lo, up };
+  }
+
+  private factorsInto(lo: Float64Array, up: Float64Array): void {
+    const d = this.dim;
+    const p = this.params;
+    const off = this.blocks;
+    lo.fill(0);
+    up.fill(0);
     let k = off.lo;
     for (let i = 0; i < d; i++) {
       for (let j = 0; j < i; j++) lo[i * d + j] = p[k++];
@@ -48,23 +61,25 @@ export class AffineLU implements Layer {
       up[i * d + i] = Math.exp(p[off.s + i]);
       for (let j = i + 1; j < d; j++) up[i * d + j] = p[k++];
     }
-    return { lo, up };
   }
 
   /** W = P Lo Up, dense d x d row-major. */
   matrix(): Float64Array {
     const d = this.dim;
-    const { lo, up } = this.factors();
     const w = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) {
-      const src = this.permutation[i];
-      for (let k = 0; k <= src; k++) {
-        const l = lo[src * d + k];
-        if (l === 0) continue;
-        for (let j = k; j < d; j++) w[i * d + j] += l * up[k * d + j];
-      }
-    }
+    const lo = this.scratch.get('lo', d * d);
+    const up = this.scratch.get('up', d * d);
+    this.factorsInto(lo, up);
+    this.matrixInto(lo, up, w);
     return w;
+  }
+
+  /** W = P Lo Up as one product (rows of Lo permuted, times Up), so that it runs in the fast kernel. */
+  private matrixInto(lo: Float64Array, up: Float64Array, w: Float64Array): void {
+    const d = this.dim;
+    const loP = this.scratch.get('loP', d * d);
+    for (let i = 0; i < d; i++) loP.set(lo.subarray(this.permutation[i] * d, this.permutation[i] * d + d), i * d);
+    gemmAB(d, d, d, loP, false, up, w);
   }
 
   bias(): Float64Array {
@@ -78,21 +93,35 @@ export class AffineLU implements Layer {
     return s;
   }
 
+  /** Lo, Up and W of the current parameters in reused scratch buffers (no allocation per batch). */
+  private current(): { lo: Float64Array; up: Float64Array; w: Float64Array; wT: Float64Array } {
+    const d = this.dim;
+    const lo = this.scratch.get('lo', d * d);
+    const up = this.scratch.get('up', d * d);
+    const w = this.scratch.get('w', d * d);
+    const wT = this.scratch.get('wT', d * d);
+    // forward and backward of one step see the same parameters: rebuild W only when they changed
+    // (comparing d^2 numbers is far cheaper than the d^3 product).
+    const p = this.params;
+    const seen = this.seenParams;
+    let same = seen.length === p.length;
+    for (let k = 0; same && k < p.length; k++) same = seen[k] === p[k];
+    if (!same) {
+      this.factorsInto(lo, up);
+      this.matrixInto(lo, up, w);
+      transpose(d, d, w, wT);
+      if (seen.length !== p.length) this.seenParams = Float64Array.from(p);
+      else seen.set(p);
+    }
+    return { lo, up, w, wT };
+  }
+
   forward(x: Float64Array, n: number, y: Float64Array, logDet: Float64Array): void {
     const d = this.dim;
-    const w = this.matrix();
-    const b = this.bias();
+    const { wT } = this.current();
+    gemmAB(n, d, d, x, false, wT, y, this.bias());
     const ld = this.logDetConstant();
-    for (let r = 0; r < n; r++) {
-      const xo = r * d;
-      for (let i = 0; i < d; i++) {
-        let s = b[i];
-        const wo = i * d;
-        for (let j = 0; j < d; j++) s += w[wo + j] * x[xo + j];
-        y[xo + i] = s;
-      }
-      logDet[r] += ld;
-    }
+    for (let r = 0; r < n; r++) logDet[r] += ld;
   }
 
   inverse(y: Float64Array, n: number, x: Float64Array): void {
@@ -120,45 +149,38 @@ export class AffineLU implements Layer {
 
   backward(x: Float64Array, n: number, gy: Float64Array, w: number, gParams: Float64Array, gx: Float64Array): void {
     const d = this.dim;
-    const wm = this.matrix();
-    const { lo, up } = this.factors();
+    const { lo, up, w: wm } = this.current();
     const off = this.blocks;
-    const gW = new Float64Array(d * d);
+    // gx = gy W; skipped when nobody below wants it (empty gx).
+    if (gx.length > 0) gemmAB(n, d, d, gy, false, wm, gx);
+    // gW = gy^T x (the kernel reads gy transposed in place); gb = column sums of gy.
+    const gW = this.scratch.get('gW', d * d);
+    gemmAB(d, d, n, gy, true, x, gW);
+    const gb = gParams.subarray(off.b, off.b + d);
     for (let r = 0; r < n; r++) {
       const o = r * d;
-      for (let i = 0; i < d; i++) {
-        const g = gy[o + i];
-        gParams[off.b + i] += g;
-        if (g === 0) continue;
-        const wo = i * d;
-        for (let j = 0; j < d; j++) gW[wo + j] += g * x[o + j];
-      }
-      for (let j = 0; j < d; j++) {
-        let s = 0;
-        for (let i = 0; i < d; i++) s += wm[i * d + j] * gy[o + i];
-        gx[o + j] = s;
-      }
+      for (let i = 0; i < d; i++) gb[i] += gy[o + i];
     }
     // W = P M, M = Lo Up: gM[perm[i]] = gW[i]; gLo = gM Up^T (strict lower), gUp = Lo^T gM (upper).
-    const gM = new Float64Array(d * d);
+    const gM = this.scratch.get('gM', d * d);
     for (let i = 0; i < d; i++) gM.set(gW.subarray(i * d, i * d + d), this.permutation[i] * d);
+    // gLo = gM Up^T (read below the diagonal), gUp = Lo^T gM (read on and above it).
+    const gLo = this.scratch.get('gLo', d * d);
+    gemmNT(d, d, d, gM, up, gLo);
+    const gUp = this.scratch.get('gUp', d * d);
+    gemmAB(d, d, d, lo, true, gM, gUp);
     let k = off.lo;
-    for (let i = 0; i < d; i++) {
-      for (let j = 0; j < i; j++) {
-        let s = 0;
-        for (let c = j; c < d; c++) s += gM[i * d + c] * up[j * d + c];
-        gParams[k++] += s;
-      }
-    }
+    for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) gParams[k++] += gLo[i * d + j];
     k = off.up;
     for (let i = 0; i < d; i++) {
-      for (let j = i; j < d; j++) {
-        let s = 0;
-        for (let rI = i; rI < d; rI++) s += lo[rI * d + i] * gM[rI * d + j];
-        if (j === i) gParams[off.s + i] += s * up[i * d + i] + w * n;
-        else gParams[k++] += s;
-      }
+      gParams[off.s + i] += gUp[i * d + i] * up[i * d + i] + w * n;
+      for (let j = i + 1; j < d; j++) gParams[k++] += gUp[i * d + j];
     }
+  }
+
+  /** LinearStructure (structured.ts): lets extraction treat this layer as one matrix product. */
+  linearMap(): { matrix: Float64Array; bias: Float64Array; logDet: number } {
+    return { matrix: this.matrix(), bias: Float64Array.from(this.bias()), logDet: this.logDetConstant() };
   }
 
   jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null } {

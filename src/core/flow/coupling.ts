@@ -1,5 +1,6 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mul, type Jet } from '../poly/jet';
+import { gemmAB, gemmNT, Scratch } from './kernels';
 import type { Layer, LayerStructure } from './layer';
 
 /**
@@ -16,6 +17,7 @@ export class QuadraticCoupling implements Layer {
   readonly conditioner: Int32Array;
   readonly transformed: Int32Array;
   readonly hidden: number;
+  private readonly scratch = new Scratch();
 
   constructor(dim: number, conditioner: ArrayLike<number>, transformed: ArrayLike<number>, hidden: number) {
     if (dim < 2) throw new RangeError('a coupling layer needs at least two variables (two halves)');
@@ -32,74 +34,73 @@ export class QuadraticCoupling implements Layer {
     return { u: 0, c: uSize, v: uSize + this.hidden };
   }
 
-  /** s = U x_A + c for one row at offset o of x; written to s. */
-  private hiddenPre(x: Float64Array, o: number, s: Float64Array): void {
+  /**
+   * The hidden layer for n rows as batched products: xa = x's A columns (n x |A|), s = xa U^T + c,
+   * s2 = s^2 (n x h), all in reused scratch buffers.
+   */
+  private hidden_(x: Float64Array, n: number): { xa: Float64Array; s: Float64Array; s2: Float64Array } {
+    const d = this.dim;
+    const h = this.hidden;
+    const nA = this.conditioner.length;
     const p = this.params;
     const off = this.blocks;
-    const nA = this.conditioner.length;
-    for (let k = 0; k < this.hidden; k++) {
-      let acc = p[off.c + k];
-      for (let j = 0; j < nA; j++) acc += p[off.u + k * nA + j] * x[o + this.conditioner[j]];
-      s[k] = acc;
-    }
+    const xa = this.scratch.get('xa', n * nA);
+    for (let r = 0; r < n; r++) for (let j = 0; j < nA; j++) xa[r * nA + j] = x[r * d + this.conditioner[j]];
+    const s = this.scratch.get('s', n * h);
+    gemmNT(n, h, nA, xa, p.subarray(off.u, off.c), s, p.subarray(off.c, off.v));
+    const s2 = this.scratch.get('s2', n * h);
+    for (let i = 0; i < n * h; i++) s2[i] = s[i] * s[i];
+    return { xa, s, s2 };
   }
 
-  /** Adds sign * t(x_A) of the row at offset o (read from src) to the B half of dst. */
-  private applyShift(src: Float64Array, dst: Float64Array, o: number, sign: number, s: Float64Array): void {
-    const p = this.params;
+  /** dst = src + sign * t(src_A) on the B columns, t = s^2 V^T (n x |B|). */
+  private shift(src: Float64Array, n: number, dst: Float64Array, sign: number): void {
+    const d = this.dim;
+    const nB = this.transformed.length;
     const off = this.blocks;
-    this.hiddenPre(src, o, s);
-    for (let b = 0; b < this.transformed.length; b++) {
-      let t = 0;
-      for (let k = 0; k < this.hidden; k++) t += p[off.v + b * this.hidden + k] * s[k] * s[k];
-      dst[o + this.transformed[b]] += sign * t;
-    }
+    const { s2 } = this.hidden_(src, n);
+    const t = this.scratch.get('t', n * nB);
+    gemmNT(n, nB, this.hidden, s2, this.params.subarray(off.v, off.v + nB * this.hidden), t);
+    dst.set(src.subarray(0, n * d));
+    for (let r = 0; r < n; r++) for (let b = 0; b < nB; b++) dst[r * d + this.transformed[b]] += sign * t[r * nB + b];
   }
 
   forward(x: Float64Array, n: number, y: Float64Array): void {
-    const s = new Float64Array(this.hidden);
-    y.set(x.subarray(0, n * this.dim));
-    for (let r = 0; r < n; r++) this.applyShift(x, y, r * this.dim, 1, s);
+    this.shift(x, n, y, 1);
   }
 
   inverse(y: Float64Array, n: number, x: Float64Array): void {
-    const s = new Float64Array(this.hidden);
-    x.set(y.subarray(0, n * this.dim));
     // y_A = x_A, so t can be evaluated on y's A half.
-    for (let r = 0; r < n; r++) this.applyShift(y, x, r * this.dim, -1, s);
+    this.shift(y, n, x, -1);
   }
 
   backward(x: Float64Array, n: number, gy: Float64Array, _w: number, gParams: Float64Array, gx: Float64Array): void {
     const d = this.dim;
     const h = this.hidden;
     const nA = this.conditioner.length;
+    const nB = this.transformed.length;
     const p = this.params;
     const off = this.blocks;
-    const s = new Float64Array(h);
-    const gs = new Float64Array(h);
+    const { xa, s, s2 } = this.hidden_(x, n);
+    const gt = this.scratch.get('gt', n * nB);
+    for (let r = 0; r < n; r++) for (let b = 0; b < nB; b++) gt[r * nB + b] = gy[r * d + this.transformed[b]];
+    // gV += gt^T s^2; gs = 2 s (gt V).
+    const tmp = this.scratch.get('tmp', Math.max(nB * h, h * nA));
+    gemmAB(nB, h, n, gt, true, s2, tmp);
+    for (let i = 0; i < nB * h; i++) gParams[off.v + i] += tmp[i];
+    const gs = this.scratch.get('gs', n * h);
+    gemmAB(n, h, nB, gt, false, p.subarray(off.v, off.v + nB * h), gs);
+    for (let i = 0; i < n * h; i++) gs[i] *= 2 * s[i];
+    // gU += gs^T xa; gc += column sums of gs.
+    gemmAB(h, nA, n, gs, true, xa, tmp);
+    for (let i = 0; i < h * nA; i++) gParams[off.u + i] += tmp[i];
+    for (let r = 0; r < n; r++) for (let k = 0; k < h; k++) gParams[off.c + k] += gs[r * h + k];
+    // gx = gy, plus gs U on the A columns (skipped when nobody below wants dL/dx: empty gx).
+    if (gx.length === 0) return;
     gx.set(gy.subarray(0, n * d));
-    for (let r = 0; r < n; r++) {
-      const o = r * d;
-      this.hiddenPre(x, o, s);
-      gs.fill(0);
-      for (let b = 0; b < this.transformed.length; b++) {
-        const gt = gy[o + this.transformed[b]];
-        if (gt === 0) continue;
-        for (let k = 0; k < h; k++) {
-          gParams[off.v + b * h + k] += gt * s[k] * s[k];
-          gs[k] += gt * p[off.v + b * h + k];
-        }
-      }
-      for (let k = 0; k < h; k++) {
-        const g = 2 * s[k] * gs[k];
-        gParams[off.c + k] += g;
-        for (let j = 0; j < nA; j++) {
-          const a = this.conditioner[j];
-          gParams[off.u + k * nA + j] += g * x[o + a];
-          gx[o + a] += g * p[off.u + k * nA + j];
-        }
-      }
-    }
+    const gxa = this.scratch.get('gxa', n * nA);
+    gemmAB(n, nA, h, gs, false, p.subarray(off.u, off.c), gxa);
+    for (let r = 0; r < n; r++) for (let j = 0; j < nA; j++) gx[r * d + this.conditioner[j]] += gxa[r * nA + j];
   }
 
   jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null } {

@@ -1,6 +1,7 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, logJet, mul, type Jet } from '../poly/jet';
 import type { Layer, LayerStructure } from './layer';
+import { seriesLog, type UnitStructure } from './structured';
 
 /** c = softplus(gamma) + C_FLOOR keeps c > 0; a = sqrt(3c) tanh(beta) A_SHRINK keeps a^2 < 3c strictly. */
 const C_FLOOR = 1e-4;
@@ -11,11 +12,15 @@ const A_SHRINK = 0.999;
  * because a^2 < 3c, so it is a bijection of R. One block can express a site-local phi^3 + phi^4 term.
  * Parameters: gamma (d), beta (d).
  */
-export class MonotoneCubic implements Layer {
+export class MonotoneCubic implements Layer, UnitStructure {
   readonly kind = 'cubic' as const;
   readonly dim: number;
   readonly paramCount: number;
   params: Float64Array;
+  private aBuf = new Float64Array(0);
+  private cBuf = new Float64Array(0);
+  private gaBuf = new Float64Array(0);
+  private gcBuf = new Float64Array(0);
 
   constructor(dim: number) {
     this.dim = dim;
@@ -39,15 +44,42 @@ export class MonotoneCubic implements Layer {
     };
   }
 
+  /** (a_i, c_i) of every unit in reused arrays, so the row loops below stay free of calls. */
+  private unitCoefficients(): { a: Float64Array; c: Float64Array } {
+    const d = this.dim;
+    if (this.aBuf.length !== d) {
+      this.aBuf = new Float64Array(d);
+      this.cBuf = new Float64Array(d);
+    }
+    for (let i = 0; i < d; i++) {
+      const k = this.coefficients(i);
+      this.aBuf[i] = k.a;
+      this.cBuf[i] = k.c;
+    }
+    return { a: this.aBuf, c: this.cBuf };
+  }
+
   forward(x: Float64Array, n: number, y: Float64Array, logDet: Float64Array): void {
     const d = this.dim;
-    for (let i = 0; i < d; i++) {
-      const { a, c } = this.coefficients(i);
-      for (let r = 0; r < n; r++) {
-        const u = x[r * d + i];
-        y[r * d + i] = u + u * u * (a + c * u);
-        logDet[r] += Math.log(1 + u * (2 * a + 3 * c * u));
+    const { a, c } = this.unitCoefficients();
+    for (let r = 0; r < n; r++) {
+      const o = r * d;
+      // Product of the row's Jacobian diagonal, then one log: d logs per row become one.
+      let jacProduct = 1;
+      let ld = 0;
+      for (let i = 0; i < d; i++) {
+        const u = x[o + i];
+        const ai = a[i];
+        const ci = c[i];
+        y[o + i] = u + u * u * (ai + ci * u);
+        jacProduct *= 1 + u * (2 * ai + 3 * ci * u);
+        // Flush before the product can leave float64's range (each factor is positive).
+        if (jacProduct > 1e250 || jacProduct < 1e-250) {
+          ld += Math.log(jacProduct);
+          jacProduct = 1;
+        }
       }
+      logDet[r] += ld + Math.log(jacProduct);
     }
   }
 
@@ -61,23 +93,45 @@ export class MonotoneCubic implements Layer {
 
   backward(x: Float64Array, n: number, gy: Float64Array, w: number, gParams: Float64Array, gx: Float64Array): void {
     const d = this.dim;
+    const { a, c } = this.unitCoefficients();
+    if (this.gaBuf.length !== d) {
+      this.gaBuf = new Float64Array(d);
+      this.gcBuf = new Float64Array(d);
+    }
+    const gaAll = this.gaBuf;
+    const gcAll = this.gcBuf;
+    gaAll.fill(0);
+    gcAll.fill(0);
+    for (let r = 0; r < n; r++) {
+      const o = r * d;
+      for (let i = 0; i < d; i++) {
+        const u = x[o + i];
+        const g = gy[o + i];
+        const ai = a[i];
+        const ci = c[i];
+        const jac = 1 + u * (2 * ai + 3 * ci * u);
+        const wj = w / jac;
+        const u2 = u * u;
+        gx[o + i] = g * jac + wj * (2 * ai + 6 * ci * u);
+        gaAll[i] += g * u2 + wj * 2 * u;
+        gcAll[i] += g * u2 * u + wj * 3 * u2;
+      }
+    }
     for (let i = 0; i < d; i++) {
       const k = this.coefficients(i);
-      let ga = 0;
-      let gc = 0;
-      for (let r = 0; r < n; r++) {
-        const o = r * d + i;
-        const u = x[o];
-        const g = gy[o];
-        const jac = 1 + u * (2 * k.a + 3 * k.c * u);
-        const wj = w / jac;
-        gx[o] = g * jac + wj * (2 * k.a + 6 * k.c * u);
-        ga += g * u * u + wj * 2 * u;
-        gc += g * u * u * u + wj * 3 * u * u;
-      }
-      gParams[i] += (gc + ga * k.daDc) * k.dcDgamma;
-      gParams[d + i] += ga * k.daDbeta;
+      gParams[i] += (gcAll[i] + gaAll[i] * k.daDc) * k.dcDgamma;
+      gParams[d + i] += gaAll[i] * k.daDbeta;
     }
+  }
+
+  /** UnitStructure (structured.ts): g(u0 + t) = g0 + g1 t + g2 t^2 + g3 t^3 and ln g'(u0 + t), as series in t. */
+  unitSeries(i: number, u0: number, order: number): { value: Float64Array; logDet: Float64Array } {
+    const { a, c } = this.coefficients(i);
+    const value = new Float64Array(order + 1);
+    const g = [u0 + u0 * u0 * (a + c * u0), 1 + u0 * (2 * a + 3 * c * u0), a + 3 * c * u0, c];
+    for (let k = 0; k <= Math.min(order, 3); k++) value[k] = g[k];
+    // g'(u0 + t) = g1 + 2 g2 t + 3 g3 t^2.
+    return { value, logDet: seriesLog([g[1], 2 * g[2], 3 * g[3]], order) };
   }
 
   jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null } {

@@ -1,8 +1,11 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mulAdd, variableJet, type Jet } from '../poly/jet';
+import { structuredActionJet } from './fastjet';
+import { Scratch } from './kernels';
 import type { Layer } from './layer';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const NO_GRADIENT = new Float64Array(0);
 
 /**
  * The flow f = C_L o T_L o ... o C_1 o T_1 o N mapping data to a standard Gaussian latent
@@ -13,6 +16,7 @@ export class Flow {
   readonly layers: Layer[];
   readonly params: Float64Array;
   private readonly offsets: number[];
+  private readonly scratch = new Scratch();
 
   constructor(layers: Layer[]) {
     if (layers.length === 0) throw new RangeError('a flow needs at least one layer');
@@ -82,30 +86,53 @@ export class Flow {
 
   /**
    * Mean -ln p over the n rows of x and its gradient with respect to the flat parameters (written to
-   * grad, which is overwritten). Analytic back-propagation through every layer.
+   * grad, which is overwritten). Analytic back-propagation through every layer. Activations and
+   * gradients live in buffers reused across calls: the trainer calls this thousands of times with
+   * the same batch size, and allocating per call costs more than the arithmetic at small d.
    */
   lossAndGradient(x: Float64Array, n: number, grad: Float64Array): number {
     const d = this.dim;
-    const { z, logDet, inputs } = this.forwardAll(x, n);
+    const size = n * d;
+    const nl = this.layers.length;
+    const acts = this.scratch.get('acts', size * nl);
+    const logDet = this.scratch.get('logDet', n);
+    logDet.fill(0);
+    // acts holds the rows entering each layer (block l = input of layer l); z is the last output.
+    const z = this.scratch.get('z', size);
+    let cur = x;
+    for (let l = 0; l < nl; l++) {
+      const next = l + 1 < nl ? acts.subarray((l + 1) * size, (l + 2) * size) : z;
+      if (l === 0) acts.set(x.subarray(0, size), 0);
+      this.layers[l].forward(cur, n, next, logDet);
+      cur = next;
+    }
     let loss = 0;
-    let g = new Float64Array(n * d);
+    let g = this.scratch.get('gA', size);
+    let gx = this.scratch.get('gB', size);
+    const inv = 1 / n;
     for (let r = 0; r < n; r++) {
       let q = 0;
+      const o = r * d;
       for (let i = 0; i < d; i++) {
-        const v = z[r * d + i];
+        const v = z[o + i];
         q += v * v;
-        g[r * d + i] = v / n;
+        g[o + i] = v * inv;
       }
       loss += 0.5 * q + d * HALF_LOG_2PI - logDet[r];
     }
     grad.fill(0);
     const w = -1 / n;
-    for (let l = this.layers.length - 1; l >= 0; l--) {
+    // Layers below the first one with parameters need no gradient at all (the data's is not wanted).
+    let lowest = 0;
+    while (lowest < nl && this.layers[lowest].paramCount === 0) lowest++;
+    for (let l = nl - 1; l >= lowest; l--) {
       const layer = this.layers[l];
-      const gx = new Float64Array(n * d);
       const gp = grad.subarray(this.offsets[l], this.offsets[l] + layer.paramCount);
-      layer.backward(inputs[l], n, g, w, gp, gx);
+      // The lowest trainable layer's dL/dx is wanted by nobody: an empty gx lets it skip that product.
+      layer.backward(acts.subarray(l * size, (l + 1) * size), n, g, w, gp, l === lowest ? NO_GRADIENT : gx);
+      const t = g;
       g = gx;
+      gx = t;
     }
     return loss / n;
   }
@@ -116,6 +143,18 @@ export class Flow {
    * Exact to order K (METHOD.md section 4). Expanded around u = 0.
    */
   actionJet(basis: MonomialBasis, from = 0): Jet {
+    if (!Flow.genericJetsOnly) {
+      const fast = structuredActionJet(this.layers, this.dim, basis, from);
+      if (fast) return fast;
+    }
+    return this.genericActionJet(basis, from);
+  }
+
+  /** Forces the generic jet route (tests compare the two routes; the bench measures both). */
+  static genericJetsOnly = false;
+
+  /** The generic route: every layer's jet rule on full order-K jets. */
+  genericActionJet(basis: MonomialBasis, from = 0): Jet {
     let coords: Jet[] = [];
     for (let i = 0; i < this.dim; i++) coords.push(variableJet(basis, i));
     const action = constantJet(basis, -this.dim * HALF_LOG_2PI);

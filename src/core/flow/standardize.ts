@@ -1,9 +1,10 @@
 import type { MonomialBasis } from '../poly/basis';
 import { constantJet, type Jet } from '../poly/jet';
 import type { Layer, LayerStructure } from './layer';
+import type { LinearStructure } from './structured';
 
 /** N: x~_i = (x_i - mu_i) / sigma_i, fixed from the training rows; part of the model so coefficients come out in raw units. */
-export class Standardize implements Layer {
+export class Standardize implements Layer, LinearStructure {
   readonly kind = 'standardize' as const;
   readonly dim: number;
   readonly paramCount = 0;
@@ -40,6 +41,14 @@ export class Standardize implements Layer {
   backward(_x: Float64Array, n: number, gy: Float64Array, _w: number, _gParams: Float64Array, gx: Float64Array): void {
     const d = this.dim;
     for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) gx[r * d + i] = gy[r * d + i] / this.std[i];
+  }
+
+  /** LinearStructure (structured.ts): x~ = diag(1/sigma) x - mu/sigma. */
+  linearMap(): { matrix: Float64Array; bias: Float64Array; logDet: number } {
+    const d = this.dim;
+    const matrix = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) matrix[i * d + i] = 1 / this.std[i];
+    return { matrix, bias: Float64Array.from(this.mean, (m, i) => -m / this.std[i]), logDet: this.logDetConstant };
   }
 
   jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null } {

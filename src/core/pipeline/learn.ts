@@ -1,4 +1,5 @@
 import { convergenceRadius } from '../action/convergence';
+import { coefficientStdErrors } from '../action/uncertainty';
 import { diagramClassesForReport, layerDiagrams } from '../action/diagrams';
 import { jetToTerms, largestTerms } from '../action/terms';
 import { compareCumulants, cumulants, defaultMaxOrder } from '../cumulants';
@@ -11,6 +12,7 @@ import { norm } from '../poly/jet';
 import { PAPER_CITATION, SCHEMA_VERSION, type LayerKindName, type Report, type ReportCumulants, type ReportLayer } from '../report/schema';
 import { gaussianNll } from '../train/gaussian';
 import { DEFAULT_TRAIN_OPTIONS, train, type TrainingProgress } from '../train/trainer';
+import { createEngine, type EngineChoice } from '../train/engines';
 import { Rng } from '../util/rng';
 import { InputError } from '../util/errors';
 import { TOOL_VERSION } from '../version';
@@ -38,6 +40,10 @@ export interface LearnSettings {
   restarts: number;
   /** Optimizer steps each start gets before they are compared. */
   restartSteps: number;
+  /** Time allowed for coefficient standard errors (delta method); 0 turns them off. */
+  stdErrBudgetSeconds: number;
+  /** Training engine for the final training (src/core/train/engines.ts): float64, tfjs or auto. */
+  engine?: EngineChoice;
 }
 
 export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
@@ -53,6 +59,8 @@ export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   diagramLimit: 1001,
   restarts: 3,
   restartSteps: 1500,
+  stdErrBudgetSeconds: 10,
+  engine: 'auto',
 };
 
 export interface LearnHooks {
@@ -70,6 +78,9 @@ export interface LearnResult {
 }
 
 const ENTRY_LIMIT = 200;
+const STD_ERR_METHOD =
+  'delta method: inverse Fisher information of the training rows (pseudo-inverse), propagated through the exact extraction; ' +
+  'local to the optimum found, it does not include optimisation variability (other optima) or model-class error';
 
 /** CSV table → trained flow → exact action, diagrams, cumulants: the report (METHOD.md sections 2-6). */
 export async function learn(table: Table, settings: LearnSettings, hooks: LearnHooks = {}): Promise<LearnResult> {
@@ -88,7 +99,9 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
   const flow = restarts.flow;
 
   hooks.onPhase?.('training');
+  const engine = await createEngine(settings.engine ?? 'auto', flow);
   const result = await train(flow, trainRows, nTrain, val, nVal, {
+    engine,
     epochs: settings.epochs,
     batch: settings.batch,
     learningRate: settings.learningRate,
@@ -99,11 +112,21 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
     signal: hooks.signal,
     onProgress: hooks.onProgress,
   });
+  engine.dispose?.();
 
   hooks.onPhase?.('extracting the action');
   const basis = new MonomialBasis(d, K);
+  const tExtract = Date.now();
   const exact: Float64Array[] = flow.layers.map((_, l) => flow.actionJet(basis, l));
-  const raw = restoreTerms(jetToTerms(basis, exact[0]), canonical);
+  const secondsPerExtraction = (Date.now() - tExtract) / 1000 / flow.layers.length;
+  // Standard errors cost two extractions per parameter: skipped (and said so) when over budget.
+  const stdErrCost = 2 * flow.paramCount * secondsPerExtraction;
+  let stdErr: Float64Array | undefined;
+  if (settings.stdErrBudgetSeconds > 0 && stdErrCost <= settings.stdErrBudgetSeconds) {
+    hooks.onPhase?.('standard errors');
+    stdErr = coefficientStdErrors(flow, basis, trainRows, nTrain, { maxRows: 4000, seed: settings.seed });
+  }
+  const raw = restoreTerms(jetToTerms(basis, exact[0], 0, stdErr), canonical);
   const standardized = restoreTerms(jetToTerms(basis, exact[1]), canonical);
   const convergence = convergenceRadius(flow);
   const warnings: string[] = [];
@@ -175,10 +198,18 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
       seed: settings.seed,
       parameters: flow.paramCount,
       standardization: { mean: Array.from(canonical, (_, i) => mean[canonical.indexOf(i)]), std: Array.from(canonical, (_, i) => std[canonical.indexOf(i)]) },
-      engine: 'float64-js',
+      engine: engine.name,
     },
     training: { ...result, trainRows: nTrain, valRows: nVal, gaussianValNll, restarts: restarts.summary },
-    action: { convention: 'ln p', units: 'raw', order: K, terms: raw },
+    action: {
+      convention: 'ln p',
+      units: 'raw',
+      order: K,
+      terms: raw,
+      stdErrMethod: stdErr
+        ? STD_ERR_METHOD
+        : `not computed: about ${stdErrCost.toFixed(1)} s of extraction, over the budget of ${settings.stdErrBudgetSeconds} s`,
+    },
     actionStandardized: { convention: 'ln p', units: 'standardized', order: K, terms: standardized },
     convergence,
     layers,

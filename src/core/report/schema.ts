@@ -20,6 +20,8 @@ export interface Action {
   units: 'raw' | 'standardized';
   order: number;
   terms: ActionTerm[];
+  /** How term.stdErr was estimated, or why it is absent. */
+  stdErrMethod?: string;
 }
 
 export interface SkippedRow {
@@ -184,6 +186,8 @@ export interface OrderComparison {
   /** Largest |c_learned| among monomials whose true coefficient is zero (spurious terms); null when there are none. */
   maxAbsWhereTrueZero: number | null;
   rmsAbsWhereTrueZero: number | null;
+  /** rms of (learned - true) / stdErr over the order's monomials: near 1 when the errors are honest; null without stdErr. */
+  rmsZ?: number | null;
   monomials: number[][];
   learned: number[];
   truth: number[];

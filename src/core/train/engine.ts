@@ -1,7 +1,10 @@
 import type { Flow } from '../flow/flow';
 
-/** The engines a run can train with; 'auto' picks the one the bench measured faster (docs/PERFORMANCE.md). */
-export type EngineName = 'float64' | 'tfjs';
+/**
+ * The engines a run can train with: float64 (one thread), parallel (float64 on two threads), tfjs;
+ * 'auto' picks the one the bench measured faster (docs/PERFORMANCE.md).
+ */
+export type EngineName = 'float64' | 'parallel' | 'tfjs';
 export type EngineChoice = EngineName | 'auto';
 
 /**

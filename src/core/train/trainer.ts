@@ -3,6 +3,7 @@ import type { ReportTraining, TrainingPoint } from '../report/schema';
 import { TrainingError } from '../util/errors';
 import { Rng } from '../util/rng';
 import { Adam, clipGradient } from './adam';
+import { float64Engine, type TrainingEngine } from './engine';
 
 export interface TrainOptions {
   /** Upper bound on epochs (ignored when steps is set). */
@@ -17,6 +18,8 @@ export interface TrainOptions {
   maxGradNorm: number;
   signal?: AbortSignal;
   onProgress?: (p: TrainingProgress) => void;
+  /** Computes losses and gradients (engine.ts); default: the flow itself, in float64. */
+  engine?: TrainingEngine;
 }
 
 export interface TrainingProgress {
@@ -54,6 +57,7 @@ export type TrainResult = Omit<ReportTraining, 'gaussianValNll' | 'trainRows' | 
  */
 export async function train(flow: Flow, train: Float64Array, nTrain: number, val: Float64Array, nVal: number, options: TrainOptions): Promise<TrainResult> {
   const d = flow.dim;
+  const engine = options.engine ?? float64Engine(flow);
   const rng = new Rng(options.seed ^ 0x5eed);
   const adam = new Adam(flow.paramCount, options.learningRate);
   const grad = new Float64Array(flow.paramCount);
@@ -70,7 +74,7 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
   // epoch is a handful of steps, and leaving the Gaussian saddle takes a few thousand.
   const patience = Math.max(options.patience, Math.ceil(MIN_PATIENCE_STEPS / stepsPerEpoch));
 
-  let bestVal = flow.meanNll(val, nVal);
+  let bestVal = engine.meanNll(val, nVal);
   if (!Number.isFinite(bestVal)) throw new TrainingError('the initial model gives a non-finite likelihood on the held-out rows');
   let bestEpoch = 0;
   let step = 0;
@@ -90,7 +94,7 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
       if (fixedSteps !== undefined && step >= fixedSteps) break;
       const rows = Math.min(batchSize, nTrain - b);
       for (let r = 0; r < rows; r++) batch.set(train.subarray(order[b + r] * d, order[b + r] * d + d), r * d);
-      const loss = flow.lossAndGradient(batch, rows, grad);
+      const loss = engine.lossAndGradient(batch, rows, grad);
       if (!Number.isFinite(loss) || !grad.every(Number.isFinite)) {
         divergenceEvents++;
         failures++;
@@ -115,7 +119,7 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
       epochRows += rows;
     }
     trainSeconds += elapsed(t0);
-    let valNll = flow.meanNll(val, nVal);
+    let valNll = engine.meanNll(val, nVal);
     if (!Number.isFinite(valNll)) {
       // The last steps left the region where the model is finite on held-out rows: undo to the best.
       divergenceEvents++;
@@ -158,8 +162,8 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
 
   // With a fixed number of steps the final weights are the result; otherwise the best on held-out rows.
   if (fixedSteps === undefined || stoppedBecause === 'cancelled' || stoppedBecause === 'diverged') flow.params.set(best);
-  const valNll = flow.meanNll(val, nVal);
-  const trainNll = flow.meanNll(train, nTrain);
+  const valNll = engine.meanNll(val, nVal);
+  const trainNll = engine.meanNll(train, nTrain);
   if (!Number.isFinite(valNll)) throw new TrainingError('training diverged and no finite model was found');
   return {
     epochs: epoch,

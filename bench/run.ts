@@ -1,0 +1,188 @@
+/**
+ * npm run bench: Action Lens's trainer against a PyTorch implementation of the same flow, side by
+ * side, plus extraction, cumulants, end-to-end learn and peak memory. Every timed repeat runs in a
+ * fresh process; each configuration reports the median of the repeats. Writes bench/results.json.
+ *
+ * Options: --quick (2 repeats, fewer configurations), --repeats N, --seconds S, --no-torch, --no-tfjs,
+ * --only train|rest (re-measure one half, keep the other from bench/results.json).
+ * The PyTorch side needs Debian's python3-torch (and libopenblas0-pthread) at /usr/bin/python3.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { argValue } from './common';
+
+const argv = process.argv;
+const quick = argv.includes('--quick');
+const repeats = Number(argValue(argv, 'repeats', quick ? '2' : '5'));
+const seconds = Number(argValue(argv, 'seconds', '1'));
+const withTorch = !argv.includes('--no-torch') && existsSync('/usr/bin/python3');
+const withTfjs = !argv.includes('--no-tfjs');
+/** --only train|rest: run one half (results of the other half are kept from an existing bench/results.json). */
+const only = argValue(argv, 'only', 'all');
+const work = join(tmpdir(), 'action-lens-bench');
+mkdirSync(work, { recursive: true });
+const tsx = ['--import', 'tsx'];
+const oneThread = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = oneThread): string {
+  const res = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 1 << 28 });
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${res.status}): ${res.stderr.slice(-2000)}`);
+  return res.stdout;
+}
+const lastJson = <T>(out: string): T => JSON.parse(out.trim().split('\n').pop() ?? '{}') as T;
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+};
+const fmt = (v: number | null, digits = 1): string => (v === null ? '-' : v.toFixed(digits));
+
+interface RaceRow {
+  kind: string;
+  d: number;
+  layers: number;
+  check: { lossRelErr: number; gradRelErr: number; passed: boolean } | null;
+  /** The float64 engine on one thread (like PyTorch here), and on two threads (the parallel engine). */
+  ours: number;
+  ours2Threads: number;
+  pytorch: number | null;
+  /** ours / pytorch, both on one thread; ratio2Threads: the two-thread engine / pytorch. */
+  ratio: number | null;
+  ratio2Threads: number | null;
+  tfjsWasm: number | null;
+  repeats: { ours: number[]; ours2Threads: number[]; pytorch: number[]; tfjsWasm: number[] };
+  /** 1-minute load average before and after the configuration (other work on the machine skews timings). */
+  load: [number, number];
+}
+
+/** The fairness check: same loss and gradient (float64) for the same weights and batch. */
+function check(cfgArgs: string[], problem: string): RaceRow['check'] {
+  const ours = lastJson<{ loss: number; grad: number[] }>(run(process.execPath, [...tsx, 'bench/export.ts', ...cfgArgs, '--out', problem]));
+  if (!withTorch) return null;
+  const torch = lastJson<{ loss: number; grad: number[] }>(run('/usr/bin/python3', ['bench/torch_peer.py', problem, '--check']));
+  const lossRelErr = Math.abs(ours.loss - torch.loss) / Math.abs(torch.loss);
+  let scale = 0;
+  let diff = 0;
+  torch.grad.forEach((g, k) => {
+    scale = Math.max(scale, Math.abs(g));
+    diff = Math.max(diff, Math.abs(g - ours.grad[k]));
+  });
+  const gradRelErr = diff / scale;
+  return { lossRelErr, gradRelErr, passed: lossRelErr <= 1e-9 && gradRelErr <= 1e-9 };
+}
+
+function race(kind: string, d: number, layers: number): RaceRow {
+  const cfgArgs = ['--d', String(d), '--layers', String(layers), '--kind', kind, '--batch', '256'];
+  const problem = join(work, `problem-${kind}-${d}-${layers}.json`);
+  const c = check(cfgArgs, problem);
+  if (c && !c.passed) throw new Error(`${kind} d=${d} L=${layers}: PyTorch and Action Lens disagree (loss ${c.lossRelErr}, gradient ${c.gradRelErr}); the race would not be fair`);
+  const loadBefore = loadavg()[0];
+  const reps = { ours: [] as number[], ours2Threads: [] as number[], pytorch: [] as number[], tfjsWasm: [] as number[] };
+  for (let r = 0; r < repeats; r++) {
+    // Interleaved, so that drifts of the machine hit every side alike.
+    reps.ours.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [...tsx, 'bench/train-ours.ts', ...cfgArgs, '--seconds', String(seconds)])).stepsPerSecond);
+    reps.ours2Threads.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [...tsx, 'bench/train-ours.ts', ...cfgArgs, '--seconds', String(seconds), '--engine', 'parallel'])).stepsPerSecond);
+    if (withTorch) reps.pytorch.push(lastJson<{ stepsPerSecond: number }>(run('/usr/bin/python3', ['bench/torch_peer.py', problem, '--time', String(seconds)])).stepsPerSecond);
+    if (withTfjs) reps.tfjsWasm.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [...tsx, 'bench/train-ours.ts', ...cfgArgs, '--seconds', String(seconds), '--engine', 'tfjs'])).stepsPerSecond);
+  }
+  const ours = median(reps.ours);
+  const ours2Threads = median(reps.ours2Threads);
+  const pytorch = withTorch ? median(reps.pytorch) : null;
+  const tfjsWasm = withTfjs ? median(reps.tfjsWasm) : null;
+  const row = { kind, d, layers, check: c, ours, ours2Threads, pytorch, ratio: pytorch ? ours / pytorch : null, ratio2Threads: pytorch ? ours2Threads / pytorch : null, tfjsWasm, repeats: reps, load: [loadBefore, loadavg()[0]] as [number, number] };
+  console.log(
+    `load ${row.load.map((v) => v.toFixed(1)).join('->')}  ${kind.padEnd(8)} d=${String(d).padStart(3)} L=${layers}  ours ${fmt(ours)} (2 threads ${fmt(ours2Threads)}) steps/s  pytorch ${fmt(pytorch)}  ` +
+      `ratio ${fmt(row.ratio, 2)} (${fmt(row.ratio2Threads, 2)})  tfjs-wasm ${fmt(tfjsWasm)}  check ${c ? c.gradRelErr.toExponential(1) : '-'}`,
+  );
+  return row;
+}
+
+function timed(args: string[], n = repeats): { median: number; runs: number[]; extra: Record<string, unknown> } {
+  const runs: number[] = [];
+  let extra: Record<string, unknown> = {};
+  for (let r = 0; r < n; r++) {
+    extra = lastJson<Record<string, unknown>>(run(process.execPath, [...tsx, ...args]));
+    runs.push(Number(extra.seconds));
+  }
+  return { median: median(runs), runs, extra };
+}
+
+/** Wall time and peak RSS (kB, from GNU time) of the built CLI. */
+function cli(args: string[]): { seconds: number; peakRssMB: number } {
+  const t0 = performance.now();
+  const res = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, 'dist/cli.js', ...args], { encoding: 'utf8', env: process.env });
+  const secondsTaken = (performance.now() - t0) / 1000;
+  if (res.status !== 0) throw new Error(`action-lens ${args.join(' ')} failed: ${res.stderr.slice(-2000)}`);
+  const kb = Number(res.stderr.trim().split('\n').pop());
+  return { seconds: secondsTaken, peakRssMB: kb / 1024 };
+}
+
+function measureRest(): Pick<Results, 'extraction' | 'cumulants' | 'learn'> {
+  const extraction = [8, 32, 64].map((d) => {
+    const structured = timed(['bench/extract.ts', '--d', String(d), '--order', '4', '--layers', '4']);
+    // The generic route (every layer's jet rule on full jets) for comparison, where it finishes in reasonable time.
+    const generic = d <= 32 ? timed(['bench/extract.ts', '--d', String(d), '--order', '4', '--layers', '4', '--generic'], Math.min(repeats, 3)) : null;
+    console.log(`extraction d=${d} K=4 L=4: ${structured.median.toFixed(3)} s (generic route ${generic ? `${generic.median.toFixed(3)} s` : 'not run'})`);
+    return { d, order: 4, layers: 4, seconds: structured.median, runs: structured.runs, monomials: structured.extra.monomials, genericSeconds: generic?.median ?? null };
+  });
+
+  const cum = timed(['bench/cumulants.ts', '--n', '100000', '--d', '32'], Math.min(repeats, 3));
+  console.log(`cumulants orders 1-4, 1e5 x 32: ${cum.median.toFixed(2)} s`);
+
+  run(process.execPath, ['scripts/build.mjs'], process.env);
+  const csv8 = join(work, 'phi4-d8-10k.csv');
+  if (!existsSync(csv8)) run(process.execPath, ['dist/cli.js', 'sample', 'phi4', '--d', '8', '--n', '10000', '--seed', '1', '--out', csv8], process.env);
+  const csv100 = join(work, 'gauss-d100-1e5.csv');
+  if (!existsSync(csv100)) run(process.execPath, [...tsx, 'bench/make-csv.ts', '--n', '100000', '--d', '100', '--out', csv100]);
+  const learnRuns = (file: string, extra: string[] = [], n = Math.min(repeats, 3)): { seconds: number; peakRssMB: number; runs: number[] } => {
+    const rs = Array.from({ length: n }, () => cli(['learn', file, '--quiet', '--out', join(work, 'out.report.json'), ...extra]));
+    return { seconds: median(rs.map((r) => r.seconds)), peakRssMB: Math.max(...rs.map((r) => r.peakRssMB)), runs: rs.map((r) => r.seconds) };
+  };
+  const example = learnRuns('examples/phi4-lattice-d4.csv');
+  console.log(`learn, bundled example (d=4): ${example.seconds.toFixed(2)} s`);
+  const d8 = learnRuns(csv8);
+  console.log(`learn, 10,000 x 8: ${d8.seconds.toFixed(2)} s`);
+  const big = learnRuns(csv100, ['--steps', '500', '--order', '3'], 1);
+  console.log(`learn, 1e5 x 100 (--steps 500, K = 3): ${big.seconds.toFixed(1)} s, peak RSS ${big.peakRssMB.toFixed(0)} MB`);
+  return {
+    extraction,
+    cumulants: { n: 100000, d: 32, orders: '1-4', seconds: cum.median, runs: cum.runs },
+    learn: {
+      example,
+      csv10kx8: d8,
+      csv1e5x100: { ...big, note: '--steps 500, order 3 (at order 4 the report, 2 x 4.6M terms, exceeds the JSON string limit); peak RSS of the whole CLI process' },
+    },
+  };
+}
+
+interface Results {
+  machine: Record<string, unknown>;
+  method: Record<string, unknown>;
+  train: RaceRow[];
+  extraction: Array<Record<string, unknown>>;
+  cumulants: Record<string, unknown>;
+  learn: Record<string, unknown>;
+}
+
+function main(): void {
+  console.log(`Action Lens bench: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ${repeats} repeats of >= ${seconds} s`);
+  const previous = only !== 'all' && existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Results) : null;
+  let train: RaceRow[] = previous?.train ?? [];
+  if (only !== 'rest') {
+    train = [];
+    const kinds = quick ? ['cubic'] : ['cubic', 'coupling'];
+    for (const kind of kinds) for (const d of [8, 32, 100]) for (const L of [2, 6]) train.push(race(kind, d, L));
+  }
+  const rest = only === 'train' && previous ? { extraction: previous.extraction, cumulants: previous.cumulants, learn: previous.learn } : measureRest();
+  const results: Results = {
+    machine: { loadAverageAtEnd: loadavg(), cores: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, date: new Date().toISOString() },
+    method: { repeats, secondsPerRepeat: seconds, batch: 256, hidden: 'h = d', torchThreads: 1, only, note: 'median of fresh-process repeats; steps/s = loss + gradient + clipping + Adam' },
+    train,
+    ...rest,
+  };
+  writeFileSync('bench/results.json', `${JSON.stringify(results, null, 1)}\n`);
+  console.log('wrote bench/results.json');
+}
+
+main();

@@ -1,0 +1,163 @@
+/**
+ * Dense float64 kernels for the flow's hot paths. One product shape does all the work,
+ * out = A B^T (+ bias), because then both operands are read along contiguous rows: the forward
+ * pass is X W^T, the input gradient is G (W^T)^T, and the weight gradient is G^T X = (G^T)(X^T)^T
+ * after two cheap transposes. Register blocking (4 rows x 2 columns of the output, 8 accumulators)
+ * cuts loads per multiply-add from 2 to 0.75, which is what makes plain JS loops fast here.
+ */
+import { wasmGemmAB, wasmGemmNT, wasmGemmVisit } from './wasm/gemm';
+
+/** Below this many multiply-adds the copy into wasm memory costs more than the SIMD saves. */
+const WASM_MIN_WORK = 16384;
+
+/** out[r*m + i] = (bias ? bias[i] : 0) + sum_j a[r*k + j] * b[i*k + j], for r < n, i < m. */
+export function gemmNT(n: number, m: number, k: number, a: Float64Array, b: Float64Array, out: Float64Array, bias?: Float64Array): void {
+  if (n * m * k >= WASM_MIN_WORK && wasmGemmNT(n, m, k, a, b, out, bias)) return;
+  gemmNTjs(n, m, k, a, b, out, bias);
+}
+
+/** The plain-JS kernel: the fallback without WebAssembly SIMD, and the faster path for tiny products. */
+export function gemmNTjs(n: number, m: number, k: number, a: Float64Array, b: Float64Array, out: Float64Array, bias?: Float64Array): void {
+  let r = 0;
+  for (; r + 4 <= n; r += 4) {
+    const a0 = r * k;
+    const a1 = a0 + k;
+    const a2 = a1 + k;
+    const a3 = a2 + k;
+    let i = 0;
+    for (; i + 2 <= m; i += 2) {
+      const b0 = i * k;
+      const b1 = b0 + k;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      for (let j = 0; j < k; j++) {
+        const x0 = b[b0 + j];
+        const x1 = b[b1 + j];
+        const v0 = a[a0 + j];
+        const v1 = a[a1 + j];
+        const v2 = a[a2 + j];
+        const v3 = a[a3 + j];
+        s00 += v0 * x0;
+        s01 += v0 * x1;
+        s10 += v1 * x0;
+        s11 += v1 * x1;
+        s20 += v2 * x0;
+        s21 += v2 * x1;
+        s30 += v3 * x0;
+        s31 += v3 * x1;
+      }
+      const c0 = bias ? bias[i] : 0;
+      const c1 = bias ? bias[i + 1] : 0;
+      const o = r * m + i;
+      out[o] = s00 + c0;
+      out[o + 1] = s01 + c1;
+      out[o + m] = s10 + c0;
+      out[o + m + 1] = s11 + c1;
+      out[o + 2 * m] = s20 + c0;
+      out[o + 2 * m + 1] = s21 + c1;
+      out[o + 3 * m] = s30 + c0;
+      out[o + 3 * m + 1] = s31 + c1;
+    }
+    for (; i < m; i++) {
+      const b0 = i * k;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let j = 0; j < k; j++) {
+        const x0 = b[b0 + j];
+        s0 += a[a0 + j] * x0;
+        s1 += a[a1 + j] * x0;
+        s2 += a[a2 + j] * x0;
+        s3 += a[a3 + j] * x0;
+      }
+      const c = bias ? bias[i] : 0;
+      out[r * m + i] = s0 + c;
+      out[(r + 1) * m + i] = s1 + c;
+      out[(r + 2) * m + i] = s2 + c;
+      out[(r + 3) * m + i] = s3 + c;
+    }
+  }
+  for (; r < n; r++) {
+    const a0 = r * k;
+    for (let i = 0; i < m; i++) {
+      const b0 = i * k;
+      let s = bias ? bias[i] : 0;
+      for (let j = 0; j < k; j++) s += a[a0 + j] * b[b0 + j];
+      out[r * m + i] = s;
+    }
+  }
+}
+
+/** out (cols x rows) = a^T for a row-major rows x cols matrix, in bands of 64 columns (input rows read contiguously). */
+export function transpose(rows: number, cols: number, a: Float64Array, out: Float64Array): void {
+  const T = 64;
+  for (let c0 = 0; c0 < cols; c0 += T) {
+    const c1 = Math.min(cols, c0 + T);
+    for (let r = 0; r < rows; r++) {
+      const ao = r * cols;
+      for (let c = c0; c < c1; c++) out[c * rows + r] = a[ao + c];
+    }
+  }
+}
+
+/**
+ * A B^T handed to `visit` as (data, base, stride): in wasm memory when the kernel is available,
+ * else in a JS array. For consumers that read each product once (extraction's scatter).
+ */
+export function gemmNTVisit(n: number, m: number, k: number, a: Float64Array, b: Float64Array, visit: (data: Float64Array, base: number, stride: number) => void): void {
+  if (wasmGemmVisit(n, m, k, a, b, visit)) return;
+  const out = new Float64Array(n * m);
+  gemmNTjs(n, m, k, a, b, out);
+  visit(out, 0, m);
+}
+
+/** A scratch buffer of at least `size` entries, reused across calls (grown, never shrunk). */
+export class Scratch {
+  private buffers = new Map<string, Float64Array>();
+
+  get(name: string, size: number): Float64Array {
+    let b = this.buffers.get(name);
+    if (!b || b.length < size) {
+      b = new Float64Array(size);
+      this.buffers.set(name, b);
+    }
+    return b.length === size ? b : b.subarray(0, size);
+  }
+}
+
+/**
+ * out (n x m) = op(A) B (+ bias per column), B row-major k x m; op(A) = A (n x k) or, with transA,
+ * A^T for A stored k x n. The wasm kernel's preferred form: B is read along rows as vectors and A
+ * through strides, so neither the weight gradient G^T X nor W X needs a transposed copy.
+ */
+export function gemmAB(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, out: Float64Array, bias?: Float64Array): void {
+  const copyOut = (heap: Float64Array, base: number, stride: number): void => {
+    for (let r = 0; r < n; r++) {
+      const src = base + r * stride;
+      if (bias) for (let c = 0; c < m; c++) out[r * m + c] = heap[src + c] + bias[c];
+      else out.set(heap.subarray(src, src + m), r * m);
+    }
+  };
+  if (n * m * k >= WASM_MIN_WORK && wasmGemmAB(n, m, k, a, transA, b, copyOut)) return;
+  gemmABjs(n, m, k, a, transA, b, out, bias);
+}
+
+/** gemmAB's product handed to `visit` in place (wasm memory, or a JS array without wasm). */
+export function gemmABVisit(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, visit: (data: Float64Array, base: number, stride: number) => void): void {
+  if (wasmGemmAB(n, m, k, a, transA, b, visit)) return;
+  const out = new Float64Array(n * m);
+  gemmABjs(n, m, k, a, transA, b, out);
+  visit(out, 0, m);
+}
+
+/** The plain-JS op(A) B: row r of the output accumulates A(r, j) times row j of B. */
+export function gemmABjs(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, out: Float64Array, bias?: Float64Array): void {
+  for (let r = 0; r < n; r++) {
+    const o = r * m;
+    if (bias) out.set(bias.subarray(0, m), o);
+    else out.fill(0, o, o + m);
+    for (let j = 0; j < k; j++) {
+      const v = transA ? a[j * n + r] : a[r * k + j];
+      if (v === 0) continue;
+      const bo = j * m;
+      for (let c = 0; c < m; c++) out[o + c] += v * b[bo + c];
+    }
+  }
+}

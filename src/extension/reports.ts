@@ -1,0 +1,160 @@
+/**
+ * Reading reports from disk (validated with the panel's validator) and finding the latest report of
+ * a CSV: beside it or in the output folder, matched by the report's input.sha256 or input.path.
+ */
+
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Report } from '../core/report/schema';
+import { validateReport } from '../panel/messages';
+import { csvStem, outputFolderFor } from './settings';
+
+export class ReportReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportReadError';
+  }
+}
+
+/** Largest report read (a report is a few MB at most; anything bigger is not ours). */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
+export async function readReport(path: string): Promise<Report> {
+  let text: string;
+  try {
+    const st = await fs.stat(path);
+    if (st.size > MAX_REPORT_BYTES) throw new ReportReadError(`${path}: too large for a report (${st.size} bytes)`);
+    text = await fs.readFile(path, 'utf8');
+  } catch (e) {
+    if (e instanceof ReportReadError) throw e;
+    throw new ReportReadError(`${path}: cannot be read (${e instanceof Error ? e.message : String(e)})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ReportReadError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const v = validateReport(data);
+  if (!v.ok) throw new ReportReadError(`${path}: not an Action Lens report: ${v.errors.slice(0, 3).join('; ')}`);
+  return v.report;
+}
+
+interface CachedReport {
+  mtimeMs: number;
+  size: number;
+  report: Report | null;
+}
+
+interface CachedHash {
+  mtimeMs: number;
+  size: number;
+  sha256: Promise<string>;
+}
+
+export interface FoundReport {
+  reportPath: string;
+  report: Report;
+  /** The CSV's bytes differ from those the report was computed from. */
+  stale: boolean;
+}
+
+/** Finds and caches reports of CSV files (for the hover, which asks on every mouse rest). */
+export class ReportIndex {
+  private readonly reports = new Map<string, CachedReport>();
+  private readonly hashes = new Map<string, CachedHash>();
+  /** Reports this session wrote or opened, by CSV path (checked first). */
+  private readonly known = new Map<string, string>();
+
+  remember(csvPath: string, reportPath: string): void {
+    this.known.set(resolve(csvPath), resolve(reportPath));
+    this.reports.delete(resolve(reportPath));
+  }
+
+  forget(reportPath: string): void {
+    this.reports.delete(resolve(reportPath));
+  }
+
+  private async load(path: string): Promise<Report | null> {
+    let st;
+    try {
+      st = await fs.stat(path);
+    } catch {
+      return null;
+    }
+    const hit = this.reports.get(path);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.report;
+    let report: Report | null = null;
+    try {
+      report = await readReport(path);
+    } catch {
+      report = null;
+    }
+    this.reports.set(path, { mtimeMs: st.mtimeMs, size: st.size, report });
+    return report;
+  }
+
+  async sha256(path: string): Promise<string | null> {
+    let st;
+    try {
+      st = await fs.stat(path);
+    } catch {
+      return null;
+    }
+    const hit = this.hashes.get(path);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.sha256;
+    const sha256 = hashFile(path);
+    this.hashes.set(path, { mtimeMs: st.mtimeMs, size: st.size, sha256 });
+    sha256.catch(() => this.hashes.delete(path));
+    return sha256;
+  }
+
+  /** Candidate report paths of a CSV, most specific first. */
+  candidates(csvPath: string, outputFolder: string, baseFolder: string | undefined): string[] {
+    const abs = resolve(csvPath);
+    const stem = csvStem(abs);
+    const out: string[] = [];
+    const k = this.known.get(abs);
+    if (k) out.push(k);
+    out.push(join(outputFolderFor(abs, outputFolder, baseFolder), `${stem}.report.json`));
+    out.push(join(dirname(abs), `${stem}.report.json`));
+    return [...new Set(out)];
+  }
+
+  /** The latest report of the CSV: same bytes (sha256) preferred, else same path (then marked stale). */
+  async find(csvPath: string, outputFolder: string, baseFolder: string | undefined): Promise<FoundReport | null> {
+    const abs = resolve(csvPath);
+    const found: { reportPath: string; report: Report; mtime: number }[] = [];
+    for (const p of this.candidates(abs, outputFolder, baseFolder)) {
+      const r = await this.load(p);
+      if (r) found.push({ reportPath: p, report: r, mtime: this.reports.get(p)?.mtimeMs ?? 0 });
+    }
+    if (found.length === 0) return null;
+    const sha = await this.sha256(abs).catch(() => null);
+    const bySha = found.filter((f) => sha !== null && f.report.input.sha256 === sha).sort((a, b) => b.mtime - a.mtime)[0];
+    if (bySha) return { reportPath: bySha.reportPath, report: bySha.report, stale: false };
+    const byPath = found
+      .filter((f) => samePath(f.report.input.path, f.reportPath, abs))
+      .sort((a, b) => b.mtime - a.mtime)[0];
+    if (byPath) return { reportPath: byPath.reportPath, report: byPath.report, stale: true };
+    return null;
+  }
+}
+
+/** Whether a report's input.path (absolute, or relative to the report's folder or cwd) names `csv`. */
+function samePath(inputPath: string, reportPath: string, csv: string): boolean {
+  if (resolve(inputPath) === csv) return true;
+  if (resolve(dirname(reportPath), inputPath) === csv) return true;
+  return basename(inputPath) === basename(csv) && dirname(resolve(dirname(reportPath), inputPath)) === dirname(csv);
+}
+
+export function hashFile(path: string): Promise<string> {
+  return new Promise((res, rej) => {
+    const h = createHash('sha256');
+    const s = createReadStream(path);
+    s.on('data', (chunk) => h.update(chunk));
+    s.on('error', rej);
+    s.on('end', () => res(h.digest('hex')));
+  });
+}

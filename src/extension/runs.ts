@@ -1,0 +1,308 @@
+/**
+ * Learn Action and Run Experiment: a job in a worker thread (dist/worker.js) under a cancellable
+ * progress notification that shows the epoch and the validation NLL. The result opens in the panel;
+ * every error is shown (an InputError names file, line and column and offers to go there).
+ */
+
+import * as vscode from 'vscode';
+import { isAbsolute, resolve } from 'node:path';
+import type { Report } from '../core/report/schema';
+import { EXPERIMENTS } from '../core/experiments';
+import { log } from './log';
+import { ReportPanel } from './panel';
+import type { WorkerJob, WorkerProgress } from './protocol';
+import type { ReportIndex } from './reports';
+import { checkOverrides, outputPaths, outputFolderFor, overridesFromConfig, resolveLearn, type LearnOverrides } from './settings';
+import { chooseSettings } from './settingsPick';
+import { WorkerJobError, WorkerJobRun } from './workerClient';
+
+export interface RunError {
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  input: boolean;
+}
+
+export type RunOutcome =
+  | { ok: true; reportPath: string; modelPath?: string; report: Report; cancelled: boolean }
+  | { ok: false; error: RunError; cancelled: boolean }
+  | { ok: false; dismissed: true };
+
+export interface ActiveRun {
+  id: number;
+  label: string;
+  /** The CSV (learn) or the experiment id. */
+  target: string;
+  cancel(): void;
+}
+
+export interface RunProgressEvent {
+  runId: number;
+  label: string;
+  progress?: WorkerProgress;
+  phase?: string;
+}
+
+export interface RunOptions {
+  /** Pick settings in quick picks before starting. */
+  choose?: boolean;
+  /** Programmatic overrides (command arguments, tests). */
+  overrides?: unknown;
+  /** Do not open the panel (tests that only need the files). */
+  noPanel?: boolean;
+}
+
+function configOutputFolder(uri: vscode.Uri | undefined): { folder: string; base: string | undefined } {
+  const cfg = vscode.workspace.getConfiguration('actionLens', uri);
+  const folder = cfg.get<unknown>('outputFolder');
+  const wf = uri ? vscode.workspace.getWorkspaceFolder(uri) : vscode.workspace.workspaceFolders?.[0];
+  return { folder: typeof folder === 'string' ? folder : '', base: wf?.uri.scheme === 'file' ? wf.uri.fsPath : undefined };
+}
+
+export { configOutputFolder };
+
+export class Runs {
+  private readonly active = new Map<number, ActiveRun & { job: WorkerJobRun }>();
+  private nextId = 1;
+  private readonly progressEmitter = new vscode.EventEmitter<RunProgressEvent>();
+  readonly onDidProgress = this.progressEmitter.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly index: ReportIndex,
+  ) {
+    context.subscriptions.push(this.progressEmitter, { dispose: () => this.killAll() });
+  }
+
+  private get workerScript(): string {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'worker.js').fsPath;
+  }
+
+  activeRuns(): ActiveRun[] {
+    return [...this.active.values()].map(({ id, label, target, cancel }) => ({ id, label, target, cancel }));
+  }
+
+  cancelAll(): number {
+    const runs = [...this.active.values()];
+    for (const r of runs) r.cancel();
+    return runs.length;
+  }
+
+  private killAll(): void {
+    for (const r of this.active.values()) void r.job.kill();
+    this.active.clear();
+  }
+
+  /** "Learn Action" on a CSV. */
+  async learn(uri: vscode.Uri | undefined, options: RunOptions = {}): Promise<RunOutcome> {
+    const csv = uri ?? (await pickCsv());
+    if (!csv) return { ok: false, dismissed: true };
+    if (csv.scheme !== 'file') {
+      return this.fail({ message: `Learn Action works on files on disk; ${csv.toString()} is not one`, input: true }, false);
+    }
+    const csvPath = csv.fsPath;
+    const cfg = vscode.workspace.getConfiguration('actionLens', csv);
+    const fromConfig = overridesFromConfig((k) => cfg.get<unknown>(k));
+    const fromArgs = checkOverrides(options.overrides, 'argument ');
+    const errors = [...fromConfig.errors, ...fromArgs.errors];
+    if (errors.length > 0) return this.fail({ message: `invalid settings: ${errors.join('; ')}`, input: true }, false);
+    let overrides: LearnOverrides = { ...fromConfig.overrides, ...fromArgs.overrides };
+    if (options.choose) {
+      const chosen = await chooseSettings(csvPath, overrides);
+      if (!chosen) return { ok: false, dismissed: true };
+      overrides = chosen;
+    }
+    const resolved = resolveLearn(overrides);
+    const { folder, base } = configOutputFolder(csv);
+    const { reportPath, modelPath } = outputPaths(csvPath, folder, base);
+    if (resolve(reportPath) === resolve(csvPath) || resolve(modelPath) === resolve(csvPath)) {
+      return this.fail({ message: 'the report would overwrite the CSV; choose another actionLens.outputFolder', file: csvPath, input: true }, false);
+    }
+    const busy = [...this.active.values()].find((r) => r.target === resolve(csvPath));
+    if (busy) {
+      void vscode.window.showInformationMessage(`Action Lens: ${busy.label} is already running; cancel it first.`);
+      return { ok: false, dismissed: true };
+    }
+    const job: WorkerJob = {
+      kind: 'learn',
+      csvPath: resolve(csvPath),
+      columns: resolved.columns,
+      skipInvalid: resolved.skipInvalid,
+      settings: resolved.settings,
+      reportPath,
+      modelPath,
+    };
+    const name = vscode.workspace.asRelativePath(csv, false);
+    if (vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'file' && resolve(d.uri.fsPath) === resolve(csvPath) && d.isDirty)) {
+      void vscode.window.showWarningMessage(`Action Lens: ${name} has unsaved changes; learning from the file as saved on disk.`);
+    }
+    log().info(`learning ${csvPath} -> ${reportPath} with ${JSON.stringify(resolved.settings)}${resolved.columns ? ` columns ${resolved.columns.join(',')}` : ''}`);
+    const outcome = await this.run(job, `Learning the action of ${name}`, resolve(csvPath), options);
+    if (outcome.ok) this.index.remember(csvPath, outcome.reportPath);
+    return outcome;
+  }
+
+  /** "Run Experiment…": id and quick/full from quick picks unless given. */
+  async experiment(id: string | undefined, quick: boolean | undefined, options: RunOptions = {}): Promise<RunOutcome> {
+    let expId = id;
+    if (expId === undefined) {
+      const picked = await vscode.window.showQuickPick(
+        EXPERIMENTS.map((e) => ({ label: e.title, description: e.id, detail: e.description, id: e.id })),
+        { title: 'Action Lens: Run Experiment', placeHolder: 'Which of the paper\'s experiments?' },
+      );
+      if (!picked) return { ok: false, dismissed: true };
+      expId = picked.id;
+    }
+    if (!EXPERIMENTS.some((e) => e.id === expId)) {
+      return this.fail({ message: `unknown experiment "${expId}"; choose one of ${EXPERIMENTS.map((e) => e.id).join(', ')}`, input: true }, false);
+    }
+    let isQuick = quick;
+    if (isQuick === undefined) {
+      const size = await vscode.window.showQuickPick(
+        [
+          { label: 'Quick', description: 'seconds: fewer rows and epochs', quick: true },
+          { label: 'Full', description: 'minutes: the paper\'s sizes', quick: false },
+        ],
+        { title: `Action Lens: Run Experiment ${expId}`, placeHolder: 'Quick or full?' },
+      );
+      if (!size) return { ok: false, dismissed: true };
+      isQuick = size.quick;
+    }
+    const { folder, base } = configOutputFolder(undefined);
+    const sub = `${expId}${isQuick ? '-quick' : ''}`;
+    // <outputFolder>/<id>[-quick] when set, else experiments/ in the workspace, else the extension's storage.
+    const storage = vscode.Uri.joinPath(this.context.globalStorageUri, 'experiments').fsPath;
+    const root =
+      folder.trim() !== '' && (base !== undefined || isAbsolute(folder.trim()))
+        ? outputFolderFor(resolve(base ?? storage, 'experiment.csv'), folder, base)
+        : base !== undefined
+          ? resolve(base, 'experiments')
+          : storage;
+    const outDir = resolve(root, sub);
+    const cfg = vscode.workspace.getConfiguration('actionLens');
+    const seedRaw = cfg.get<unknown>('seed');
+    const seed = typeof seedRaw === 'number' && Number.isInteger(seedRaw) && seedRaw >= 0 ? seedRaw : 1;
+    const job: WorkerJob = { kind: 'experiment', id: expId, quick: isQuick, seed, outDir };
+    log().info(`experiment ${expId} (${isQuick ? 'quick' : 'full'}) -> ${outDir}`);
+    return this.run(job, `Experiment ${expId} (${isQuick ? 'quick' : 'full'})`, `experiment:${sub}`, options);
+  }
+
+  private async run(job: WorkerJob, label: string, target: string, options: RunOptions): Promise<RunOutcome> {
+    const id = this.nextId++;
+    let last: WorkerProgress | undefined;
+    let phase = 'starting';
+    const outcome = await vscode.window.withProgress<RunOutcome>(
+      { location: vscode.ProgressLocation.Notification, title: `Action Lens: ${label}`, cancellable: true },
+      async (progress, token) => {
+        let shownFraction = 0;
+        let lastReport = 0;
+        const show = (force = false): void => {
+          const now = Date.now();
+          if (!force && now - lastReport < 150) return;
+          lastReport = now;
+          let message = phase;
+          let increment: number | undefined;
+          if (last && (phase === 'training' || phase.startsWith('start '))) {
+            const total = last.totalSteps !== null ? `step ${last.step}/${last.totalSteps}` : `epoch ${last.epoch}/${last.maxEpochs}`;
+            message = `${phase === 'training' ? '' : `${phase} · `}${total} · validation NLL ${last.valNll.toFixed(4)} (best ${last.bestValNll.toFixed(4)})`;
+            if (phase === 'training') {
+              const fraction = last.totalSteps !== null ? last.step / Math.max(1, last.totalSteps) : last.epoch / Math.max(1, last.maxEpochs);
+              const pct = Math.min(100, Math.max(0, fraction * 100));
+              if (pct > shownFraction) {
+                increment = pct - shownFraction;
+                shownFraction = pct;
+              }
+            }
+          }
+          if (jobRun.isCancelled) message = `cancelling: finishing the report with the best model so far · ${message}`;
+          progress.report({ message, increment });
+        };
+        const jobRun = new WorkerJobRun(this.workerScript, job, {
+          onProgress: (p) => {
+            last = p;
+            this.progressEmitter.fire({ runId: id, label, progress: p });
+            show();
+          },
+          onPhase: (p) => {
+            phase = p;
+            this.progressEmitter.fire({ runId: id, label, phase: p });
+            show(true);
+          },
+        });
+        const entry = { id, label, target, job: jobRun, cancel: () => { jobRun.cancel(); show(true); } };
+        this.active.set(id, entry);
+        const sub = token.onCancellationRequested(() => entry.cancel());
+        try {
+          const res = await jobRun.result;
+          const cancelled = res.report.training.stoppedBecause === 'cancelled' || jobRun.isCancelled;
+          return { ok: true, reportPath: res.reportPath, modelPath: res.modelPath, report: res.report, cancelled };
+        } catch (e) {
+          const info = e instanceof WorkerJobError ? e.info : { message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined, input: false };
+          if (!(e instanceof WorkerJobError) || !e.info.input) log().error(`${label}: ${info.message}${info.stack ? `\n${info.stack}` : ''}`);
+          return { ok: false, error: { message: info.message, file: 'file' in info ? info.file : undefined, line: 'line' in info ? info.line : undefined, column: 'column' in info ? info.column : undefined, input: info.input }, cancelled: jobRun.isCancelled };
+        } finally {
+          sub.dispose();
+          this.active.delete(id);
+        }
+      },
+    );
+    if (!outcome.ok) {
+      if ('error' in outcome) void this.showRunError(outcome.error);
+      return outcome;
+    }
+    log().info(`${label}: wrote ${outcome.reportPath}${outcome.modelPath ? ` and ${outcome.modelPath}` : ''} (${outcome.report.training.stoppedBecause})`);
+    if (!options.noPanel) {
+      try {
+        await ReportPanel.show(outcome.reportPath, outcome.report);
+      } catch (e) {
+        void this.showRunError({ message: `the report was written to ${outcome.reportPath} but could not be shown: ${e instanceof Error ? e.message : String(e)}`, input: false });
+      }
+    }
+    if (outcome.cancelled) {
+      const t = outcome.report.training;
+      void vscode.window.showInformationMessage(
+        `Action Lens: training was cancelled at epoch ${t.epochs}; the best model so far (epoch ${t.bestEpoch}, validation NLL ${t.valNll.toFixed(4)}) is kept in ${vscode.workspace.asRelativePath(outcome.reportPath, false)}.`,
+      );
+    }
+    return outcome;
+  }
+
+  private fail(error: RunError, cancelled: boolean): RunOutcome {
+    void this.showRunError(error);
+    return { ok: false, error, cancelled };
+  }
+
+  private async showRunError(error: RunError): Promise<void> {
+    const actions: string[] = [];
+    if (error.file !== undefined && error.line !== undefined) actions.push('Go to Line');
+    actions.push('Show Log');
+    log().error(error.message);
+    const choice = await vscode.window.showErrorMessage(`Action Lens: ${error.message}`, ...actions);
+    if (choice === 'Show Log') log().show(true);
+    if (choice === 'Go to Line' && error.file !== undefined && error.line !== undefined) {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(error.file));
+      const line = Math.max(0, Math.min(doc.lineCount - 1, error.line - 1));
+      const editor = await vscode.window.showTextDocument(doc);
+      const range = doc.lineAt(line).range;
+      editor.selection = new vscode.Selection(range.start, range.end);
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
+    }
+  }
+}
+
+async function pickCsv(): Promise<vscode.Uri | undefined> {
+  const isCsv = (u: vscode.Uri | undefined): u is vscode.Uri => u !== undefined && u.scheme === 'file' && /\.(csv|tsv)$/i.test(u.fsPath);
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (isCsv(active)) return active;
+  // The panel may have the focus: a single CSV visible beside it is the one meant.
+  const visible = [...new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri).filter(isCsv).map((u) => u.toString()))];
+  if (visible.length === 1) return vscode.Uri.parse(visible[0]);
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    filters: { CSV: ['csv', 'tsv', 'txt'] },
+    title: 'Action Lens: the CSV to learn from',
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return picked?.[0];
+}

@@ -1,0 +1,88 @@
+/**
+ * The training worker (bundled to dist/worker.js): runs `learn` or an experiment off the extension
+ * host's main thread. Reads the CSV, trains, writes the weights and the report atomically (never over
+ * the CSV) and posts progress, phases and the result. A {type:'cancel'} message aborts training; the
+ * trainer then keeps the best model so far and the report says 'cancelled'.
+ */
+
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { readCsv } from '../core/data/csv';
+import { findExperiment } from '../core/experiments';
+import { learn } from '../core/pipeline/learn';
+import type { TrainingProgress } from '../core/train/trainer';
+import { writeFileAtomic } from '../core/util/atomic';
+import { describeError, isCancelMessage, type FromWorker, type WorkerJob } from './protocol';
+
+/** Progress messages per second at most (the last one before a phase change is always sent). */
+const PROGRESS_INTERVAL_MS = 100;
+
+const port = parentPort;
+if (!port) throw new Error('worker.js must run in a worker thread');
+
+const controller = new AbortController();
+port.on('message', (m: unknown) => {
+  if (isCancelMessage(m)) controller.abort();
+});
+
+function post(msg: FromWorker): void {
+  port?.postMessage(msg);
+}
+
+let lastSent = 0;
+let pending: TrainingProgress | null = null;
+function flushProgress(): void {
+  if (pending) {
+    const p = pending;
+    pending = null;
+    lastSent = Date.now();
+    post({ type: 'progress', epoch: p.epoch, step: p.step, maxEpochs: p.maxEpochs, totalSteps: p.totalSteps, trainNll: p.trainNll, valNll: p.valNll, bestValNll: p.bestValNll });
+  }
+}
+function onProgress(p: TrainingProgress): void {
+  pending = p;
+  if (Date.now() - lastSent >= PROGRESS_INTERVAL_MS) flushProgress();
+}
+function onPhase(phase: string): void {
+  flushProgress();
+  post({ type: 'phase', phase });
+}
+
+async function runJob(job: WorkerJob): Promise<void> {
+  if (job.kind === 'learn') {
+    onPhase('reading the CSV');
+    const table = await readCsv(job.csvPath, { columns: job.columns, skipInvalid: job.skipInvalid, signal: controller.signal });
+    const { report, model } = await learn(table, job.settings, { signal: controller.signal, onProgress, onPhase });
+    flushProgress();
+    onPhase('saving');
+    await mkdir(dirname(job.reportPath), { recursive: true });
+    report.model.weightsFile = relative(dirname(job.reportPath), job.modelPath) || basename(job.modelPath);
+    await writeFileAtomic(job.modelPath, JSON.stringify(model), [job.csvPath]);
+    await writeFileAtomic(job.reportPath, JSON.stringify(report, null, 1), [job.csvPath]);
+    post({ type: 'done', report, reportPath: job.reportPath, modelPath: job.modelPath, dataFiles: [] });
+    return;
+  }
+  const experiment = findExperiment(job.id);
+  const { report, data } = await experiment.run({ quick: job.quick, seed: job.seed, signal: controller.signal, onPhase, onProgress });
+  flushProgress();
+  onPhase('saving');
+  await mkdir(job.outDir, { recursive: true });
+  const dataFiles: string[] = [];
+  for (const [name, text] of Object.entries(data)) {
+    const file = join(job.outDir, basename(name));
+    await writeFileAtomic(file, text);
+    dataFiles.push(file);
+  }
+  const reportPath = join(job.outDir, 'report.json');
+  await writeFileAtomic(reportPath, JSON.stringify(report, null, 1));
+  post({ type: 'done', report, reportPath, dataFiles });
+}
+
+runJob(workerData as WorkerJob).then(
+  () => port.close(),
+  (err: unknown) => {
+    post({ type: 'error', error: describeError(err) });
+    port.close();
+  },
+);

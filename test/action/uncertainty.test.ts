@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { coefficientStdErrors, pseudoInverse } from '../../src/core/action/uncertainty';
+import { tableFromRows } from '../../src/core/data/memory';
+import { buildFlow } from '../../src/core/flow/build';
+import { DEFAULT_LEARN_SETTINGS, learn } from '../../src/core/pipeline/learn';
+import { MonomialBasis } from '../../src/core/poly/basis';
+import { Rng } from '../../src/core/util/rng';
+
+test('pseudo-inverse: exact inverse of a full-rank matrix, and A A+ A = A for a singular one', () => {
+  const a = Float64Array.from([4, 1, 0, 1, 3, 1, 0, 1, 2]);
+  const inv = pseudoInverse(a, 3, 1e-12);
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) {
+      let s = 0;
+      for (let k = 0; k < 3; k++) s += a[i * 3 + k] * inv[k * 3 + j];
+      assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-12);
+    }
+  }
+  // Rank one: v v^T with v = (1, 2, 2): A+ = A / |v|^4.
+  const v = [1, 2, 2];
+  const r1 = Float64Array.from({ length: 9 }, (_, k) => v[Math.floor(k / 3)] * v[k % 3]);
+  const p = pseudoInverse(r1, 3, 1e-10);
+  for (let k = 0; k < 9; k++) assert.ok(Math.abs(p[k] - r1[k] / 81) < 1e-12);
+});
+
+test('coefficient standard errors match the spread over independent data sets (teacher, cubic kind)', async () => {
+  const d = 3;
+  const teacher = buildFlow([0, 0, 0], [1, 1, 1], { layerKind: 'cubic', layers: 1, hidden: d, seed: 3 });
+  const rngT = new Rng(4);
+  for (let k = 0; k < teacher.params.length; k++) teacher.params[k] += 0.5 * rngT.normal();
+  const basis = new MonomialBasis(d, 3);
+  const R = 6;
+  const n = 3000;
+  const coefs: Float64Array[] = [];
+  const ses: Float64Array[] = [];
+  for (let r = 0; r < R; r++) {
+    const rng = new Rng(200 + r);
+    const data = teacher.inverse(Float64Array.from({ length: n * d }, () => rng.normal()), n);
+    const { flow } = await learn(tableFromRows('t', ['a', 'b', 'c'], data, n), {
+      ...DEFAULT_LEARN_SETTINGS, layerKind: 'cubic', layers: 1, order: 3, seed: 5, modelSamples: 500, restarts: 1, stdErrBudgetSeconds: 0, diagramLimit: 0,
+    });
+    ses.push(coefficientStdErrors(flow, basis, data, n, { maxRows: 3000, seed: 1 }));
+    coefs.push(flow.actionJet(basis));
+  }
+  for (const k of [1, 2]) {
+    let ratio = 0;
+    let count = 0;
+    for (let m = basis.start[k]; m < basis.start[k + 1]; m++) {
+      const mean = coefs.reduce((s, c) => s + c[m], 0) / R;
+      const spread = Math.sqrt(coefs.reduce((s, c) => s + (c[m] - mean) ** 2, 0) / (R - 1));
+      ratio += spread / (ses.reduce((s, c) => s + c[m], 0) / R);
+      count++;
+    }
+    ratio /= count;
+    // With 6 data sets the spread itself is uncertain by ~30%: a factor of 2 either way would be a real miscalibration.
+    assert.ok(ratio > 0.5 && ratio < 2, `order ${k}: spread / stdErr = ${ratio}`);
+  }
+});

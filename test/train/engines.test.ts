@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngine } from '../../src/core/train/engines';
+import { train } from '../../src/core/train/trainer';
+import { randomFlow, randomRows } from '../helpers/flows';
+import { buildFlow } from '../../src/core/flow/build';
+import { Rng } from '../../src/core/util/rng';
+
+// The tfjs engine here is @tensorflow/tfjs + the wasm backend (float32). tfjs-node (an optional
+// dependency) cannot be installed on CI: its install downloads libtensorflow from outside the npm
+// registry, fails, and npm skips it; the engine then falls back to wasm.
+
+for (const kind of ['cubic', 'coupling']) {
+  test(`${kind}: the tfjs engine gives the float64 engine's loss and gradient (1e-4 relative)`, async () => {
+    const d = 4;
+    const n = 64;
+    const flow = randomFlow(d, kind, 2, 5, 0.2);
+    const x = randomRows(n, d, 12);
+    const ours = await createEngine('float64', flow);
+    const tfjs = await createEngine('tfjs', flow);
+    assert.match(tfjs.name, /^tfjs-/);
+    const g64 = new Float64Array(flow.paramCount);
+    const g32 = new Float64Array(flow.paramCount);
+    const l64 = ours.lossAndGradient(x, n, g64);
+    const l32 = tfjs.lossAndGradient(x, n, g32);
+    assert.ok(Math.abs(l32 - l64) <= 1e-4 * Math.abs(l64), `loss ${l32} vs ${l64}`);
+    let scale = 0;
+    for (const g of g64) scale = Math.max(scale, Math.abs(g));
+    for (let k = 0; k < g64.length; k++) {
+      assert.ok(Math.abs(g32[k] - g64[k]) <= 1e-4 * scale, `gradient ${k}: ${g32[k]} vs ${g64[k]} (largest ${scale})`);
+    }
+    assert.ok(Math.abs(tfjs.meanNll(x, n) - ours.meanNll(x, n)) <= 1e-4 * Math.abs(l64));
+    tfjs.dispose?.();
+  });
+}
+
+test('cubic: both engines train to the same held-out NLL on a small problem', async () => {
+  const d = 2;
+  const rng = new Rng(3);
+  const rows = (n: number): Float64Array => {
+    const x = new Float64Array(n * d);
+    for (let r = 0; r < n; r++) {
+      const a = rng.normal();
+      const b = 0.6 * a + 0.8 * rng.normal();
+      x[r * d] = a + 0.3 * a * a * a;
+      x[r * d + 1] = b;
+    }
+    return x;
+  };
+  const nTrain = 1024;
+  const nVal = 512;
+  const trainRows = rows(nTrain);
+  const val = rows(nVal);
+  const results: number[] = [];
+  for (const name of ['float64', 'tfjs'] as const) {
+    const flow = buildFlow([0, 0], [1.3, 1], { layerKind: 'cubic', layers: 1, hidden: d, seed: 4 });
+    const engine = await createEngine(name, flow);
+    const before = flow.meanNll(val, nVal);
+    await train(flow, trainRows, nTrain, val, nVal, { epochs: 1, steps: 400, batch: 256, learningRate: 2e-2, patience: 10, seed: 1, maxGradNorm: 100, engine });
+    // Judge both models with the float64 engine, so that only the training differs.
+    results.push(flow.meanNll(val, nVal));
+    assert.ok(results[results.length - 1] < before - 0.05, `${name}: training did not improve the held-out NLL (${before} -> ${results[results.length - 1]})`);
+    engine.dispose?.();
+  }
+  assert.ok(Math.abs(results[0] - results[1]) < 5e-3, `held-out NLL: float64 ${results[0]}, tfjs ${results[1]}`);
+});
+
+test('the two-thread float64 engine gives the one-thread loss and gradient (1e-12 relative)', async () => {
+  const d = 6;
+  const n = 256;
+  const flow = randomFlow(d, 'cubic', 2, 8, 0.2);
+  const x = randomRows(n, d, 4);
+  const one = await createEngine('float64', flow);
+  const two = await createEngine('parallel', flow);
+  try {
+    assert.equal(two.name, 'float64-js-2threads');
+    const g1 = new Float64Array(flow.paramCount);
+    const g2 = new Float64Array(flow.paramCount);
+    const l1 = one.lossAndGradient(x, n, g1);
+    const l2 = two.lossAndGradient(x, n, g2);
+    assert.ok(Math.abs(l1 - l2) <= 1e-12 * Math.abs(l1), `loss ${l2} vs ${l1}`);
+    let scale = 0;
+    for (const g of g1) scale = Math.max(scale, Math.abs(g));
+    for (let k = 0; k < g1.length; k++) assert.ok(Math.abs(g1[k] - g2[k]) <= 1e-12 * scale, `gradient ${k}: ${g2[k]} vs ${g1[k]}`);
+    // A batch too small to split is computed on one thread, exactly.
+    const small = one.lossAndGradient(x, 20, g1);
+    assert.equal(two.lossAndGradient(x, 20, g2), small);
+  } finally {
+    two.dispose?.();
+  }
+});
