@@ -169,7 +169,13 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
     }
   }
   if (result.stoppedBecause === 'diverged') warnings.push(`Training diverged after ${result.divergenceEvents} undone steps; the best model before that is kept.`);
-  if (result.stoppedBecause === 'cancelled') warnings.push(`Training was cancelled at epoch ${result.epochs}; the best model so far (epoch ${result.bestEpoch}) is kept.`);
+  if (result.stoppedBecause === 'cancelled') {
+    warnings.push(
+      result.epochs === 0
+        ? 'Training was cancelled while comparing starts; the best start so far is kept, only briefly trained.'
+        : `Training was cancelled at epoch ${result.epochs}; the best model so far (epoch ${result.bestEpoch}) is kept.`,
+    );
+  }
   if (result.stoppedBecause === 'max-epochs') warnings.push(`Training reached the epoch limit (${result.epochs}) before early stopping; more epochs may improve the fit.`);
   if (result.valNll > gaussianValNll) warnings.push(`The held-out NLL (${result.valNll.toFixed(4)}) is worse than a Gaussian fit's (${gaussianValNll.toFixed(4)}).`);
 
@@ -253,6 +259,7 @@ async function chooseStart(
       seed: structureSeed,
       maxGradNorm: DEFAULT_TRAIN_OPTIONS.maxGradNorm,
       signal: hooks.signal,
+      onProgress: hooks.onProgress,
     });
     candidates.push({ structureSeed, valNll: res.valNll });
     if (res.valNll < bestNll) {

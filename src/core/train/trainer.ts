@@ -85,6 +85,10 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
   let trainSeconds = 0;
 
   outer: while (epoch < maxEpochs) {
+    if (options.signal?.aborted) {
+      stoppedBecause = 'cancelled';
+      break;
+    }
     epoch++;
     const t0 = process.hrtime.bigint();
     shuffle(order, rng);
