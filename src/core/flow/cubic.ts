@@ -21,6 +21,7 @@ export class MonotoneCubic implements Layer, UnitStructure {
   private cBuf = new Float64Array(0);
   private gaBuf = new Float64Array(0);
   private gcBuf = new Float64Array(0);
+  private prodBuf = new Float64Array(0);
 
   constructor(dim: number) {
     this.dim = dim;
@@ -62,25 +63,29 @@ export class MonotoneCubic implements Layer, UnitStructure {
   forward(x: Float64Array, n: number, y: Float64Array, logDet: Float64Array): void {
     const d = this.dim;
     const { a, c } = this.unitCoefficients();
-    for (let r = 0; r < n; r++) {
-      const o = r * d;
-      // Product of the row's Jacobian diagonal, then one log: d logs per row become one.
-      let jacProduct = 1;
-      let ld = 0;
-      for (let i = 0; i < d; i++) {
-        const u = x[o + i];
-        const ai = a[i];
-        const ci = c[i];
-        y[o + i] = u + u * u * (ai + ci * u);
-        jacProduct *= 1 + u * (2 * ai + 3 * ci * u);
+    // Each row's Jacobian diagonal is multiplied into prod[r] and logged once: d logs per row become
+    // one. Unit by unit, so that consecutive multiplications belong to different rows (no serial
+    // dependency chain).
+    if (this.prodBuf.length < n) this.prodBuf = new Float64Array(n);
+    const prod = this.prodBuf;
+    prod.fill(1, 0, n);
+    for (let i = 0; i < d; i++) {
+      const ai = a[i];
+      const ci = c[i];
+      const a2 = 2 * ai;
+      const c3 = 3 * ci;
+      for (let r = 0, o = i; r < n; r++, o += d) {
+        const u = x[o];
+        y[o] = u + u * u * (ai + ci * u);
+        const p = prod[r] * (1 + u * (a2 + c3 * u));
         // Flush before the product can leave float64's range (each factor is positive).
-        if (jacProduct > 1e250 || jacProduct < 1e-250) {
-          ld += Math.log(jacProduct);
-          jacProduct = 1;
-        }
+        if (p > 1e250 || p < 1e-250) {
+          logDet[r] += Math.log(p);
+          prod[r] = 1;
+        } else prod[r] = p;
       }
-      logDet[r] += ld + Math.log(jacProduct);
     }
+    for (let r = 0; r < n; r++) logDet[r] += Math.log(prod[r]);
   }
 
   inverse(y: Float64Array, n: number, x: Float64Array): void {
@@ -100,22 +105,27 @@ export class MonotoneCubic implements Layer, UnitStructure {
     }
     const gaAll = this.gaBuf;
     const gcAll = this.gcBuf;
-    gaAll.fill(0);
-    gcAll.fill(0);
-    for (let r = 0; r < n; r++) {
-      const o = r * d;
-      for (let i = 0; i < d; i++) {
-        const u = x[o + i];
-        const g = gy[o + i];
-        const ai = a[i];
-        const ci = c[i];
-        const jac = 1 + u * (2 * ai + 3 * ci * u);
+    // Unit by unit (strided over the rows) with the sums in registers: no store-to-load chains
+    // through the accumulator arrays; one unit's column of a batch stays in cache.
+    const end = n * d;
+    for (let i = 0; i < d; i++) {
+      const a2 = 2 * a[i];
+      const c3 = 3 * c[i];
+      const c6 = 6 * c[i];
+      let ga = 0;
+      let gc = 0;
+      for (let o = i; o < end; o += d) {
+        const u = x[o];
+        const g = gy[o];
+        const jac = 1 + u * (a2 + c3 * u);
         const wj = w / jac;
         const u2 = u * u;
-        gx[o + i] = g * jac + wj * (2 * ai + 6 * ci * u);
-        gaAll[i] += g * u2 + wj * 2 * u;
-        gcAll[i] += g * u2 * u + wj * 3 * u2;
+        gx[o] = g * jac + wj * (a2 + c6 * u);
+        ga += g * u2 + wj * 2 * u;
+        gc += g * u2 * u + wj * 3 * u2;
       }
+      gaAll[i] = ga;
+      gcAll[i] = gc;
     }
     for (let i = 0; i < d; i++) {
       const k = this.coefficients(i);

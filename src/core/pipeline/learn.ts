@@ -78,6 +78,13 @@ export interface LearnResult {
 }
 
 const ENTRY_LIMIT = 200;
+const STD_ERR_ROWS = 4000;
+/** Rough flop rate of the plain loops of the standard-error code, for the budget. */
+const STD_ERR_FLOPS_PER_SECOND = 5e8;
+
+function stdErrSeconds(params: number, rows: number, secondsPerExtraction: number): number {
+  return 2 * params * secondsPerExtraction + (rows * params * params + 30 * params ** 3) / STD_ERR_FLOPS_PER_SECOND;
+}
 const STD_ERR_METHOD =
   'delta method: inverse Fisher information of the training rows (pseudo-inverse), propagated through the exact extraction; ' +
   'local to the optimum found, it does not include optimisation variability (other optima) or model-class error';
@@ -119,12 +126,13 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
   const tExtract = Date.now();
   const exact: Float64Array[] = flow.layers.map((_, l) => flow.actionJet(basis, l));
   const secondsPerExtraction = (Date.now() - tExtract) / 1000 / flow.layers.length;
-  // Standard errors cost two extractions per parameter: skipped (and said so) when over budget.
-  const stdErrCost = 2 * flow.paramCount * secondsPerExtraction;
+  // Standard errors cost two extractions per parameter, the Fisher matrix (rows x P^2) and its
+  // eigen-decomposition (~30 P^3 flops): skipped, and said so, when over budget.
+  const stdErrCost = stdErrSeconds(flow.paramCount, Math.min(nTrain, STD_ERR_ROWS), secondsPerExtraction);
   let stdErr: Float64Array | undefined;
   if (settings.stdErrBudgetSeconds > 0 && stdErrCost <= settings.stdErrBudgetSeconds) {
     hooks.onPhase?.('standard errors');
-    stdErr = coefficientStdErrors(flow, basis, trainRows, nTrain, { maxRows: 4000, seed: settings.seed });
+    stdErr = coefficientStdErrors(flow, basis, trainRows, nTrain, { maxRows: STD_ERR_ROWS, seed: settings.seed });
   }
   const raw = restoreTerms(jetToTerms(basis, exact[0], 0, stdErr), canonical);
   const standardized = restoreTerms(jetToTerms(basis, exact[1]), canonical);
@@ -214,7 +222,7 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
       terms: raw,
       stdErrMethod: stdErr
         ? STD_ERR_METHOD
-        : `not computed: about ${stdErrCost.toFixed(1)} s of extraction, over the budget of ${settings.stdErrBudgetSeconds} s`,
+        : `not computed: an estimated ${stdErrCost.toFixed(1)} s of computation (Fisher matrix, its eigen-decomposition, 2 extractions per parameter), over the budget of ${settings.stdErrBudgetSeconds} s`,
     },
     actionStandardized: { convention: 'ln p', units: 'standardized', order: K, terms: standardized },
     convergence,

@@ -6,15 +6,17 @@ import { float64Engine, type EngineChoice, type EngineName, type TrainingEngine 
 
 export type { EngineChoice, EngineName, TrainingEngine } from './engine';
 
+/** From this many variables on, two threads beat one in the bench (both kinds, d = 32 and 100). */
+export const PARALLEL_MIN_DIM = 32;
+
 /**
- * The engine 'auto' picks: the one-thread float64 engine, for every size. It beat tfjs in every
- * configuration of the bench (docs/PERFORMANCE.md). Two threads were 1.1-1.2x faster at d >= 32 on
- * an idle machine but slower on a busy one (an editor is never idle), and the two sum a batch's
- * gradient in different orders, so the trained model would depend on the engine; 'parallel' stays
- * available on request.
+ * The engine 'auto' picks: the one the bench measured fastest for this size (docs/PERFORMANCE.md).
+ * tfjs never won; two threads won from d = 32 on (1.2-1.5x), one thread below (the hand-off costs
+ * more than half a small batch). The choice depends on d only, never on the machine, so that a seed
+ * reproduces the same model everywhere (the two engines sum a batch's gradient in different orders).
  */
-export function fastestEngine(_flow: Flow): EngineName {
-  return 'float64';
+export function fastestEngine(flow: Flow): EngineName {
+  return flow.dim >= PARALLEL_MIN_DIM ? 'parallel' : 'float64';
 }
 
 /**
@@ -25,7 +27,11 @@ export function fastestEngine(_flow: Flow): EngineName {
 export async function createEngine(choice: EngineChoice, flow: Flow): Promise<TrainingEngine> {
   const name = choice === 'auto' ? fastestEngine(flow) : choice;
   if (name === 'float64') return float64Engine(flow);
-  if (name === 'parallel') return createParallelEngine(flow);
+  if (name === 'parallel') {
+    // auto falls back to one thread where a helper thread cannot start (e.g. dist/ lacks its script).
+    if (choice === 'auto') return createParallelEngine(flow).catch(() => float64Engine(flow));
+    return createParallelEngine(flow);
+  }
   if (name === 'tfjs') {
     return createTfjsEngine(flow);
   }
