@@ -2,21 +2,20 @@ import { convergenceRadius } from '../action/convergence';
 import { coefficientStdErrors } from '../action/uncertainty';
 import { diagramClassesForReport, layerDiagrams } from '../action/diagrams';
 import { jetToTerms, largestTerms } from '../action/terms';
-import { compareCumulants, cumulants, defaultMaxOrder } from '../cumulants';
 import type { Table } from '../data/csv';
-import { buildFlow } from '../flow/build';
 import type { Flow } from '../flow/flow';
 import { saveModel, type SavedModel } from '../flow/serialize';
 import { MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
-import { PAPER_CITATION, SCHEMA_VERSION, type LayerKindName, type Report, type ReportCumulants, type ReportLayer } from '../report/schema';
+import { PAPER_CITATION, SCHEMA_VERSION, type LayerKindName, type Report, type ReportLayer } from '../report/schema';
 import { gaussianNll } from '../train/gaussian';
 import { DEFAULT_TRAIN_OPTIONS, train, type TrainingProgress } from '../train/trainer';
 import { createEngine, type EngineChoice } from '../train/engines';
-import { Rng } from '../util/rng';
 import { InputError } from '../util/errors';
 import { TOOL_VERSION } from '../version';
-import { canonicalOrder, reorderColumns, restoreColumns, restoreTerms } from './columns';
+import { canonicalOrder, reorderColumns, restoreTerms } from './columns';
+import { compareWithModel, medianNorm } from './model-cumulants';
+import { chooseStart } from './restarts';
 import { columnMoments, splitRows } from './split';
 
 export interface LearnSettings {
@@ -233,85 +232,8 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
   return { report, model, flow, canonical };
 }
 
-/**
- * Several starts, each trained briefly, the best on held-out rows kept. The fixed permutation of
- * each affine layer decides which linear combinations a coupling layer can reach cheaply; with an
- * unlucky one, training settles in a local optimum (seen on teacher data: 0.06 nats per row worse
- * for about half of the seeds, however long it trains). Each start gets enough steps to leave the
- * Gaussian saddle before they are compared. Starts are seeded from the run's seed, so runs stay reproducible.
- */
-async function chooseStart(
-  settings: LearnSettings,
-  hidden: number,
-  mean: number[],
-  std: number[],
-  rows: { trainRows: Float64Array; nTrain: number; val: Float64Array; nVal: number },
-  hooks: LearnHooks,
-): Promise<{ flow: Flow; summary: Report['training']['restarts'] }> {
-  const count = settings.steps !== undefined ? 1 : Math.max(1, settings.restarts);
-  const candidates: Array<{ structureSeed: number; valNll: number }> = [];
-  let best: Flow | null = null;
-  let bestNll = Number.POSITIVE_INFINITY;
-  let chosen = 0;
-  for (let r = 0; r < count; r++) {
-    const structureSeed = r === 0 ? settings.seed : (settings.seed + 7919 * r) >>> 0;
-    const flow = buildFlow(mean, std, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: structureSeed });
-    if (count === 1) return { flow, summary: undefined };
-    hooks.onPhase?.(`start ${r + 1} of ${count}`);
-    const res = await train(flow, rows.trainRows, rows.nTrain, rows.val, rows.nVal, {
-      epochs: settings.epochs,
-      steps: settings.restartSteps,
-      batch: settings.batch,
-      learningRate: settings.learningRate,
-      patience: settings.patience,
-      seed: structureSeed,
-      maxGradNorm: DEFAULT_TRAIN_OPTIONS.maxGradNorm,
-      signal: hooks.signal,
-      onProgress: hooks.onProgress,
-    });
-    candidates.push({ structureSeed, valNll: res.valNll });
-    if (res.valNll < bestNll) {
-      bestNll = res.valNll;
-      best = flow;
-      chosen = r;
-    }
-    if (hooks.signal?.aborted) break;
-  }
-  if (!best) throw new Error('no start could be trained');
-  return { flow: best, summary: { candidates, chosen, stepsEach: settings.restartSteps } };
-}
-
 function coordinateName(l: number): string {
   if (l === 0) return 'x';
   if (l === 1) return 'x~';
   return `u${l - 1}`;
-}
-
-/** Cumulants of the held-out rows against exact samples of the model, both in the report's column order. */
-function compareWithModel(flow: Flow, val: Float64Array, nVal: number, canonical: Int32Array, settings: LearnSettings): ReportCumulants {
-  const d = flow.dim;
-  const maxOrder = defaultMaxOrder(d);
-  const notes: string[] = [];
-  const blocks = Math.min(20, Math.max(2, Math.floor(nVal / 5)));
-  const dataSet = cumulants(restoreColumns(val, nVal, canonical), nVal, d, { maxOrder, blocks, source: 'data (held-out rows)' });
-  const rng = new Rng(settings.seed ^ 0xc0ffee);
-  const n = settings.modelSamples;
-  const z = Float64Array.from({ length: n * d }, () => rng.normal());
-  const samples = restoreColumns(flow.inverse(z, n), n, canonical);
-  const modelSet = cumulants(samples, n, d, { maxOrder, source: `model (${settings.layerKind}, exact samples)` });
-  notes.push(`Data: the ${nVal} held-out rows (jackknife over ${blocks} blocks). Model: ${n} exact samples x = f^-1(z).`);
-  notes.push('The truncated action S_K is not sampled here (see the experiments for MCMC of S_K).');
-  if (maxOrder < 4) notes.push(`Orders above ${maxOrder} are skipped for d = ${d} (their tables would be too large).`);
-  return { sets: [dataSet, modelSet], comparisons: [compareCumulants(dataSet, modelSet)], notes };
-}
-
-function medianNorm(data: Float64Array, n: number, d: number): number {
-  const norms = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    let s = 0;
-    for (let i = 0; i < d; i++) s += data[r * d + i] ** 2;
-    norms[r] = Math.sqrt(s);
-  }
-  norms.sort();
-  return norms[Math.floor(n / 2)];
 }
