@@ -204,7 +204,7 @@ export class Runs {
           let message = phase;
           let increment: number | undefined;
           if (last && (phase === 'training' || phase.startsWith('start '))) {
-            const total = last.totalSteps !== null ? `step ${last.step}/${last.totalSteps}` : `epoch ${last.epoch}/${last.maxEpochs}`;
+            const total = last.totalSteps !== null ? `epoch ${last.epoch} · step ${last.step}/${last.totalSteps}` : `epoch ${last.epoch}/${last.maxEpochs}`;
             message = `${phase === 'training' ? '' : `${phase} · `}${total} · validation NLL ${last.valNll.toFixed(4)} (best ${last.bestValNll.toFixed(4)})`;
             if (phase === 'training') {
               const fraction = last.totalSteps !== null ? last.step / Math.max(1, last.totalSteps) : last.epoch / Math.max(1, last.maxEpochs);

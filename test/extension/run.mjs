@@ -342,7 +342,7 @@ async function runUi(browser, port) {
     const action = await readAction(frame);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'extension-panel.png') });
-    const sawProgress = /epoch \d+\/\d+ · validation NLL -?\d/.test(progressText);
+    const sawProgress = /epoch \d+(\/\d+| · step \d+\/\d+) · validation NLL -?\d/.test(progressText);
     const ok = sawProgress && action.count > 0 && action.minHeight > 0 && /x_\{\\text\{x0\}\}/.test(action.tex);
     record(
       '[ui] palette "Action Lens: Learn Action" -> progress -> panel with the typeset action',
