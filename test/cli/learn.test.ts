@@ -142,3 +142,13 @@ test('bad input: exit 2 with file, line and column; nothing written', () => {
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /nope\.model\.json: cannot read the model/);
 });
+
+test('with no CSV, learn runs on the bundled example and writes the report in the current folder', () => {
+  const dir = tempDir();
+  const res = runCli(['learn', '--steps', '50', '--quiet'], { cwd: dir });
+  assert.equal(res.status, 0, res.stderr);
+  assert.match(res.stderr, /no CSV given; learning the bundled example/);
+  const report = JSON.parse(readFileSync(join(dir, 'phi4-lattice-d4.report.json'), 'utf8')) as Report;
+  assert.equal(report.input.rows, 4000);
+  assert.ok(statSync(join(dir, 'phi4-lattice-d4.report.model.json')).size > 0);
+});

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../../core/util/errors';
@@ -37,7 +38,7 @@ export function registerLearn(program: Command): void {
   program
     .command('learn')
     .description('Train an invertible network on a CSV and extract its action ln p(x) exactly up to order K.')
-    .argument('<file.csv>', 'the data: one row per sample, one numeric column per variable (header optional)')
+    .argument('[file.csv]', 'the data: one row per sample, one numeric column per variable (header optional); default: the bundled example (a 4-site phi^3 + phi^4 lattice)')
     .option('--layer-kind <kind>', 'nonlinear layer kind: cubic (monotone cubic activation) or coupling (quadratic coupling)', choiceOption('--layer-kind', ['cubic', 'coupling'] as const), s.layerKind)
     .option('--layers <L>', 'number of (affine, nonlinear) blocks', integerOption('--layers', 1, 64), s.layers)
     .option('--hidden <H>', 'hidden width of coupling layers (default: number of columns)', integerOption('--hidden', 1, 4096))
@@ -56,10 +57,25 @@ export function registerLearn(program: Command): void {
     .option('--html <report.html>', 'also write a standalone HTML report')
     .option('--engine <name>', 'training engine: float64 (TypeScript + wasm kernels, one thread), parallel (the same on two threads), tfjs (TensorFlow.js: tfjs-node if installed, else wasm; float32) or auto (the fastest for this d, per docs/PERFORMANCE.md)', choiceOption('--engine', ['auto', 'float64', 'parallel', 'tfjs'] as const), 'auto')
     .option('--quiet', 'no progress output')
-    .action(async (file: string, flags: LearnFlags) => {
-      await runLearn(file, flags);
+    .action(async (file: string | undefined, flags: LearnFlags) => {
+      if (file !== undefined) return runLearn(file, flags);
+      // No CSV: learn the bundled example so a new user sees a result at once; the report goes to
+      // the current folder, not into the installation.
+      const example = bundledExample();
+      process.stderr.write(`action-lens: no CSV given; learning the bundled example ${example}\n`);
+      await runLearn(example, { ...flags, out: flags.out ?? `${basename(example, '.csv')}.report.json` });
     });
 }
+
+/** examples/phi4-lattice-d4.csv beside dist/ (bundled CLI) or at the project root (sources through tsx). */
+function bundledExample(): string {
+  const candidates = [join(__dirname, '..', 'examples', EXAMPLE), join(__dirname, '..', '..', '..', 'examples', EXAMPLE)];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new InputError(`no CSV given and the bundled example was not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+const EXAMPLE = 'phi4-lattice-d4.csv';
 
 async function runLearn(file: string, flags: LearnFlags): Promise<void> {
   const progress = new ProgressReporter(process.stderr, flags.quiet);
