@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { coefficientStdErrors, pseudoInverse } from '../../src/core/action/uncertainty';
 import { tableFromRows } from '../../src/core/data/memory';
-import { buildFlow } from '../../src/core/flow/build';
+import { buildFlow, perturbParameters } from '../../src/core/flow/build';
 import { DEFAULT_LEARN_SETTINGS, learn } from '../../src/core/pipeline/learn';
 import { MonomialBasis } from '../../src/core/poly/basis';
 import { Rng } from '../../src/core/util/rng';
@@ -26,9 +26,7 @@ test('pseudo-inverse: exact inverse of a full-rank matrix, and A A+ A = A for a 
 
 test('coefficient standard errors match the spread over independent data sets (teacher, cubic kind)', async () => {
   const d = 3;
-  const teacher = buildFlow([0, 0, 0], [1, 1, 1], { layerKind: 'cubic', layers: 1, hidden: d, seed: 3 });
-  const rngT = new Rng(4);
-  for (let k = 0; k < teacher.params.length; k++) teacher.params[k] += 0.5 * rngT.normal();
+  const teacher = perturbParameters(buildFlow([0, 0, 0], [1, 1, 1], { layerKind: 'cubic', layers: 1, hidden: d, seed: 3 }), 0.5, 4);
   const basis = new MonomialBasis(d, 3);
   const R = 6;
   const n = 3000;

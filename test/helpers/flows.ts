@@ -1,4 +1,4 @@
-import { buildFlow } from '../../src/core/flow/build';
+import { buildFlow, perturbParameters } from '../../src/core/flow/build';
 import type { Flow } from '../../src/core/flow/flow';
 import { Rng } from '../../src/core/util/rng';
 
@@ -6,10 +6,7 @@ import { Rng } from '../../src/core/util/rng';
 export function randomFlow(d: number, layerKind: string, layers: number, seed: number, scale = 0.3, hidden = d): Flow {
   const mean = Array.from({ length: d }, (_, i) => 0.3 * (i + 1) - 0.5);
   const std = Array.from({ length: d }, (_, i) => 0.7 + 0.2 * i);
-  const flow = buildFlow(mean, std, { layerKind, layers, hidden, seed });
-  const rng = new Rng(seed + 1000);
-  for (let k = 0; k < flow.params.length; k++) flow.params[k] += scale * rng.normal();
-  return flow;
+  return perturbParameters(buildFlow(mean, std, { layerKind, layers, hidden, seed }), scale, seed + 1000);
 }
 
 export function randomRows(n: number, d: number, seed: number, scale = 1): Float64Array {

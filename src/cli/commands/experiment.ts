@@ -5,6 +5,7 @@ import { EXPERIMENTS, findExperiment } from '../../core/experiments';
 import { writeFileAtomic } from '../../core/util/atomic';
 import { integerOption } from '../options';
 import { ProgressReporter } from '../progress';
+import { withInterrupt } from '../interrupt';
 import { writeStandaloneReport } from '../html-export';
 
 interface ExperimentFlags {
@@ -30,27 +31,22 @@ export function registerExperiment(program: Command): void {
       const progress = new ProgressReporter(process.stderr, flags.quiet);
       const dir = flags.out ?? join('experiments', `${id}${flags.quick ? '-quick' : ''}`);
       mkdirSync(dir, { recursive: true });
-      const controller = new AbortController();
-      const onSigint = (): void => controller.abort();
-      process.once('SIGINT', onSigint);
-      try {
-        const { report, data } = await experiment.run({
+      const { report, data } = await withInterrupt(null, (signal) =>
+        experiment.run({
           quick: Boolean(flags.quick),
           seed: flags.seed,
-          signal: controller.signal,
+          signal,
           onPhase: (p) => progress.phase(p),
           onProgress: (p) => progress.update(p),
-        });
-        progress.done();
-        for (const [name, text] of Object.entries(data)) await writeFileAtomic(join(dir, name), text);
-        const out = join(dir, 'report.json');
-        await writeFileAtomic(out, JSON.stringify(report, null, 1));
-        if (flags.html) await writeStandaloneReport(report, join(dir, 'report.html'), []);
-        for (const f of report.experiment?.findings ?? []) process.stderr.write(`  ${f}\n`);
-        for (const w of report.warnings) process.stderr.write(`action-lens: warning: ${w}\n`);
-        process.stdout.write(`${out}\n`);
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-      }
+        }),
+      );
+      progress.done();
+      for (const [name, text] of Object.entries(data)) await writeFileAtomic(join(dir, name), text);
+      const out = join(dir, 'report.json');
+      await writeFileAtomic(out, JSON.stringify(report, null, 1));
+      if (flags.html) await writeStandaloneReport(report, join(dir, 'report.html'), []);
+      for (const f of report.experiment?.findings ?? []) process.stderr.write(`  ${f}\n`);
+      for (const w of report.warnings) process.stderr.write(`action-lens: warning: ${w}\n`);
+      process.stdout.write(`${out}\n`);
     });
 }

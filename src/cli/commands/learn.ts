@@ -10,6 +10,7 @@ import type { EngineChoice } from '../../core/train/engines';
 import { writeFileAtomic } from '../../core/util/atomic';
 import { choiceOption, integerOption, listOption, numberOption } from '../options';
 import { ProgressReporter } from '../progress';
+import { withInterrupt } from '../interrupt';
 import { writeStandaloneReport } from '../html-export';
 
 interface LearnFlags {
@@ -104,35 +105,27 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     modelSamples: flags.modelSamples,
     engine: flags.engine,
   };
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    process.stderr.write('\naction-lens: cancelling; the best model so far is kept\n');
-    controller.abort();
-  };
-  process.once('SIGINT', onSigint);
-  try {
-    const { report, model } = await learn(table, settings, {
-      signal: controller.signal,
+  const { report, model } = await withInterrupt('cancelling; the best model so far is kept', (signal) =>
+    learn(table, settings, {
+      signal,
       onProgress: (p) => progress.update(p),
       onPhase: (p) => progress.phase(p),
-    });
-    progress.done();
-    await mkdir(dirname(out) || '.', { recursive: true });
-    report.model.weightsFile = relative(dirname(out) || '.', modelPath) || basename(modelPath);
-    await writeFileAtomic(modelPath, JSON.stringify(model), [file]);
-    await writeFileAtomic(out, JSON.stringify(report, null, 1), [file]);
-    if (flags.html) {
-      await mkdir(dirname(flags.html) || '.', { recursive: true });
-      await writeStandaloneReport(report, flags.html, [file, out, modelPath]);
-    }
-    const t = report.training;
-    process.stderr.write(
-      `action-lens: ${table.rows} rows x ${table.d} columns; ${t.steps} steps in ${t.trainSeconds.toFixed(2)} s (${t.stoppedBecause}); ` +
-        `held-out NLL ${t.valNll.toFixed(4)} (Gaussian fit ${t.gaussianValNll.toFixed(4)})\n`,
-    );
-    for (const w of report.warnings) process.stderr.write(`action-lens: warning: ${w}\n`);
-    process.stdout.write(`${out}\n${modelPath}\n`);
-  } finally {
-    process.removeListener('SIGINT', onSigint);
+    }),
+  );
+  progress.done();
+  await mkdir(dirname(out) || '.', { recursive: true });
+  report.model.weightsFile = relative(dirname(out) || '.', modelPath) || basename(modelPath);
+  await writeFileAtomic(modelPath, JSON.stringify(model), [file]);
+  await writeFileAtomic(out, JSON.stringify(report, null, 1), [file]);
+  if (flags.html) {
+    await mkdir(dirname(flags.html) || '.', { recursive: true });
+    await writeStandaloneReport(report, flags.html, [file, out, modelPath]);
   }
+  const t = report.training;
+  process.stderr.write(
+    `action-lens: ${table.rows} rows x ${table.d} columns; ${t.steps} steps in ${t.trainSeconds.toFixed(2)} s (${t.stoppedBecause}); ` +
+      `held-out NLL ${t.valNll.toFixed(4)} (Gaussian fit ${t.gaussianValNll.toFixed(4)})\n`,
+  );
+  for (const w of report.warnings) process.stderr.write(`action-lens: warning: ${w}\n`);
+  process.stdout.write(`${out}\n${modelPath}\n`);
 }

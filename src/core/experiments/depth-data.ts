@@ -20,8 +20,7 @@ export const depthDataExperiment: Experiment = {
     const depths = options.quick ? [1, 2] : [1, 2, 3, 4];
     const sizes = options.quick ? [1000, 4000] : [1000, 4000, 16000, 64000];
     const pool = drawSamples(theory, sizes[sizes.length - 1], options.seed);
-    const truthN = options.quick ? 20000 : 100000;
-    const truth = drawSamples(theory, truthN, options.seed + 1);
+    const truth = drawSamples(theory, options.quick ? 20000 : 100000, options.seed + 1);
     const runs: ExperimentRun[] = [];
     let best: { report: Report; perOrder: OrderComparison[]; csv: string } | null = null;
     for (const n of sizes) {
@@ -29,7 +28,7 @@ export const depthDataExperiment: Experiment = {
       const rows = pool.rows.subarray(0, n * PARAMS.d);
       for (const layers of depths) {
         options.onPhase?.(`L = ${layers}, N = ${n}`);
-        const r = await learnOnTheory(theory, rows, n, { rows: truth.rows, n: truthN }, { layerKind: 'cubic', layers, modelSamples: 5000 }, options, false);
+        const r = await learnOnTheory(theory, rows, n, truth, { layerKind: 'cubic', layers, modelSamples: 5000 }, options, false);
         runs.push(r.run);
         best = { report: r.report, perOrder: r.perOrder, csv: r.csv };
       }

@@ -23,12 +23,11 @@ export const doubleWellExperiment: Experiment = {
     const n = options.quick ? 4000 : 20000;
     options.onPhase?.(`sampling ${n} rows of the double well (HMC)`);
     const data = drawSamples(theory, n, options.seed);
-    const truthN = options.quick ? 20000 : 100000;
-    const truth = drawSamples(theory, truthN, options.seed + 1);
+    const truth = drawSamples(theory, options.quick ? 20000 : 100000, options.seed + 1);
     const results: TheoryRunResult[] = [];
     for (const layerKind of ['coupling', 'cubic'] as const) {
       options.onPhase?.(`learning (${layerKind}, L = 2)`);
-      results.push(await learnOnTheory(theory, data.rows, n, { rows: truth.rows, n: truthN }, { layerKind, layers: 2 }, options, true));
+      results.push(await learnOnTheory(theory, data.rows, n, truth, { layerKind, layers: 2 }, options, true));
     }
     const [main, cubic] = results;
     // One report shows both models side by side: the cubic run's model cumulants join the coupling's.

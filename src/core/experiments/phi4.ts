@@ -21,12 +21,11 @@ export const phi4Experiment: Experiment = {
     options.onPhase?.(`sampling ${n} rows of the theory (HMC)`);
     const data = drawSamples(theory, n, options.seed);
     const truth = drawSamples(theory, options.quick ? 20000 : 100000, options.seed + 1);
-    const truthRows = { rows: truth.rows, n: options.quick ? 20000 : 100000 };
     const kinds = options.quick ? (['cubic'] as const) : (['cubic', 'coupling'] as const);
     const results = [];
     for (const layerKind of kinds) {
       options.onPhase?.(`learning (${layerKind}, L = 2)`);
-      results.push(await learnOnTheory(theory, data.rows, n, truthRows, { layerKind, layers: 2 }, options, layerKind === 'cubic'));
+      results.push(await learnOnTheory(theory, data.rows, n, truth, { layerKind, layers: 2 }, options, layerKind === 'cubic'));
     }
     const main = results[0];
     const findings = results.map((r) => {

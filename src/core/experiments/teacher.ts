@@ -1,6 +1,6 @@
 import { jetToTerms } from '../action/terms';
 import { tableFromRows, tableToCsv } from '../data/memory';
-import { buildFlow } from '../flow/build';
+import { buildFlow, perturbParameters } from '../flow/build';
 import type { Flow } from '../flow/flow';
 import { MonomialBasis } from '../poly/basis';
 import { DEFAULT_LEARN_SETTINGS, learn } from '../pipeline/learn';
@@ -89,9 +89,7 @@ const TEACHER_SCALE = 0.6;
 /** A flow of the trained class with its parameters moved well away from the identity. */
 export function teacherFlow(kind: string, layers: number, seed: number): Flow {
   const flow = buildFlow(new Array<number>(D).fill(0), new Array<number>(D).fill(1), { layerKind: kind, layers, hidden: D, seed: seed + 1 });
-  const rng = new Rng(seed + 2);
-  for (let k = 0; k < flow.params.length; k++) flow.params[k] += TEACHER_SCALE * rng.normal();
-  return flow;
+  return perturbParameters(flow, TEACHER_SCALE, seed + 2);
 }
 
 export function teacherAction(teacher: Flow): Action {

@@ -10,6 +10,12 @@ import { compareActions } from './compare';
 import { logPartition, theoryNll } from './normalization';
 import type { ExperimentOptions } from './types';
 
+/** n rows of a theory, row-major. */
+export interface Samples {
+  rows: Float64Array;
+  n: number;
+}
+
 export interface TheoryRunResult {
   report: Report;
   flow: Flow;
@@ -19,10 +25,11 @@ export interface TheoryRunResult {
 }
 
 /** HMC samples of a theory, with the sampler's diagnostics. */
-export function drawSamples(theory: Theory, n: number, seed: number): { rows: Float64Array; diagnostics: Record<string, unknown> } {
+export function drawSamples(theory: Theory, n: number, seed: number): Samples & { diagnostics: Record<string, unknown> } {
   const res = hmc(theory, { n, seed });
   return {
     rows: res.samples,
+    n,
     diagnostics: { rows: n, acceptance: res.acceptance, thinning: res.thinning, minEss: Math.min(...res.ess), divergences: res.divergences, wells: res.wells ?? null },
   };
 }
@@ -36,7 +43,7 @@ export async function learnOnTheory(
   theory: Theory,
   data: Float64Array,
   n: number,
-  truthRows: { rows: Float64Array; n: number },
+  truthRows: Samples,
   settings: Partial<LearnSettings>,
   options: ExperimentOptions,
   withCumulants: boolean,
@@ -67,7 +74,7 @@ export async function learnOnTheory(
 }
 
 /** Replaces the report's cumulants with data, model, truncated action and truth side by side. */
-function addTheoryCumulants(report: Report, theory: Theory, truthRows: { rows: Float64Array; n: number }, options: ExperimentOptions): void {
+function addTheoryCumulants(report: Report, theory: Theory, truthRows: Samples, options: ExperimentOptions): void {
   const d = theory.d;
   const maxOrder = defaultMaxOrder(d);
   const [dataSet, modelSet] = report.cumulants.sets;

@@ -37,3 +37,10 @@ export function buildFlow(mean: ArrayLike<number>, std: ArrayLike<number>, optio
   }
   return new Flow(layers);
 }
+
+/** Moves every parameter by scale x N(0, 1), seeded: random flows of a class (teachers, test cases) far from the identity. */
+export function perturbParameters(flow: Flow, scale: number, seed: number): Flow {
+  const rng = new Rng(seed);
+  for (let k = 0; k < flow.params.length; k++) flow.params[k] += scale * rng.normal();
+  return flow;
+}

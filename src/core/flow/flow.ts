@@ -169,11 +169,6 @@ export class Flow {
 
   /** The latent action -1/2 |z|^2 - (d/2) ln 2pi as a jet: S after the last layer. */
   latentActionJet(basis: MonomialBasis): Jet {
-    const action = constantJet(basis, -this.dim * HALF_LOG_2PI);
-    for (let i = 0; i < this.dim; i++) {
-      const zi = variableJet(basis, i);
-      mulAdd(basis, action, zi, zi, -0.5);
-    }
-    return action;
+    return this.genericActionJet(basis, this.layers.length);
   }
 }

@@ -13,7 +13,7 @@ import { DEFAULT_TRAIN_OPTIONS, train, type TrainingProgress } from '../train/tr
 import { createEngine, type EngineChoice } from '../train/engines';
 import { InputError } from '../util/errors';
 import { TOOL_VERSION } from '../version';
-import { canonicalOrder, reorderColumns, restoreTerms } from './columns';
+import { canonicalOrder, reorderColumns, restoreColumns, restoreTerms } from './columns';
 import { compareWithModel, medianNorm } from './model-cumulants';
 import { chooseStart } from './restarts';
 import { columnMoments, splitRows } from './split';
@@ -210,7 +210,10 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
       order: K,
       seed: settings.seed,
       parameters: flow.paramCount,
-      standardization: { mean: Array.from(canonical, (_, i) => mean[canonical.indexOf(i)]), std: Array.from(canonical, (_, i) => std[canonical.indexOf(i)]) },
+      standardization: {
+        mean: Array.from(restoreColumns(Float64Array.from(mean), 1, canonical)),
+        std: Array.from(restoreColumns(Float64Array.from(std), 1, canonical)),
+      },
       engine: engine.name,
     },
     training: { ...result, trainRows: nTrain, valRows: nVal, gaussianValNll, restarts: restarts.summary },

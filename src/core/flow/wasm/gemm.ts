@@ -44,6 +44,13 @@ function load(): GemmExports | null {
   return instance;
 }
 
+/** The kernel's memory as doubles, grown (whole 64 KiB pages) to hold at least `doubles` of them. */
+function heapOf(w: GemmExports, doubles: number): Float64Array {
+  const have = w.memory.buffer.byteLength;
+  if (8 * doubles > have) w.memory.grow(Math.ceil((8 * doubles - have) / 65536));
+  return new Float64Array(w.memory.buffer);
+}
+
 export function wasmAvailable(): boolean {
   return load() !== null;
 }
@@ -100,10 +107,7 @@ export function wasmGemmVisit(
   const aBase = 0;
   const bBase = np * kp;
   const oBase = bBase + mp * kp;
-  const bytes = 8 * (oBase + np * mp);
-  const have = w.memory.buffer.byteLength;
-  if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / 65536));
-  const heap = new Float64Array(w.memory.buffer);
+  const heap = heapOf(w, oBase + np * mp);
   put(heap, aBase, a, n, k, kp, np);
   put(heap, bBase, b, m, k, kp, mp);
   w.gemmNT(np, mp, kp, 8 * aBase, 8 * bBase, 8 * oBase);
@@ -133,10 +137,7 @@ export function wasmGemmAB(
   const aBase = 0;
   const bBase = np * k;
   const oBase = bBase + k * mp;
-  const bytes = 8 * (oBase + np * mp);
-  const have = w.memory.buffer.byteLength;
-  if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / 65536));
-  const heap = new Float64Array(w.memory.buffer);
+  const heap = heapOf(w, oBase + np * mp);
   if (transA) put(heap, aBase, a, k, n, np, k);
   else put(heap, aBase, a, n, k, k, np);
   put(heap, bBase, b, k, m, mp, k);
