@@ -7,7 +7,7 @@ import initWabt from 'wabt';
 
 const wabt = await initWabt();
 const src = 'src/core/flow/wasm/gemm.wat';
-const mod = wabt.parseWat(src, readFileSync(src, 'utf8'), { simd: true });
+const mod = wabt.parseWat(src, readFileSync(src, 'utf8'), { simd: true, threads: true });
 const { buffer } = mod.toBinary({});
 const b64 = Buffer.from(buffer).toString('base64');
 writeFileSync(

@@ -32,6 +32,32 @@ for (const kind of ['cubic', 'coupling']) {
     assert.ok(worst < 1e-5, `worst relative gradient error ${worst}`);
   });
 
+  // At these sizes the products run in the WebAssembly kernel: d = 20 with its buffers used in place
+  // on the kernel heap, d = 18 copied through staging (not a multiple of 4). Sampled parameters.
+  for (const d of [20, 18]) {
+    test(`${kind}, d = ${d} (kernel products): analytic gradient equals central finite differences`, () => {
+      const flow = randomFlow(d, kind, 2, 23, 0.1);
+      const n = 64;
+      const x = randomRows(n, d, 19);
+      const grad = new Float64Array(flow.paramCount);
+      flow.lossAndGradient(x, n, grad);
+      const h = 1e-5;
+      let worst = 0;
+      const step = Math.max(1, Math.floor(flow.paramCount / 60));
+      for (let k = 0; k < flow.paramCount; k += step) {
+        const keep = flow.params[k];
+        flow.params[k] = keep + h;
+        const up = flow.meanNll(x, n);
+        flow.params[k] = keep - h;
+        const down = flow.meanNll(x, n);
+        flow.params[k] = keep;
+        const fd = (up - down) / (2 * h);
+        worst = Math.max(worst, Math.abs(fd - grad[k]) / (1e-3 + Math.abs(fd)));
+      }
+      assert.ok(worst < 1e-5, `worst relative gradient error ${worst}`);
+    });
+  }
+
   test(`${kind}: ln p integrates the change of variables correctly (log-det against a numerical Jacobian)`, () => {
     const flow = randomFlow(3, kind, 2, 31);
     const x = randomRows(4, 3, 17);

@@ -1,6 +1,6 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, type Jet } from '../poly/jet';
-import { gemmAB, gemmNT, Scratch, transpose } from './kernels';
+import { gemmAB, Scratch, transpose, TRI } from './kernels';
 import type { Layer, LayerStructure } from './layer';
 import type { LinearStructure } from './structured';
 
@@ -74,12 +74,12 @@ export class AffineLU implements Layer, LinearStructure {
     return w;
   }
 
-  /** W = P Lo Up as one product (rows of Lo permuted, times Up), so that it runs in the fast kernel. */
+  /** W = P (Lo Up): the triangular product (a third of a dense one's work), then its rows permuted. */
   private matrixInto(lo: Float64Array, up: Float64Array, w: Float64Array): void {
     const d = this.dim;
-    const loP = this.scratch.get('loP', d * d);
-    for (let i = 0; i < d; i++) loP.set(lo.subarray(this.permutation[i] * d, this.permutation[i] * d + d), i * d);
-    gemmAB(d, d, d, loP, false, up, w);
+    const m = this.scratch.get('loUp', d * d);
+    gemmAB(d, d, d, lo, false, up, m, { tri: TRI.aLower | TRI.bUpper });
+    for (let i = 0; i < d; i++) w.set(m.subarray(this.permutation[i] * d, this.permutation[i] * d + d), i * d);
   }
 
   bias(): Float64Array {
@@ -119,7 +119,7 @@ export class AffineLU implements Layer, LinearStructure {
   forward(x: Float64Array, n: number, y: Float64Array, logDet: Float64Array): void {
     const d = this.dim;
     const { wT } = this.current();
-    gemmAB(n, d, d, x, false, wT, y, this.bias());
+    gemmAB(n, d, d, x, false, wT, y, { bias: this.bias() });
     const ld = this.logDetConstant();
     for (let r = 0; r < n; r++) logDet[r] += ld;
   }
@@ -164,11 +164,14 @@ export class AffineLU implements Layer, LinearStructure {
     // W = P M, M = Lo Up: gM[perm[i]] = gW[i]; gLo = gM Up^T (strict lower), gUp = Lo^T gM (upper).
     const gM = this.scratch.get('gM', d * d);
     for (let i = 0; i < d; i++) gM.set(gW.subarray(i * d, i * d + d), this.permutation[i] * d);
-    // gLo = gM Up^T (read below the diagonal), gUp = Lo^T gM (read on and above it).
+    // gLo = gM Up^T, wanted strictly below the diagonal; gUp = Lo^T gM, wanted on and above it. Both
+    // skip the triangular factors' zeros and the unwanted half: a third of two dense products.
+    const upT = this.scratch.get('upT', d * d);
+    transpose(d, d, up, upT);
     const gLo = this.scratch.get('gLo', d * d);
-    gemmNT(d, d, d, gM, up, gLo);
+    gemmAB(d, d, d, gM, false, upT, gLo, { tri: TRI.bLower | TRI.outLower });
     const gUp = this.scratch.get('gUp', d * d);
-    gemmAB(d, d, d, lo, true, gM, gUp);
+    gemmAB(d, d, d, lo, true, gM, gUp, { tri: TRI.aUpper | TRI.outUpper });
     let k = off.lo;
     for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) gParams[k++] += gLo[i * d + j];
     k = off.up;

@@ -1,6 +1,6 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mul, type Jet } from '../poly/jet';
-import { gemmAB, gemmNT, Scratch } from './kernels';
+import { gemmAB, Scratch, transpose } from './kernels';
 import type { Layer, LayerStructure } from './layer';
 
 /**
@@ -47,7 +47,11 @@ export class QuadraticCoupling implements Layer {
     const xa = this.scratch.get('xa', n * nA);
     for (let r = 0; r < n; r++) for (let j = 0; j < nA; j++) xa[r * nA + j] = x[r * d + this.conditioner[j]];
     const s = this.scratch.get('s', n * h);
-    gemmNT(n, h, nA, xa, p.subarray(off.u, off.c), s, p.subarray(off.c, off.v));
+    // U^T and V^T are small (h x |A|, |B| x h): transposing them lets every product take the kernel's
+    // A B form, in place on the heap buffers.
+    const uT = this.scratch.get('uT', nA * h);
+    transpose(h, nA, p.subarray(off.u, off.c), uT);
+    gemmAB(n, h, nA, xa, false, uT, s, { bias: p.subarray(off.c, off.v) });
     const s2 = this.scratch.get('s2', n * h);
     for (let i = 0; i < n * h; i++) s2[i] = s[i] * s[i];
     return { xa, s, s2 };
@@ -60,7 +64,9 @@ export class QuadraticCoupling implements Layer {
     const off = this.blocks;
     const { s2 } = this.hidden_(src, n);
     const t = this.scratch.get('t', n * nB);
-    gemmNT(n, nB, this.hidden, s2, this.params.subarray(off.v, off.v + nB * this.hidden), t);
+    const vT = this.scratch.get('vT', this.hidden * nB);
+    transpose(nB, this.hidden, this.params.subarray(off.v, off.v + nB * this.hidden), vT);
+    gemmAB(n, nB, this.hidden, s2, false, vT, t);
     dst.set(src.subarray(0, n * d));
     for (let r = 0; r < n; r++) for (let b = 0; b < nB; b++) dst[r * d + this.transformed[b]] += sign * t[r * nB + b];
   }
@@ -85,15 +91,12 @@ export class QuadraticCoupling implements Layer {
     const gt = this.scratch.get('gt', n * nB);
     for (let r = 0; r < n; r++) for (let b = 0; b < nB; b++) gt[r * nB + b] = gy[r * d + this.transformed[b]];
     // gV += gt^T s^2; gs = 2 s (gt V).
-    const tmp = this.scratch.get('tmp', Math.max(nB * h, h * nA));
-    gemmAB(nB, h, n, gt, true, s2, tmp);
-    for (let i = 0; i < nB * h; i++) gParams[off.v + i] += tmp[i];
+    gemmAB(nB, h, n, gt, true, s2, gParams.subarray(off.v, off.v + nB * h), { accumulate: true });
     const gs = this.scratch.get('gs', n * h);
     gemmAB(n, h, nB, gt, false, p.subarray(off.v, off.v + nB * h), gs);
     for (let i = 0; i < n * h; i++) gs[i] *= 2 * s[i];
     // gU += gs^T xa; gc += column sums of gs.
-    gemmAB(h, nA, n, gs, true, xa, tmp);
-    for (let i = 0; i < h * nA; i++) gParams[off.u + i] += tmp[i];
+    gemmAB(h, nA, n, gs, true, xa, gParams.subarray(off.u, off.u + h * nA), { accumulate: true });
     for (let r = 0; r < n; r++) for (let k = 0; k < h; k++) gParams[off.c + k] += gs[r * h + k];
     // gx = gy, plus gs U on the A columns (skipped when nobody below wants dL/dx: empty gx).
     if (gx.length === 0) return;

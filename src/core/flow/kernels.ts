@@ -5,7 +5,13 @@
  * after two cheap transposes. Register blocking (4 rows x 2 columns of the output, 8 accumulators)
  * cuts loads per multiply-add from 2 to 0.75, which is what makes plain JS loops fast here.
  */
-import { wasmGemmAB, wasmGemmNT, wasmGemmVisit } from './wasm/gemm';
+import { kernelHeap, wasmGemmAB, wasmGemmNT, wasmGemmVisit, type ProductOptions } from './wasm/gemm';
+import type { WasmHeap } from './wasm/heap';
+
+export type { ProductOptions } from './wasm/gemm';
+
+/** ProductOptions.tri flags: which operand is triangular, which half of the output is wanted (gemm.wat). */
+export const TRI = { aLower: 1, aUpper: 2, bUpper: 4, bLower: 8, outLower: 16, outUpper: 32 } as const;
 
 /** Below this many multiply-adds the copy into wasm memory costs more than the SIMD saves. */
 const WASM_MIN_WORK = 16384;
@@ -108,56 +114,94 @@ export function gemmNTVisit(n: number, m: number, k: number, a: Float64Array, b:
   visit(out, 0, m);
 }
 
-/** A scratch buffer of at least `size` entries, reused across calls (grown, never shrunk). */
+/**
+ * Named buffers reused across calls (grown, never shrunk). With the WebAssembly kernel they live in
+ * its heap, so products read and write them in place; a finalizer returns them when the owner is
+ * collected. A view from `get` is valid until the next `get` of the same name with a larger size.
+ */
 export class Scratch {
-  private buffers = new Map<string, Float64Array>();
+  private readonly buffers = new Map<string, Float64Array>();
+  private readonly heap: WasmHeap | null = kernelHeap();
 
   get(name: string, size: number): Float64Array {
     let b = this.buffers.get(name);
     if (!b || b.length < size) {
-      b = new Float64Array(size);
+      if (this.heap) {
+        if (b) this.heap.release(b);
+        b = this.heap.alloc(size);
+        if (this.buffers.size === 0) heapScratchFinalizer.register(this, { heap: this.heap, buffers: this.buffers });
+      } else b = new Float64Array(size);
       this.buffers.set(name, b);
     }
     return b.length === size ? b : b.subarray(0, size);
   }
 }
 
+/** Gives a collected Scratch's heap blocks back (the Map it holds is its own, not the Scratch). */
+const heapScratchFinalizer = new FinalizationRegistry<{ heap: WasmHeap; buffers: Map<string, Float64Array> }>(({ heap, buffers }) => {
+  for (const b of buffers.values()) heap.release(b);
+});
+
 /**
  * out (n x m) = op(A) B (+ bias per column), B row-major k x m; op(A) = A (n x k) or, with transA,
  * A^T for A stored k x n. The wasm kernel's preferred form: B is read along rows as vectors and A
  * through strides, so neither the weight gradient G^T X nor W X needs a transposed copy.
  */
-export function gemmAB(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, out: Float64Array, bias?: Float64Array): void {
-  const copyOut = (heap: Float64Array, base: number, stride: number): void => {
-    for (let r = 0; r < n; r++) {
-      const src = base + r * stride;
-      if (bias) for (let c = 0; c < m; c++) out[r * m + c] = heap[src + c] + bias[c];
-      else out.set(heap.subarray(src, src + m), r * m);
-    }
-  };
-  if (n * m * k >= WASM_MIN_WORK && wasmGemmAB(n, m, k, a, transA, b, copyOut)) return;
-  gemmABjs(n, m, k, a, transA, b, out, bias);
+export function gemmAB(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, out: Float64Array, options: ProductOptions = {}): void {
+  if (n * m * k >= WASM_MIN_WORK && wasmGemmAB(n, m, k, a, transA, b, out, options)) return;
+  gemmABjs(n, m, k, a, transA, b, out, options);
 }
 
 /** gemmAB's product handed to `visit` in place (wasm memory, or a JS array without wasm). */
 export function gemmABVisit(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, visit: (data: Float64Array, base: number, stride: number) => void): void {
-  if (wasmGemmAB(n, m, k, a, transA, b, visit)) return;
+  if (wasmGemmAB(n, m, k, a, transA, b, null, {}, visit)) return;
   const out = new Float64Array(n * m);
   gemmABjs(n, m, k, a, transA, b, out);
   visit(out, 0, m);
 }
 
-/** The plain-JS op(A) B: row r of the output accumulates A(r, j) times row j of B. */
-export function gemmABjs(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, out: Float64Array, bias?: Float64Array): void {
-  for (let r = 0; r < n; r++) {
-    const o = r * m;
-    if (bias) out.set(bias.subarray(0, m), o);
-    else out.fill(0, o, o + m);
-    for (let j = 0; j < k; j++) {
-      const v = transA ? a[j * n + r] : a[r * k + j];
-      if (v === 0) continue;
-      const bo = j * m;
-      for (let c = 0; c < m; c++) out[o + c] += v * b[bo + c];
+/**
+ * The plain-JS op(A) B. Register-blocked like gemmNTjs: each 2 x 4 block of the output keeps 8 sums
+ * in registers, 6 loads per 8 multiply-adds; A is read through strides (A(r, j) = a[r*sar + j*saj]).
+ * Ignores `tri` (computes every entry; the skipped ones are zeros anyway).
+ */
+export function gemmABjs(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, out: Float64Array, options: ProductOptions = {}): void {
+  const { bias, accumulate = false } = options;
+  const sar = transA ? 1 : k;
+  const saj = transA ? n : 1;
+  const start = (r: number, c: number): number => (accumulate ? out[r * m + c] : bias ? bias[c] : 0);
+  let r = 0;
+  for (; r < n; r += 2) {
+    const two = r + 1 < n;
+    const a0 = r * sar;
+    const a1 = two ? a0 + sar : a0;
+    let c = 0;
+    for (; c + 4 <= m; c += 4) {
+      let s00 = start(r, c), s01 = start(r, c + 1), s02 = start(r, c + 2), s03 = start(r, c + 3);
+      let s10 = two ? start(r + 1, c) : 0, s11 = two ? start(r + 1, c + 1) : 0;
+      let s12 = two ? start(r + 1, c + 2) : 0, s13 = two ? start(r + 1, c + 3) : 0;
+      for (let j = 0, bo = c, ao = 0; j < k; j++, bo += m, ao += saj) {
+        const b0 = b[bo], b1 = b[bo + 1], b2 = b[bo + 2], b3 = b[bo + 3];
+        const v0 = a[a0 + ao];
+        const v1 = a[a1 + ao];
+        s00 += v0 * b0; s01 += v0 * b1; s02 += v0 * b2; s03 += v0 * b3;
+        s10 += v1 * b0; s11 += v1 * b1; s12 += v1 * b2; s13 += v1 * b3;
+      }
+      const o = r * m + c;
+      out[o] = s00; out[o + 1] = s01; out[o + 2] = s02; out[o + 3] = s03;
+      if (two) {
+        out[o + m] = s10; out[o + m + 1] = s11; out[o + m + 2] = s12; out[o + m + 3] = s13;
+      }
+    }
+    for (; c < m; c++) {
+      let s0 = start(r, c);
+      let s1 = two ? start(r + 1, c) : 0;
+      for (let j = 0, bo = c, ao = 0; j < k; j++, bo += m, ao += saj) {
+        s0 += a[a0 + ao] * b[bo];
+        s1 += a[a1 + ao] * b[bo];
+      }
+      out[r * m + c] = s0;
+      if (two) out[(r + 1) * m + c] = s1;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { GEMM_WASM_BASE64 } from './gemm-bytes';
+import { sharedMemory, WasmHeap } from './heap';
 
 /**
  * The WebAssembly SIMD kernel of gemm.wat, instantiated synchronously on first use (Node allows it
@@ -7,9 +8,8 @@ import { GEMM_WASM_BASE64 } from './gemm-bytes';
  * when ACTION_LENS_NO_WASM is set (to measure the plain-JS path); callers then use the JS loops.
  */
 interface GemmExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
   gemmNT: (n: number, m: number, k: number, a: number, b: number, out: number) => void;
-  gemmStrided: (n: number, m: number, k: number, a: number, sar: number, saj: number, b: number, out: number) => void;
+  gemmStrided: (n: number, m: number, k: number, a: number, sar: number, saj: number, b: number, out: number, bias: number, mode: number, tri: number) => void;
 }
 
 /** The slice of the WebAssembly API used here (the project's lib setting carries no DOM/wasm types). */
@@ -18,11 +18,16 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
-let instance: GemmExports | null | undefined;
+interface Kernel {
+  exports: GemmExports;
+  heap: WasmHeap;
+}
 
-function load(): GemmExports | null {
-  if (instance !== undefined) return instance;
-  instance = null;
+let kernel: Kernel | null | undefined;
+
+function load(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  kernel = null;
   if (process.env.ACTION_LENS_NO_WASM) return null;
   try {
     const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -37,37 +42,49 @@ function load(): GemmExports | null {
     } finally {
       setFlagsFromString('--liftoff');
     }
-    instance = new wasm.Instance(mod, {}).exports as GemmExports;
+    const memory = sharedMemory(16, 65536);
+    if (!memory) return null;
+    const exports = new wasm.Instance(mod, { env: { memory } }).exports as GemmExports;
+    kernel = { exports, heap: new WasmHeap(memory) };
   } catch {
-    instance = null;
+    kernel = null;
   }
-  return instance;
-}
-
-/** The kernel's memory as doubles, grown (whole 64 KiB pages) to hold at least `doubles` of them. */
-function heapOf(w: GemmExports, doubles: number): Float64Array {
-  const have = w.memory.buffer.byteLength;
-  if (8 * doubles > have) w.memory.grow(Math.ceil((8 * doubles - have) / 65536));
-  return new Float64Array(w.memory.buffer);
+  return kernel;
 }
 
 export function wasmAvailable(): boolean {
   return load() !== null;
 }
 
+/** The heap the kernels compute in (null without WebAssembly SIMD): buffers allocated there are used in place. */
+export function kernelHeap(): WasmHeap | null {
+  return load()?.heap ?? null;
+}
+
+/** Staging buffers for operands that live outside the heap, one per operand slot, grown as needed. */
+const staging: Float64Array[] = [];
+
+function stage(heap: WasmHeap, slot: number, doubles: number): Float64Array {
+  const have = staging[slot];
+  if (have && have.length >= doubles) return have;
+  if (have) heap.release(have);
+  staging[slot] = heap.alloc(Math.max(doubles, 2 * (have?.length ?? 0)));
+  return staging[slot];
+}
+
 const pad = (v: number, to: number): number => Math.ceil(v / to) * to;
 
-/** Copies a rows x cols row-major matrix into wasm memory at float64 index base, with row stride `stride` (zero padded). */
-function put(heap: Float64Array, base: number, a: Float64Array, rows: number, cols: number, stride: number, paddedRows: number): void {
-  if (stride === cols) heap.set(a.subarray(0, rows * cols), base);
+/** Copies a rows x cols row-major matrix into a staging view with row stride `stride` (zero padded to paddedRows). */
+function put(dst: Float64Array, a: Float64Array, rows: number, cols: number, stride: number, paddedRows: number): void {
+  if (stride === cols) dst.set(a.subarray(0, rows * cols));
   else {
     for (let r = 0; r < rows; r++) {
-      const o = base + r * stride;
-      heap.set(a.subarray(r * cols, r * cols + cols), o);
-      heap.fill(0, o + cols, o + stride);
+      const o = r * stride;
+      dst.set(a.subarray(r * cols, r * cols + cols), o);
+      dst.fill(0, o + cols, o + stride);
     }
   }
-  heap.fill(0, base + rows * stride, base + paddedRows * stride);
+  dst.fill(0, rows * stride, paddedRows * stride);
 }
 
 /**
@@ -104,22 +121,33 @@ export function wasmGemmVisit(
   const np = pad(n, 4);
   const mp = pad(m, 2);
   const kp = pad(k, 2);
-  const aBase = 0;
-  const bBase = np * kp;
-  const oBase = bBase + mp * kp;
-  const heap = heapOf(w, oBase + np * mp);
-  put(heap, aBase, a, n, k, kp, np);
-  put(heap, bBase, b, m, k, kp, mp);
-  w.gemmNT(np, mp, kp, 8 * aBase, 8 * bBase, 8 * oBase);
-  visit(heap, oBase, mp);
+  const sa = stage(w.heap, 0, np * kp);
+  const sb = stage(w.heap, 1, mp * kp);
+  const so = stage(w.heap, 2, np * mp);
+  put(sa, a, n, k, kp, np);
+  put(sb, b, m, k, kp, mp);
+  w.exports.gemmNT(np, mp, kp, sa.byteOffset, sb.byteOffset, so.byteOffset);
+  visit(w.heap.doubles(), so.byteOffset / 8, mp);
   return true;
 }
 
+/** What a product does besides A B: start from a bias row, accumulate into out, skip triangular zeros. */
+export interface ProductOptions {
+  /** out = bias + A B, bias a row of m numbers added to every output row. */
+  bias?: Float64Array;
+  /** out += A B. */
+  accumulate?: boolean;
+  /** Known zeros of triangular operands, the kernel's flags (TRI_* in kernels.ts). */
+  tri?: number;
+}
+
 /**
- * op(A) B in wasm, op(A) = A (n x k, row-major) or, with transA, A^T for A stored k x n: the kernel reads
- * A through strides, so neither case copies more than the operands. B is k x m row-major. The
- * product goes to `visit` in place (entry (r, c) at heap[base + r*stride + c]); false when the
- * kernel is unavailable.
+ * op(A) B in wasm, op(A) = A (n x k, row-major) or, with transA, A^T for A stored k x n: the kernel
+ * reads A through strides, so neither case copies more than the operands. B is k x m row-major.
+ * Operands and output that live in the kernel heap (and whose shapes need no padding: n and m
+ * multiples of 4) are used in place; others are copied through staging buffers. The result goes to
+ * `out`, or, without out, to `visit` in place (entry (r, c) at data[base + r*stride + c], valid only
+ * during the call). false when the kernel is unavailable.
  */
 export function wasmGemmAB(
   n: number,
@@ -128,20 +156,56 @@ export function wasmGemmAB(
   a: Float64Array,
   transA: boolean,
   b: Float64Array,
-  visit: (heap: Float64Array, base: number, stride: number) => void,
+  out: Float64Array | null,
+  options: ProductOptions = {},
+  visit?: (data: Float64Array, base: number, stride: number) => void,
 ): boolean {
   const w = load();
   if (!w) return false;
+  const heap = w.heap;
+  const direct = n % 4 === 0 && m % 4 === 0;
   const np = pad(n, 4);
   const mp = pad(m, 4);
-  const aBase = 0;
-  const bBase = np * k;
-  const oBase = bBase + k * mp;
-  const heap = heapOf(w, oBase + np * mp);
-  if (transA) put(heap, aBase, a, k, n, np, k);
-  else put(heap, aBase, a, n, k, k, np);
-  put(heap, bBase, b, k, m, mp, k);
-  w.gemmStrided(np, mp, k, 8 * aBase, transA ? 1 : k, transA ? np : 1, 8 * bBase, 8 * oBase);
-  visit(heap, oBase, mp);
+  let aPtr = direct ? heap.pointerOf(a) : -1;
+  if (aPtr < 0) {
+    const sa = stage(heap, 0, np * k);
+    if (transA) put(sa, a, k, n, np, k);
+    else put(sa, a, n, k, k, np);
+    aPtr = sa.byteOffset;
+  }
+  let bPtr = direct ? heap.pointerOf(b) : -1;
+  if (bPtr < 0) {
+    const sb = stage(heap, 1, k * mp);
+    put(sb, b, k, m, mp, k);
+    bPtr = sb.byteOffset;
+  }
+  const { bias, accumulate = false, tri = 0 } = options;
+  let biasPtr = 0;
+  if (bias) {
+    biasPtr = direct ? heap.pointerOf(bias) : -1;
+    if (biasPtr < 0) {
+      const sbias = stage(heap, 3, mp);
+      put(sbias, bias, 1, m, mp, 1);
+      biasPtr = sbias.byteOffset;
+    }
+  }
+  const outPtr = out && direct ? heap.pointerOf(out) : -1;
+  const mode = accumulate ? 2 : bias ? 1 : 0;
+  if (outPtr >= 0) {
+    w.exports.gemmStrided(np, mp, k, aPtr, transA ? 1 : k, transA ? np : 1, bPtr, outPtr, biasPtr, mode, tri);
+    return true;
+  }
+  const so = stage(heap, 2, np * mp);
+  w.exports.gemmStrided(np, mp, k, aPtr, transA ? 1 : k, transA ? np : 1, bPtr, so.byteOffset, biasPtr, accumulate ? 0 : mode, tri);
+  if (!out) {
+    visit?.(w.heap.doubles(), so.byteOffset / 8, mp);
+    return true;
+  }
+  for (let r = 0; r < n; r++) {
+    const src = r * mp;
+    const dst = r * m;
+    if (accumulate) for (let c = 0; c < m; c++) out[dst + c] += so[src + c];
+    else out.set(so.subarray(src, src + m), dst);
+  }
   return true;
 }

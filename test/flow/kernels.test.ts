@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gemmAB, gemmABjs, TRI, type ProductOptions } from '../../src/core/flow/kernels';
+import { kernelHeap, wasmAvailable } from '../../src/core/flow/wasm/gemm';
+import { sharedMemory, WasmHeap } from '../../src/core/flow/wasm/heap';
+import { Rng } from '../../src/core/util/rng';
+
+/** op(A) B by the definition, one entry at a time. */
+function naive(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, start: Float64Array): Float64Array {
+  const out = Float64Array.from(start);
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < m; c++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += (transA ? a[j * n + r] : a[r * k + j]) * b[j * m + c];
+      out[r * m + c] += s;
+    }
+  return out;
+}
+
+function random(size: number, rng: Rng): Float64Array {
+  return Float64Array.from({ length: size }, () => rng.normal());
+}
+
+/** Zeroes the entries of a rows x cols matrix that a triangular shape says are zero. */
+function triangular(a: Float64Array, rows: number, cols: number, keep: (i: number, j: number) => boolean): Float64Array {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (!keep(i, j)) a[i * cols + j] = 0;
+  return a;
+}
+
+function close(got: Float64Array, want: Float64Array, wanted: (r: number, c: number) => boolean, m: number, what: string): void {
+  for (let i = 0; i < want.length; i++) {
+    const r = Math.floor(i / m);
+    const c = i % m;
+    if (!wanted(r, c)) continue;
+    assert.ok(Math.abs(got[i] - want[i]) <= 1e-12 * (1 + Math.abs(want[i])), `${what}: entry (${r}, ${c}) ${got[i]} vs ${want[i]}`);
+  }
+}
+
+/** Copies `a` into the kernel heap (the in-place path) when there is one. */
+function onHeap(a: Float64Array): Float64Array {
+  const heap = kernelHeap();
+  if (!heap) return a;
+  const v = heap.alloc(a.length);
+  v.set(a);
+  return v;
+}
+
+test('the WebAssembly kernel is available on this Node (the float64 engine relies on it for speed)', () => {
+  assert.ok(wasmAvailable());
+});
+
+// Shapes: multiples of 4 (operands used in place on the heap) and odd ones (copied through staging).
+const shapes: [number, number, number][] = [
+  [64, 32, 48],
+  [37, 29, 41],
+  [40, 20, 1],
+];
+for (const [n, m, k] of shapes) {
+  for (const transA of [false, true]) {
+    for (const place of ['js arrays', 'heap']) {
+      test(`op(A) B, ${n}x${m}x${k}, transA ${transA}, operands in ${place}: zero start, bias, accumulate`, () => {
+        const rng = new Rng(n * 1000 + m + k);
+        const put = place === 'heap' ? onHeap : (a: Float64Array): Float64Array => a;
+        const a = put(random(n * k, rng));
+        const b = put(random(k * m, rng));
+        const bias = random(m, rng);
+        const prior = random(n * m, rng);
+        const biasRows = Float64Array.from({ length: n * m }, (_, i) => bias[i % m]);
+        const cases: [string, ProductOptions, Float64Array, Float64Array][] = [
+          ['zero start', {}, new Float64Array(n * m), new Float64Array(n * m)],
+          ['bias', { bias }, biasRows, new Float64Array(n * m)],
+          ['accumulate', { accumulate: true }, prior, Float64Array.from(prior)],
+        ];
+        for (const [what, options, start, init] of cases) {
+          const want = naive(n, m, k, a, transA, b, start);
+          const out = put(Float64Array.from(init));
+          gemmAB(n, m, k, a, transA, b, out, options);
+          close(out, want, () => true, m, `kernel, ${what}`);
+          const outJs = Float64Array.from(init);
+          gemmABjs(n, m, k, a, transA, b, outJs, options);
+          close(outJs, want, () => true, m, `JS, ${what}`);
+        }
+      });
+    }
+  }
+}
+
+test('triangular products skip zeros and unwanted halves, and the wanted entries are exact', () => {
+  for (const d of [32, 30]) {
+    const rng = new Rng(d);
+    const lower = (i: number, j: number): boolean => j <= i;
+    const upper = (i: number, j: number): boolean => j >= i;
+    const lo = onHeap(triangular(random(d * d, rng), d, d, lower));
+    const up = onHeap(triangular(random(d * d, rng), d, d, upper));
+    const dense = onHeap(random(d * d, rng));
+    const zero = new Float64Array(d * d);
+    const all = (): boolean => true;
+    // Lo Up (A lower, B upper): every entry wanted.
+    let out = onHeap(new Float64Array(d * d));
+    gemmAB(d, d, d, lo, false, up, out, { tri: TRI.aLower | TRI.bUpper });
+    close(out, naive(d, d, d, lo, false, up, zero), all, d, `d ${d}: Lo Up`);
+    // G Lo (B lower), strictly lower part wanted.
+    out = onHeap(new Float64Array(d * d));
+    gemmAB(d, d, d, dense, false, lo, out, { tri: TRI.bLower | TRI.outLower });
+    close(out, naive(d, d, d, dense, false, lo, zero), (r, c) => c < r, d, `d ${d}: G Lo`);
+    // Lo^T G (A = Lo^T upper), upper part wanted.
+    out = onHeap(new Float64Array(d * d));
+    gemmAB(d, d, d, lo, true, dense, out, { tri: TRI.aUpper | TRI.outUpper });
+    close(out, naive(d, d, d, lo, true, dense, zero), (r, c) => c >= r, d, `d ${d}: Lo^T G`);
+  }
+});
+
+test('heap views stay valid when the heap grows, and released blocks are reused', () => {
+  const memory = sharedMemory(1, 1024);
+  assert.ok(memory);
+  const heap = new WasmHeap(memory);
+  const first = heap.alloc(100);
+  first.fill(7);
+  const big = heap.alloc(200_000); // grows the memory past its first page
+  assert.ok(memory.buffer.byteLength >= 8 * 200_000);
+  assert.equal(first.length, 100);
+  assert.ok(first.every((v) => v === 7));
+  assert.ok(heap.pointerOf(first) > 0 && heap.pointerOf(big) > heap.pointerOf(first));
+  assert.equal(heap.pointerOf(new Float64Array(4)), -1);
+  const at = heap.pointerOf(first);
+  heap.release(first);
+  const again = heap.alloc(90);
+  assert.equal(heap.pointerOf(again), at);
+  assert.ok(again.every((v) => v === 0), 'a reused block comes back zeroed');
+});
