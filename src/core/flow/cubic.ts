@@ -1,6 +1,8 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, logJet, mul, type Jet } from '../poly/jet';
+import { Scratch } from './kernels';
 import type { Layer, LayerStructure } from './layer';
+import { loadKernels, type Kernels } from './wasm/kernel';
 import { seriesLog, type UnitStructure } from './structured';
 
 /** c = softplus(gamma) + C_FLOOR keeps c > 0; a = sqrt(3c) tanh(beta) A_SHRINK keeps a^2 < 3c strictly. */
@@ -17,11 +19,7 @@ export class MonotoneCubic implements Layer, UnitStructure {
   readonly dim: number;
   readonly paramCount: number;
   params: Float64Array;
-  private aBuf = new Float64Array(0);
-  private cBuf = new Float64Array(0);
-  private gaBuf = new Float64Array(0);
-  private gcBuf = new Float64Array(0);
-  private prodBuf = new Float64Array(0);
+  private readonly scratch = new Scratch();
 
   constructor(dim: number) {
     this.dim = dim;
@@ -48,26 +46,41 @@ export class MonotoneCubic implements Layer, UnitStructure {
   /** (a_i, c_i) of every unit in reused arrays, so the row loops below stay free of calls. */
   private unitCoefficients(): { a: Float64Array; c: Float64Array } {
     const d = this.dim;
-    if (this.aBuf.length !== d) {
-      this.aBuf = new Float64Array(d);
-      this.cBuf = new Float64Array(d);
-    }
+    const a = this.scratch.get('a', d);
+    const c = this.scratch.get('c', d);
     for (let i = 0; i < d; i++) {
       const k = this.coefficients(i);
-      this.aBuf[i] = k.a;
-      this.cBuf[i] = k.c;
+      a[i] = k.a;
+      c[i] = k.c;
     }
-    return { a: this.aBuf, c: this.cBuf };
+    return { a, c };
+  }
+
+  /** The unitwise kernel and the heap offsets of x and y when both live there (and d is even), else null. */
+  private inKernel(x: Float64Array, y: Float64Array): { kernels: Kernels; px: number; py: number } | null {
+    const kernels = loadKernels();
+    if (!kernels || this.dim % 2 !== 0) return null;
+    const px = kernels.heap.pointerOf(x);
+    const py = y.length === 0 ? 0 : kernels.heap.pointerOf(y);
+    return px >= 0 && py >= 0 ? { kernels, px, py } : null;
   }
 
   forward(x: Float64Array, n: number, y: Float64Array, logDet: Float64Array): void {
     const d = this.dim;
     const { a, c } = this.unitCoefficients();
+    const fast = this.inKernel(x, y);
+    if (fast) {
+      // The same pass in WebAssembly SIMD; the row's product comes back as mantissa and exponent.
+      const prod = this.scratch.get('prod', 2 * n);
+      const expo = this.scratch.get('expo', 2 * n);
+      fast.kernels.unitwise.cubicForward(n, d, fast.px, fast.py, a.byteOffset, c.byteOffset, prod.byteOffset, expo.byteOffset);
+      for (let r = 0; r < n; r++) logDet[r] += Math.log(prod[2 * r]) + expo[2 * r] * Math.LN2;
+      return;
+    }
     // Each row's Jacobian diagonal is multiplied into prod[r] and logged once: d logs per row become
     // one. Unit by unit, so that consecutive multiplications belong to different rows (no serial
     // dependency chain).
-    if (this.prodBuf.length < n) this.prodBuf = new Float64Array(n);
-    const prod = this.prodBuf;
+    const prod = this.scratch.get('prod', n);
     prod.fill(1, 0, n);
     for (let i = 0; i < d; i++) {
       const ai = a[i];
@@ -99,12 +112,24 @@ export class MonotoneCubic implements Layer, UnitStructure {
   backward(x: Float64Array, n: number, gy: Float64Array, w: number, gParams: Float64Array, gx: Float64Array): void {
     const d = this.dim;
     const { a, c } = this.unitCoefficients();
-    if (this.gaBuf.length !== d) {
-      this.gaBuf = new Float64Array(d);
-      this.gcBuf = new Float64Array(d);
+    const gaAll = this.scratch.get('ga', d);
+    const gcAll = this.scratch.get('gc', d);
+    const fast = this.inKernel(x, gx);
+    const gyAt = fast ? fast.kernels.heap.pointerOf(gy) : -1;
+    if (fast && gyAt >= 0) {
+      fast.kernels.unitwise.cubicBackward(n, d, fast.px, gyAt, fast.py, a.byteOffset, c.byteOffset, w, gaAll.byteOffset, gcAll.byteOffset);
+    } else this.backwardJs(x, n, gy, w, gx, a, c, gaAll, gcAll);
+    for (let i = 0; i < d; i++) {
+      const k = this.coefficients(i);
+      gParams[i] += (gcAll[i] + gaAll[i] * k.daDc) * k.dcDgamma;
+      gParams[d + i] += gaAll[i] * k.daDbeta;
     }
-    const gaAll = this.gaBuf;
-    const gcAll = this.gcBuf;
+  }
+
+  /** The elementwise part of backward in plain JS: gx, and the per-unit sums ga, gc. */
+  private backwardJs(x: Float64Array, n: number, gy: Float64Array, w: number, gx: Float64Array, a: Float64Array, c: Float64Array, gaAll: Float64Array, gcAll: Float64Array): void {
+    const d = this.dim;
+    const wantGx = gx.length > 0;
     // Unit by unit (strided over the rows) with the sums in registers: no store-to-load chains
     // through the accumulator arrays; one unit's column of a batch stays in cache.
     const end = n * d;
@@ -120,17 +145,12 @@ export class MonotoneCubic implements Layer, UnitStructure {
         const jac = 1 + u * (a2 + c3 * u);
         const wj = w / jac;
         const u2 = u * u;
-        gx[o] = g * jac + wj * (a2 + c6 * u);
+        if (wantGx) gx[o] = g * jac + wj * (a2 + c6 * u);
         ga += g * u2 + wj * 2 * u;
         gc += g * u2 * u + wj * 3 * u2;
       }
       gaAll[i] = ga;
       gcAll[i] = gc;
-    }
-    for (let i = 0; i < d; i++) {
-      const k = this.coefficients(i);
-      gParams[i] += (gcAll[i] + gaAll[i] * k.daDc) * k.dcDgamma;
-      gParams[d + i] += gaAll[i] * k.daDbeta;
     }
   }
 

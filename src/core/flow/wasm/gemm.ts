@@ -1,65 +1,7 @@
-import { setFlagsFromString } from 'node:v8';
-import { GEMM_WASM_BASE64 } from './gemm-bytes';
-import { sharedMemory, WasmHeap } from './heap';
+import type { WasmHeap } from './heap';
+import { loadKernels as load } from './kernel';
 
-/**
- * The WebAssembly SIMD kernel of gemm.wat, instantiated synchronously on first use (Node allows it
- * for any module size, and the module is 1 KB). null when the runtime lacks WebAssembly SIMD, or
- * when ACTION_LENS_NO_WASM is set (to measure the plain-JS path); callers then use the JS loops.
- */
-interface GemmExports {
-  gemmNT: (n: number, m: number, k: number, a: number, b: number, out: number) => void;
-  gemmStrided: (n: number, m: number, k: number, a: number, sar: number, saj: number, b: number, out: number, bias: number, mode: number, tri: number) => void;
-}
-
-/** The slice of the WebAssembly API used here (the project's lib setting carries no DOM/wasm types). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-interface Kernel {
-  exports: GemmExports;
-  heap: WasmHeap;
-}
-
-let kernel: Kernel | null | undefined;
-
-function load(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
-  if (process.env.ACTION_LENS_NO_WASM) return null;
-  try {
-    const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!wasm) return null;
-    // Compile straight to optimized code: V8 starts wasm in its baseline tier (Liftoff, several times
-    // slower for SIMD) and cannot swap a running call over, so one long extraction product would run
-    // entirely unoptimized. The flag only affects modules compiled while it is set.
-    setFlagsFromString('--no-liftoff');
-    let mod: object;
-    try {
-      mod = new wasm.Module(Buffer.from(GEMM_WASM_BASE64, 'base64'));
-    } finally {
-      setFlagsFromString('--liftoff');
-    }
-    const memory = sharedMemory(16, 65536);
-    if (!memory) return null;
-    const exports = new wasm.Instance(mod, { env: { memory } }).exports as GemmExports;
-    kernel = { exports, heap: new WasmHeap(memory) };
-  } catch {
-    kernel = null;
-  }
-  return kernel;
-}
-
-export function wasmAvailable(): boolean {
-  return load() !== null;
-}
-
-/** The heap the kernels compute in (null without WebAssembly SIMD): buffers allocated there are used in place. */
-export function kernelHeap(): WasmHeap | null {
-  return load()?.heap ?? null;
-}
+export { kernelHeap, wasmAvailable } from './kernel';
 
 /** Staging buffers for operands that live outside the heap, one per operand slot, grown as needed. */
 const staging: Float64Array[] = [];
@@ -126,7 +68,7 @@ export function wasmGemmVisit(
   const so = stage(w.heap, 2, np * mp);
   put(sa, a, n, k, kp, np);
   put(sb, b, m, k, kp, mp);
-  w.exports.gemmNT(np, mp, kp, sa.byteOffset, sb.byteOffset, so.byteOffset);
+  w.gemm.gemmNT(np, mp, kp, sa.byteOffset, sb.byteOffset, so.byteOffset);
   visit(w.heap.doubles(), so.byteOffset / 8, mp);
   return true;
 }
@@ -192,11 +134,11 @@ export function wasmGemmAB(
   const outPtr = out && direct ? heap.pointerOf(out) : -1;
   const mode = accumulate ? 2 : bias ? 1 : 0;
   if (outPtr >= 0) {
-    w.exports.gemmStrided(np, mp, k, aPtr, transA ? 1 : k, transA ? np : 1, bPtr, outPtr, biasPtr, mode, tri);
+    w.gemm.gemmStrided(np, mp, k, aPtr, transA ? 1 : k, transA ? np : 1, bPtr, outPtr, biasPtr, mode, tri);
     return true;
   }
   const so = stage(heap, 2, np * mp);
-  w.exports.gemmStrided(np, mp, k, aPtr, transA ? 1 : k, transA ? np : 1, bPtr, so.byteOffset, biasPtr, accumulate ? 0 : mode, tri);
+  w.gemm.gemmStrided(np, mp, k, aPtr, transA ? 1 : k, transA ? np : 1, bPtr, so.byteOffset, biasPtr, accumulate ? 0 : mode, tri);
   if (!out) {
     visit?.(w.heap.doubles(), so.byteOffset / 8, mp);
     return true;
