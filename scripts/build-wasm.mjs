@@ -1,5 +1,5 @@
 // Assembles the WebAssembly text modules in src/core/flow/wasm (gemm.wat: products; unitwise.wat: the
-// cubic layer's elementwise passes) into <name>-bytes.ts files holding base64 strings, so that the
+// training step's elementwise passes) into <name>-bytes.ts files holding base64 strings, so that the
 // product needs no assembler, no file lookup and no async load at run time. Run after editing a .wat:
 // node scripts/build-wasm.mjs (wabt is a devDependency).
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -5,6 +5,7 @@ import { kernelHeap, wasmAvailable } from '../../src/core/flow/wasm/gemm';
 import { sharedMemory, WasmHeap } from '../../src/core/flow/wasm/heap';
 import { Rng } from '../../src/core/util/rng';
 import { MonotoneCubic } from '../../src/core/flow/cubic';
+import { columnSums, gaussianHead, standardizeRows } from '../../src/core/flow/rowwise';
 
 /** op(A) B by the definition, one entry at a time. */
 function naive(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, start: Float64Array): Float64Array {
@@ -161,4 +162,39 @@ test('the cubic layer gives the same rows, ln|det| and gradients from its WebAss
     }
     assert.ok(js.logDet.every(Number.isFinite), 'finite ln|det|');
   }
+});
+
+test('column sums, standardization and the loss head agree between their WebAssembly and JS passes', () => {
+  const n = 37;
+  const d = 18;
+  const rng = new Rng(5);
+  const x = random(n * d, rng);
+  const mean = random(d, rng);
+  const inv = Float64Array.from({ length: d }, () => 0.5 + Math.abs(rng.normal()));
+  const logDet = random(n, rng);
+  const results = [(a: Float64Array): Float64Array => a, onHeap].map((place) => {
+    const sums = place(new Float64Array(d));
+    columnSums(n, d, place(x), sums);
+    const y = place(new Float64Array(n * d));
+    standardizeRows(n, d, place(x), y, place(mean), place(inv));
+    const g = place(new Float64Array(n * d));
+    const loss = gaussianHead(n, d, place(x), g, place(logDet), 0.25, 1.5);
+    return { sums: Float64Array.from(sums), y: Float64Array.from(y), g: Float64Array.from(g), loss: Float64Array.of(loss) };
+  });
+  const [js, wasm] = results;
+  for (const key of ['sums', 'y', 'g', 'loss'] as const) close(wasm[key], js[key], () => true, 1, key);
+  // And the JS pass against the definitions.
+  for (let i = 0; i < d; i++) {
+    let s = 0;
+    for (let r = 0; r < n; r++) s += x[r * d + i];
+    assert.ok(Math.abs(js.sums[i] - s) < 1e-12);
+  }
+  let loss = 0;
+  for (let r = 0; r < n; r++) {
+    let q = 0;
+    for (let i = 0; i < d; i++) q += x[r * d + i] ** 2;
+    loss += q / 2 + 1.5 - logDet[r];
+  }
+  assert.ok(Math.abs(js.loss[0] - loss) < 1e-10 * Math.abs(loss));
+  assert.ok(Math.abs(js.y[3 * d + 5] - (x[3 * d + 5] - mean[5]) * inv[5]) < 1e-15);
 });

@@ -2,6 +2,7 @@ import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, type Jet } from '../poly/jet';
 import { gemmAB, Scratch, transpose, TRI } from './kernels';
 import type { Layer, LayerStructure } from './layer';
+import { columnSums } from './rowwise';
 import type { LinearStructure } from './structured';
 
 /**
@@ -156,11 +157,9 @@ export class AffineLU implements Layer, LinearStructure {
     // gW = gy^T x (the kernel reads gy transposed in place); gb = column sums of gy.
     const gW = this.scratch.get('gW', d * d);
     gemmAB(d, d, n, gy, true, x, gW);
-    const gb = gParams.subarray(off.b, off.b + d);
-    for (let r = 0; r < n; r++) {
-      const o = r * d;
-      for (let i = 0; i < d; i++) gb[i] += gy[o + i];
-    }
+    const gb = this.scratch.get('gb', d);
+    columnSums(n, d, gy, gb);
+    for (let i = 0; i < d; i++) gParams[off.b + i] += gb[i];
     // W = P M, M = Lo Up: gM[perm[i]] = gW[i]; gLo = gM Up^T (strict lower), gUp = Lo^T gM (upper).
     const gM = this.scratch.get('gM', d * d);
     for (let i = 0; i < d; i++) gM.set(gW.subarray(i * d, i * d + d), this.permutation[i] * d);

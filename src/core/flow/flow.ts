@@ -2,6 +2,7 @@ import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mulAdd, variableJet, type Jet } from '../poly/jet';
 import { structuredActionJet } from './fastjet';
 import { Scratch } from './kernels';
+import { gaussianHead } from './rowwise';
 import type { Layer } from './layer';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -99,27 +100,17 @@ export class Flow {
     logDet.fill(0);
     // acts holds the rows entering each layer (block l = input of layer l); z is the last output.
     const z = this.scratch.get('z', size);
-    let cur = x;
+    // The batch is copied into the heap once, so that every pass below runs on heap buffers.
+    acts.set(x.subarray(0, size), 0);
+    let cur = acts.subarray(0, size);
     for (let l = 0; l < nl; l++) {
       const next = l + 1 < nl ? acts.subarray((l + 1) * size, (l + 2) * size) : z;
-      if (l === 0) acts.set(x.subarray(0, size), 0);
       this.layers[l].forward(cur, n, next, logDet);
       cur = next;
     }
-    let loss = 0;
     let g = this.scratch.get('gA', size);
     let gx = this.scratch.get('gB', size);
-    const inv = 1 / n;
-    for (let r = 0; r < n; r++) {
-      let q = 0;
-      const o = r * d;
-      for (let i = 0; i < d; i++) {
-        const v = z[o + i];
-        q += v * v;
-        g[o + i] = v * inv;
-      }
-      loss += 0.5 * q + d * HALF_LOG_2PI - logDet[r];
-    }
+    const loss = gaussianHead(n, d, z, g, logDet, 1 / n, d * HALF_LOG_2PI);
     grad.fill(0);
     const w = -1 / n;
     // Layers below the first one with parameters need no gradient at all (the data's is not wanted).

@@ -1,6 +1,8 @@
 import type { MonomialBasis } from '../poly/basis';
 import { constantJet, type Jet } from '../poly/jet';
+import { Scratch } from './kernels';
 import type { Layer, LayerStructure } from './layer';
+import { standardizeRows } from './rowwise';
 import type { LinearStructure } from './structured';
 
 /** N: x~_i = (x_i - mu_i) / sigma_i, fixed from the training rows; part of the model so coefficients come out in raw units. */
@@ -13,6 +15,7 @@ export class Standardize implements Layer, LinearStructure {
   readonly std: Float64Array;
   private readonly logDetConstant: number;
   private readonly invStd: Float64Array;
+  private readonly scratch = new Scratch();
 
   constructor(mean: ArrayLike<number>, std: ArrayLike<number>) {
     this.dim = mean.length;
@@ -30,13 +33,13 @@ export class Standardize implements Layer, LinearStructure {
   forward(x: Float64Array, n: number, y: Float64Array, logDet: Float64Array): void {
     const d = this.dim;
     // Multiplying by 1/sigma (within an ulp of dividing) keeps divisions out of the training loop.
-    const inv = this.invStd;
-    const mean = this.mean;
-    for (let r = 0; r < n; r++) {
-      const o = r * d;
-      for (let i = 0; i < d; i++) y[o + i] = (x[o + i] - mean[i]) * inv[i];
-      logDet[r] += this.logDetConstant;
-    }
+    // mean and 1/sigma are copied to the kernel heap (when there is one) for the SIMD pass.
+    const mean = this.scratch.get('mean', d);
+    const inv = this.scratch.get('inv', d);
+    mean.set(this.mean);
+    inv.set(this.invStd);
+    standardizeRows(n, d, x, y, mean, inv);
+    for (let r = 0; r < n; r++) logDet[r] += this.logDetConstant;
   }
 
   inverse(y: Float64Array, n: number, x: Float64Array): void {

@@ -4,7 +4,7 @@ import { sharedMemory, WasmHeap } from './heap';
 import { UNITWISE_WASM_BASE64 } from './unitwise-bytes';
 
 /**
- * The WebAssembly SIMD kernels (gemm.wat: products; unitwise.wat: the cubic layer's elementwise
+ * The WebAssembly SIMD kernels (gemm.wat: products; unitwise.wat: the training step's elementwise
  * passes), instantiated synchronously on first use on one shared memory, the kernel heap. null when
  * the runtime lacks WebAssembly SIMD or shared memory, or when ACTION_LENS_NO_WASM is set (to
  * measure the plain-JS path); callers then use their JS loops.
@@ -17,6 +17,9 @@ export interface GemmExports {
 export interface UnitwiseExports {
   cubicForward: (n: number, d: number, x: number, y: number, a: number, c: number, prod: number, expo: number) => void;
   cubicBackward: (n: number, d: number, x: number, gy: number, gx: number, a: number, c: number, w: number, ga: number, gc: number) => void;
+  standardize: (n: number, d: number, x: number, y: number, mean: number, inv: number) => void;
+  columnSums: (n: number, d: number, src: number, dst: number) => void;
+  gaussianHead: (n: number, d: number, z: number, g: number, logDet: number, scale: number, c: number) => number;
 }
 
 export interface Kernels {

@@ -1,7 +1,8 @@
-;; The cubic layer's elementwise passes (cubic.ts), WebAssembly SIMD on two units at a time. Rows are
+;; The training step's elementwise passes, WebAssembly SIMD on two units (columns) at a time: the cubic
+;; layer (cubic.ts), standardization, column sums, the Gaussian head of the loss (flow.ts). Rows are
 ;; row-major n x d doubles, d even; the caller passes byte offsets into the shared kernel memory.
-;; Units are the outer loop and rows the inner one (stride d), as in the JS loops they replace, so
-;; every per-unit sum runs over the rows in the same order and the results are bit for bit the same.
+;; Where a pass sums over rows, units are the outer loop and rows the inner one (stride d), as in the
+;; JS loops they replace, so every per-unit sum runs over the rows in the same order.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -129,4 +130,71 @@
       (v128.store (i32.add (local.get $gc) (i32.shl (local.get $i) (i32.const 3))) (local.get $sc))
       (local.set $i (i32.add (local.get $i) (i32.const 2)))
       (br $unit))))
+
+  ;; y = (x - mean) * inv per unit (standardization by multiplication, as in standardize.ts).
+  (func (export "standardize") (param $n i32) (param $d i32) (param $x i32) (param $y i32) (param $mean i32) (param $inv i32)
+    (local $o i32) (local $end i32) (local $i i32) (local $rowEnd i32)
+    (local.set $end (i32.shl (i32.mul (local.get $n) (local.get $d)) (i32.const 3)))
+    (local.set $o (i32.const 0))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $i (i32.const 0))
+      (local.set $rowEnd (i32.shl (local.get $d) (i32.const 3)))
+      (block $rdone (loop $units
+        (br_if $rdone (i32.ge_u (local.get $i) (local.get $rowEnd)))
+        (v128.store (i32.add (local.get $y) (i32.add (local.get $o) (local.get $i)))
+          (f64x2.mul
+            (f64x2.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $o) (local.get $i)))) (v128.load (i32.add (local.get $mean) (local.get $i))))
+            (v128.load (i32.add (local.get $inv) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $units)))
+      (local.set $o (i32.add (local.get $o) (local.get $rowEnd)))
+      (br $rows))))
+
+  ;; dst[i] = sum over rows of src[r, i] (rows in order, per unit).
+  (func (export "columnSums") (param $n i32) (param $d i32) (param $src i32) (param $dst i32)
+    (local $i i32) (local $r i32) (local $o i32) (local $rowB i32) (local $s v128)
+    (local.set $rowB (i32.shl (local.get $d) (i32.const 3)))
+    (local.set $i (i32.const 0))
+    (block $units (loop $unit
+      (br_if $units (i32.ge_u (local.get $i) (local.get $d)))
+      (local.set $s (f64x2.splat (f64.const 0)))
+      (local.set $o (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 3))))
+      (local.set $r (i32.const 0))
+      (block $rdone (loop $rows
+        (br_if $rdone (i32.ge_u (local.get $r) (local.get $n)))
+        (local.set $s (f64x2.add (local.get $s) (v128.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $rowB)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))
+      (v128.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3))) (local.get $s))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br $unit))))
+
+  ;; The loss head: g = z * scale, and returns sum over rows of (|z_r|^2 / 2 + $c - logDet[r]).
+  (func (export "gaussianHead") (param $n i32) (param $d i32) (param $z i32) (param $g i32) (param $logDet i32) (param $scale f64) (param $c f64) (result f64)
+    (local $r i32) (local $i i32) (local $o i32) (local $rowB i32) (local $q v128) (local $v v128) (local $sv v128) (local $loss f64)
+    (local.set $rowB (i32.shl (local.get $d) (i32.const 3)))
+    (local.set $sv (f64x2.splat (local.get $scale)))
+    (local.set $o (i32.const 0))
+    (local.set $r (i32.const 0))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $r) (local.get $n)))
+      (local.set $q (f64x2.splat (f64.const 0)))
+      (local.set $i (i32.const 0))
+      (block $rdone (loop $units
+        (br_if $rdone (i32.ge_u (local.get $i) (local.get $rowB)))
+        (local.set $v (v128.load (i32.add (local.get $z) (i32.add (local.get $o) (local.get $i)))))
+        (local.set $q (f64x2.add (local.get $q) (f64x2.mul (local.get $v) (local.get $v))))
+        (v128.store (i32.add (local.get $g) (i32.add (local.get $o) (local.get $i))) (f64x2.mul (local.get $v) (local.get $sv)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $units)))
+      (local.set $loss (f64.add (local.get $loss)
+        (f64.sub
+          (f64.add (f64.mul (f64.const 0.5) (f64.add (f64x2.extract_lane 0 (local.get $q)) (f64x2.extract_lane 1 (local.get $q)))) (local.get $c))
+          (f64.load (i32.add (local.get $logDet) (i32.shl (local.get $r) (i32.const 3)))))))
+      (local.set $o (i32.add (local.get $o) (local.get $rowB)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rows)))
+    (local.get $loss))
 )
