@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gemmAB, gemmABjs, TRI, type ProductOptions } from '../../src/core/flow/kernels';
 import { kernelHeap, wasmAvailable } from '../../src/core/flow/wasm/gemm';
+import { loadKernels, useGemmVariant, type GemmVariant } from '../../src/core/flow/wasm/kernel';
 import { sharedMemory, WasmHeap } from '../../src/core/flow/wasm/heap';
 import { Rng } from '../../src/core/util/rng';
 import { MonotoneCubic } from '../../src/core/flow/cubic';
@@ -47,9 +48,21 @@ function onHeap(a: Float64Array): Float64Array {
   return v;
 }
 
-test('the WebAssembly kernel is available on this Node (the float64 engine relies on it for speed)', () => {
+test('the WebAssembly kernels are available on this Node, products with fused multiply-adds (the float64 engine relies on them for speed)', () => {
   assert.ok(wasmAvailable());
+  assert.equal(loadKernels()?.gemmVariant, 'fma');
 });
+
+/** Runs `body` with the products on `variant`, then restores the default. */
+function withVariant(variant: GemmVariant, body: () => void): void {
+  const before = loadKernels()?.gemmVariant ?? 'plain';
+  assert.ok(useGemmVariant(variant), `variant ${variant} available`);
+  try {
+    body();
+  } finally {
+    useGemmVariant(before);
+  }
+}
 
 // Shapes: multiples of 4 (operands used in place on the heap) and odd ones (copied through staging).
 const shapes: [number, number, number][] = [
@@ -59,8 +72,8 @@ const shapes: [number, number, number][] = [
 ];
 for (const [n, m, k] of shapes) {
   for (const transA of [false, true]) {
-    for (const place of ['js arrays', 'heap']) {
-      test(`op(A) B, ${n}x${m}x${k}, transA ${transA}, operands in ${place}: zero start, bias, accumulate`, () => {
+    for (const [place, variant] of [['js arrays', 'fma'], ['heap', 'fma'], ['heap', 'plain']] as const) {
+      test(`op(A) B, ${n}x${m}x${k}, transA ${transA}, operands in ${place}, ${variant} kernel: zero start, bias, accumulate`, () => withVariant(variant, () => {
         const rng = new Rng(n * 1000 + m + k);
         const put = place === 'heap' ? onHeap : (a: Float64Array): Float64Array => a;
         const a = put(random(n * k, rng));
@@ -82,12 +95,12 @@ for (const [n, m, k] of shapes) {
           gemmABjs(n, m, k, a, transA, b, outJs, options);
           close(outJs, want, () => true, m, `JS, ${what}`);
         }
-      });
+      }));
     }
   }
 }
 
-test('triangular products skip zeros and unwanted halves, and the wanted entries are exact', () => {
+for (const variant of ['fma', 'plain'] as const) test(`triangular products skip zeros and unwanted halves, and the wanted entries are exact (${variant} kernel)`, () => withVariant(variant, () => {
   for (const d of [32, 30]) {
     const rng = new Rng(d);
     const lower = (i: number, j: number): boolean => j <= i;
@@ -110,7 +123,7 @@ test('triangular products skip zeros and unwanted halves, and the wanted entries
     gemmAB(d, d, d, lo, true, dense, out, { tri: TRI.aUpper | TRI.outUpper });
     close(out, naive(d, d, d, lo, true, dense, zero), (r, c) => c >= r, d, `d ${d}: Lo^T G`);
   }
-});
+}));
 
 test('heap views stay valid when the heap grows, and released blocks are reused', () => {
   const memory = sharedMemory(1, 1024);

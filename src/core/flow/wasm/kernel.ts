@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { GEMM_WASM_BASE64 } from './gemm-bytes';
+import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-bytes';
 import { sharedMemory, WasmHeap } from './heap';
 import { UNITWISE_WASM_BASE64 } from './unitwise-bytes';
 
@@ -7,7 +8,8 @@ import { UNITWISE_WASM_BASE64 } from './unitwise-bytes';
  * The WebAssembly SIMD kernels (gemm.wat: products; unitwise.wat: the training step's elementwise
  * passes), instantiated synchronously on first use on one shared memory, the kernel heap. null when
  * the runtime lacks WebAssembly SIMD or shared memory, or when ACTION_LENS_NO_WASM is set (to
- * measure the plain-JS path); callers then use their JS loops.
+ * measure the plain-JS path); callers then use their JS loops. ACTION_LENS_NO_FMA keeps the
+ * products on plain multiply and add.
  */
 export interface GemmExports {
   gemmNT: (n: number, m: number, k: number, a: number, b: number, out: number) => void;
@@ -22,8 +24,14 @@ export interface UnitwiseExports {
   gaussianHead: (n: number, d: number, z: number, g: number, logDet: number, scale: number, c: number) => number;
 }
 
+export type GemmVariant = 'fma' | 'plain';
+
 export interface Kernels {
+  /** The products in use: the fused multiply-add variant where the runtime has relaxed SIMD. */
   gemm: GemmExports;
+  gemmVariant: GemmVariant;
+  /** Both variants (fma is null without relaxed SIMD), for tests and the bench to compare. */
+  variants: { fma: GemmExports | null; plain: GemmExports };
   unitwise: UnitwiseExports;
   heap: WasmHeap;
 }
@@ -49,17 +57,23 @@ export function loadKernels(): Kernels | null {
     setFlagsFromString('--no-liftoff');
     let gemm: object;
     let unitwise: object;
+    let fma: object | null = null;
     try {
       gemm = new wasm.Module(Buffer.from(GEMM_WASM_BASE64, 'base64'));
       unitwise = new wasm.Module(Buffer.from(UNITWISE_WASM_BASE64, 'base64'));
+      if (!process.env.ACTION_LENS_NO_FMA) fma = compileRelaxed(wasm, GEMM_FMA_WASM_BASE64);
     } finally {
       setFlagsFromString('--liftoff');
     }
     const memory = sharedMemory(16, 65536);
     if (!memory) return null;
     const imports = { env: { memory } };
+    const plain = new wasm.Instance(gemm, imports).exports as GemmExports;
+    const fused = fma ? (new wasm.Instance(fma, imports).exports as GemmExports) : null;
     kernels = {
-      gemm: new wasm.Instance(gemm, imports).exports as GemmExports,
+      gemm: fused ?? plain,
+      gemmVariant: fused ? 'fma' : 'plain',
+      variants: { fma: fused, plain },
       unitwise: new wasm.Instance(unitwise, imports).exports as UnitwiseExports,
       heap: new WasmHeap(memory),
     };
@@ -67,6 +81,35 @@ export function loadKernels(): Kernels | null {
     kernels = null;
   }
   return kernels;
+}
+
+/**
+ * Compiles a module that uses relaxed SIMD (f64x2.relaxed_madd). Runtimes with a newer V8 (Electron's,
+ * Node 22) have it; Node 20's V8 has it behind a flag, which is switched on for this (it only adds
+ * instructions to what wasm modules may use). null when neither works.
+ */
+function compileRelaxed(wasm: WasmApi, base64: string): object | null {
+  const bytes = Buffer.from(base64, 'base64');
+  try {
+    return new wasm.Module(bytes);
+  } catch {
+    try {
+      setFlagsFromString('--experimental-wasm-relaxed-simd');
+      return new wasm.Module(bytes);
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Switches the products between the fused and the plain variant (tests and the bench compare them). */
+export function useGemmVariant(variant: GemmVariant): boolean {
+  const k = loadKernels();
+  const chosen = k?.variants[variant];
+  if (!k || !chosen) return false;
+  k.gemm = chosen;
+  k.gemmVariant = variant;
+  return true;
 }
 
 export function wasmAvailable(): boolean {
