@@ -1,10 +1,13 @@
 /**
  * The helper thread of the two-thread float64 engine (parallel.ts): a replica of the flow that
- * computes the second half of each mini-batch. Sleeps in Atomics.wait between batches.
+ * computes the second half of each mini-batch. Between batches it polls the request word for a
+ * couple of milliseconds (batches follow each other within microseconds while training), then
+ * sleeps in Atomics.wait.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadModel, type SavedModel } from '../flow/serialize';
 import type { SharedBuffers } from './parallel';
+import { waitUntil } from './spin';
 
 const { model, shared } = workerData as { model: SavedModel; shared: SharedBuffers };
 const { flow } = loadModel(model, 'replica');
@@ -17,7 +20,7 @@ parentPort?.postMessage('ready');
 
 let last = 0;
 while (true) {
-  Atomics.wait(control, 0, last);
+  waitUntil(control, 0, (v) => v !== last);
   const seq = Atomics.load(control, 0);
   if (seq < 0) break;
   last = seq;

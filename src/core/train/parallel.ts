@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Flow } from '../flow/flow';
 import { saveModel } from '../flow/serialize';
 import type { TrainingEngine } from './engine';
+import { waitUntil } from './spin';
 
 /** Control words in the shared Int32Array. */
 const REQUEST = 0;
@@ -63,7 +64,7 @@ export async function createParallelEngine(flow: Flow, maxRows = 4096): Promise<
       Atomics.store(control, REQUEST, seq);
       Atomics.notify(control, REQUEST);
       const l1 = flow.lossAndGradient(x, n1, grad);
-      for (let v = Atomics.load(control, DONE); v !== seq; v = Atomics.load(control, DONE)) Atomics.wait(control, DONE, v);
+      waitUntil(control, DONE, (v) => v === seq);
       const w1 = n1 / n;
       const w2 = n2 / n;
       for (let k = 0; k < p; k++) grad[k] = w1 * grad[k] + w2 * out[k];
