@@ -211,3 +211,44 @@ test('column sums, standardization and the loss head agree between their WebAsse
   assert.ok(Math.abs(js.loss[0] - loss) < 1e-10 * Math.abs(loss));
   assert.ok(Math.abs(js.y[3 * d + 5] - (x[3 * d + 5] - mean[5]) * inv[5]) < 1e-15);
 });
+
+test('products on column blocks of wider matrices (row strides) read and write only their block', () => {
+  for (const [n, m, k] of [
+    [64, 16, 24],
+    [30, 10, 70],
+  ]) {
+    for (const transA of [false, true]) {
+      for (const place of ['js arrays', 'heap']) {
+        const rng = new Rng(n + m + k);
+        const put = place === 'heap' ? onHeap : (a: Float64Array): Float64Array => a;
+        // A's block at column 2 of a (rows x (cols + 3)) matrix; B's at column 1 of k x (m + 5); out's at column 3 of n x (m + 6).
+        const [aRows, aCols] = transA ? [k, n] : [n, k];
+        const lda = aCols + 3;
+        const ldb = m + 5;
+        const ldo = m + 6;
+        const aWide = random(aRows * lda, rng);
+        const bWide = random(k * ldb, rng);
+        const outWide = random(n * ldo, rng);
+        const aBlock = Float64Array.from({ length: aRows * aCols }, (_, i) => aWide[Math.floor(i / aCols) * lda + 2 + (i % aCols)]);
+        const bBlock = Float64Array.from({ length: k * m }, (_, i) => bWide[Math.floor(i / m) * ldb + 1 + (i % m)]);
+        const prior = Float64Array.from({ length: n * m }, (_, i) => outWide[Math.floor(i / m) * ldo + 3 + (i % m)]);
+        const want = naive(n, m, k, aBlock, transA, bBlock, prior);
+        for (const kernel of ['kernel', 'JS'] as const) {
+          const a = put(Float64Array.from(aWide));
+          const b = put(Float64Array.from(bWide));
+          const out = put(Float64Array.from(outWide));
+          const args = [n, m, k, a.subarray(2), transA, b.subarray(1), out.subarray(3), { accumulate: true, lda, ldb, ldo }] as const;
+          if (kernel === 'kernel') gemmAB(...args);
+          else gemmABjs(...args);
+          for (let r = 0; r < n; r++)
+            for (let c = 0; c < ldo; c++) {
+              const inBlock = c >= 3 && c < 3 + m;
+              const expected = inBlock ? want[r * m + c - 3] : outWide[r * ldo + c];
+              const got = out[r * ldo + c];
+              assert.ok(Math.abs(got - expected) <= 1e-12 * (1 + Math.abs(expected)), `${kernel}, ${place}, ${n}x${m}x${k} transA ${transA}: (${r}, ${c}) ${got} vs ${expected}`);
+            }
+        }
+      }
+    }
+  }
+});

@@ -166,10 +166,10 @@ export function gemmABVisit(n: number, m: number, k: number, a: Float64Array, tr
  * Ignores `tri` (computes every entry; the skipped ones are zeros anyway).
  */
 export function gemmABjs(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, out: Float64Array, options: ProductOptions = {}): void {
-  const { bias, accumulate = false } = options;
-  const sar = transA ? 1 : k;
-  const saj = transA ? n : 1;
-  const start = (r: number, c: number): number => (accumulate ? out[r * m + c] : bias ? bias[c] : 0);
+  const { bias, accumulate = false, lda = transA ? n : k, ldb = m, ldo = m } = options;
+  const sar = transA ? 1 : lda;
+  const saj = transA ? lda : 1;
+  const start = (r: number, c: number): number => (accumulate ? out[r * ldo + c] : bias ? bias[c] : 0);
   let r = 0;
   for (; r < n; r += 2) {
     const two = r + 1 < n;
@@ -180,28 +180,28 @@ export function gemmABjs(n: number, m: number, k: number, a: Float64Array, trans
       let s00 = start(r, c), s01 = start(r, c + 1), s02 = start(r, c + 2), s03 = start(r, c + 3);
       let s10 = two ? start(r + 1, c) : 0, s11 = two ? start(r + 1, c + 1) : 0;
       let s12 = two ? start(r + 1, c + 2) : 0, s13 = two ? start(r + 1, c + 3) : 0;
-      for (let j = 0, bo = c, ao = 0; j < k; j++, bo += m, ao += saj) {
+      for (let j = 0, bo = c, ao = 0; j < k; j++, bo += ldb, ao += saj) {
         const b0 = b[bo], b1 = b[bo + 1], b2 = b[bo + 2], b3 = b[bo + 3];
         const v0 = a[a0 + ao];
         const v1 = a[a1 + ao];
         s00 += v0 * b0; s01 += v0 * b1; s02 += v0 * b2; s03 += v0 * b3;
         s10 += v1 * b0; s11 += v1 * b1; s12 += v1 * b2; s13 += v1 * b3;
       }
-      const o = r * m + c;
+      const o = r * ldo + c;
       out[o] = s00; out[o + 1] = s01; out[o + 2] = s02; out[o + 3] = s03;
       if (two) {
-        out[o + m] = s10; out[o + m + 1] = s11; out[o + m + 2] = s12; out[o + m + 3] = s13;
+        out[o + ldo] = s10; out[o + ldo + 1] = s11; out[o + ldo + 2] = s12; out[o + ldo + 3] = s13;
       }
     }
     for (; c < m; c++) {
       let s0 = start(r, c);
       let s1 = two ? start(r + 1, c) : 0;
-      for (let j = 0, bo = c, ao = 0; j < k; j++, bo += m, ao += saj) {
+      for (let j = 0, bo = c, ao = 0; j < k; j++, bo += ldb, ao += saj) {
         s0 += a[a0 + ao] * b[bo];
         s1 += a[a1 + ao] * b[bo];
       }
-      out[r * m + c] = s0;
-      if (two) out[(r + 1) * m + c] = s1;
+      out[r * ldo + c] = s0;
+      if (two) out[(r + 1) * ldo + c] = s1;
     }
   }
 }

@@ -16,13 +16,16 @@ function stage(heap: WasmHeap, slot: number, doubles: number): Float64Array {
 
 const pad = (v: number, to: number): number => Math.ceil(v / to) * to;
 
-/** Copies a rows x cols row-major matrix into a staging view with row stride `stride` (zero padded to paddedRows). */
-function put(dst: Float64Array, a: Float64Array, rows: number, cols: number, stride: number, paddedRows: number): void {
-  if (stride === cols) dst.set(a.subarray(0, rows * cols));
+/**
+ * Copies a rows x cols matrix (row stride `from` in a) into a staging view with row stride `stride`,
+ * zero padded to paddedRows rows.
+ */
+function put(dst: Float64Array, a: Float64Array, rows: number, cols: number, stride: number, paddedRows: number, from = cols): void {
+  if (stride === cols && from === cols) dst.set(a.subarray(0, rows * cols));
   else {
     for (let r = 0; r < rows; r++) {
       const o = r * stride;
-      dst.set(a.subarray(r * cols, r * cols + cols), o);
+      dst.set(a.subarray(r * from, r * from + cols), o);
       dst.fill(0, o + cols, o + stride);
     }
   }
@@ -73,8 +76,17 @@ export function wasmGemmVisit(
   return true;
 }
 
-/** What a product does besides A B: start from a bias row, accumulate into out, skip triangular zeros. */
+/**
+ * What a product does besides A B: start from a bias row, accumulate into out, skip triangular zeros,
+ * read or write column blocks of wider matrices (row strides).
+ */
 export interface ProductOptions {
+  /** Row stride of the stored A (n x k, or k x n with transA); default k (n with transA). */
+  lda?: number;
+  /** Row stride of B (k x m); default m. */
+  ldb?: number;
+  /** Row stride of out (n x m); default m. */
+  ldo?: number;
   /** out = bias + A B, bias a row of m numbers added to every output row. */
   bias?: Float64Array;
   /** out += A B. */
@@ -105,23 +117,27 @@ export function wasmGemmAB(
   const w = load();
   if (!w) return false;
   const heap = w.heap;
+  const { bias, accumulate = false, tri = 0, lda = transA ? n : k, ldb = m, ldo = m } = options;
   const direct = n % 4 === 0 && m % 4 === 0;
   const np = pad(n, 4);
   const mp = pad(m, 4);
   let aPtr = direct ? heap.pointerOf(a) : -1;
+  let aStride = lda;
   if (aPtr < 0) {
     const sa = stage(heap, 0, np * k);
-    if (transA) put(sa, a, k, n, np, k);
-    else put(sa, a, n, k, k, np);
+    if (transA) put(sa, a, k, n, np, k, lda);
+    else put(sa, a, n, k, k, np, lda);
     aPtr = sa.byteOffset;
+    aStride = transA ? np : k;
   }
   let bPtr = direct ? heap.pointerOf(b) : -1;
+  let bStride = ldb;
   if (bPtr < 0) {
     const sb = stage(heap, 1, k * mp);
-    put(sb, b, k, m, mp, k);
+    put(sb, b, k, m, mp, k, ldb);
     bPtr = sb.byteOffset;
+    bStride = mp;
   }
-  const { bias, accumulate = false, tri = 0 } = options;
   let biasPtr = 0;
   if (bias) {
     biasPtr = direct ? heap.pointerOf(bias) : -1;
@@ -131,21 +147,23 @@ export function wasmGemmAB(
       biasPtr = sbias.byteOffset;
     }
   }
+  const sar = transA ? 1 : aStride;
+  const saj = transA ? aStride : 1;
   const outPtr = out && direct ? heap.pointerOf(out) : -1;
   const mode = accumulate ? 2 : bias ? 1 : 0;
   if (outPtr >= 0) {
-    w.gemm.gemmStrided(np, mp, k, aPtr, transA ? 1 : k, transA ? np : 1, bPtr, outPtr, biasPtr, mode, tri);
+    w.gemm.gemmStrided(np, mp, k, aPtr, sar, saj, bPtr, bStride, outPtr, ldo, biasPtr, mode, tri);
     return true;
   }
   const so = stage(heap, 2, np * mp);
-  w.gemm.gemmStrided(np, mp, k, aPtr, transA ? 1 : k, transA ? np : 1, bPtr, so.byteOffset, biasPtr, accumulate ? 0 : mode, tri);
+  w.gemm.gemmStrided(np, mp, k, aPtr, sar, saj, bPtr, bStride, so.byteOffset, mp, biasPtr, accumulate ? 0 : mode, tri);
   if (!out) {
     visit?.(w.heap.doubles(), so.byteOffset / 8, mp);
     return true;
   }
   for (let r = 0; r < n; r++) {
     const src = r * mp;
-    const dst = r * m;
+    const dst = r * ldo;
     if (accumulate) for (let c = 0; c < m; c++) out[dst + c] += so[src + c];
     else out.set(so.subarray(src, src + m), dst);
   }

@@ -66,8 +66,9 @@
         (br $iloop)))
       (local.set $r (i32.add (local.get $r) (i32.const 4)))
       (br $rloop))))
-  ;; out (+)= A B for B row-major (k x m) and A read through strides: A(r, j) = a[r*sar + j*saj] (elements),
-  ;; so A can be row-major (sar = k, saj = 1) or transposed (sar = 1, saj = n) without a copy.
+  ;; out (+)= A B, all three read through strides (in elements): A(r, j) = a[r*sar + j*saj], so A can be
+  ;; row-major (sar = lda, saj = 1) or transposed (sar = 1, saj = lda) without a copy; B(j, c) =
+  ;; b[j*ldb + c] and out(r, c) = out[r*ldo + c], so either can be a column block of a wider matrix.
   ;; n and m must be multiples of 4 (the caller pads, or passes buffers whose shapes already are).
   ;; Each 4 x 4 output block keeps 8 f64x2 accumulators: per j, 4 broadcast loads of A and 2 vector
   ;; loads of B feed 16 multiply-adds, and the block is stored as whole vectors (no horizontal sums).
@@ -76,15 +77,16 @@
   ;;   1: A(r, j) = 0 for j > r     2: A(r, j) = 0 for j < r
   ;;   4: B(j, c) = 0 for j > c     8: B(j, c) = 0 for j < c
   ;;   16: only out(r, c) with c <= r is wanted   32: only c >= r is wanted (other blocks are not written).
-  (func (export "gemmStrided") (param $n i32) (param $m i32) (param $k i32) (param $a i32) (param $sar i32) (param $saj i32) (param $b i32) (param $out i32)
+  (func (export "gemmStrided") (param $n i32) (param $m i32) (param $k i32) (param $a i32) (param $sar i32) (param $saj i32) (param $b i32) (param $ldb i32) (param $out i32) (param $ldo i32)
     (param $bias i32) (param $mode i32) (param $tri i32)
-    (local $r i32) (local $c i32) (local $j i32) (local $jEnd i32) (local $sarB i32) (local $sajB i32) (local $mB i32)
+    (local $r i32) (local $c i32) (local $j i32) (local $jEnd i32) (local $sarB i32) (local $sajB i32) (local $ldbB i32) (local $ldoB i32)
     (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pj i32) (local $pb i32) (local $po i32)
     (local $x0 v128) (local $x1 v128) (local $v v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $sarB (i32.shl (local.get $sar) (i32.const 3)))
     (local.set $sajB (i32.shl (local.get $saj) (i32.const 3)))
-    (local.set $mB (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $ldbB (i32.shl (local.get $ldb) (i32.const 3)))
+    (local.set $ldoB (i32.shl (local.get $ldo) (i32.const 3)))
     (local.set $r (i32.const 0))
     (block $rdone (loop $rloop
       (br_if $rdone (i32.ge_u (local.get $r) (local.get $n)))
@@ -111,17 +113,17 @@
             (if (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $jEnd)) (then (local.set $jEnd (i32.add (local.get $r) (i32.const 4)))))))
           (if (i32.and (local.get $tri) (i32.const 4)) (then
             (if (i32.lt_u (i32.add (local.get $c) (i32.const 4)) (local.get $jEnd)) (then (local.set $jEnd (i32.add (local.get $c) (i32.const 4)))))))
-          (local.set $po (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $m)) (local.get $c)) (i32.const 3))))
+          (local.set $po (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $ldo)) (local.get $c)) (i32.const 3))))
           (if (i32.eq (local.get $mode) (i32.const 2))
             (then
               (local.set $c00 (v128.load (local.get $po)))
               (local.set $c01 (v128.load offset=16 (local.get $po)))
-              (local.set $c10 (v128.load (i32.add (local.get $po) (local.get $mB))))
-              (local.set $c11 (v128.load offset=16 (i32.add (local.get $po) (local.get $mB))))
-              (local.set $c20 (v128.load (i32.add (local.get $po) (i32.shl (local.get $mB) (i32.const 1)))))
-              (local.set $c21 (v128.load offset=16 (i32.add (local.get $po) (i32.shl (local.get $mB) (i32.const 1)))))
-              (local.set $c30 (v128.load (i32.add (local.get $po) (i32.mul (local.get $mB) (i32.const 3)))))
-              (local.set $c31 (v128.load offset=16 (i32.add (local.get $po) (i32.mul (local.get $mB) (i32.const 3))))))
+              (local.set $c10 (v128.load (i32.add (local.get $po) (local.get $ldoB))))
+              (local.set $c11 (v128.load offset=16 (i32.add (local.get $po) (local.get $ldoB))))
+              (local.set $c20 (v128.load (i32.add (local.get $po) (i32.shl (local.get $ldoB) (i32.const 1)))))
+              (local.set $c21 (v128.load offset=16 (i32.add (local.get $po) (i32.shl (local.get $ldoB) (i32.const 1)))))
+              (local.set $c30 (v128.load (i32.add (local.get $po) (i32.mul (local.get $ldoB) (i32.const 3)))))
+              (local.set $c31 (v128.load offset=16 (i32.add (local.get $po) (i32.mul (local.get $ldoB) (i32.const 3))))))
             (else
               (if (i32.eq (local.get $mode) (i32.const 1))
                 (then
@@ -136,7 +138,7 @@
               (local.set $c11 (local.get $c01))
               (local.set $c21 (local.get $c01))
               (local.set $c31 (local.get $c01))))
-          (local.set $pb (i32.add (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $mB))) (i32.shl (local.get $c) (i32.const 3))))
+          (local.set $pb (i32.add (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $ldbB))) (i32.shl (local.get $c) (i32.const 3))))
           (local.set $pj (i32.mul (local.get $j) (local.get $sajB)))
           (block $jdone (loop $jloop
             (br_if $jdone (i32.ge_u (local.get $j) (local.get $jEnd)))
@@ -155,18 +157,18 @@
             (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $v) (local.get $x0))))
             (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $v) (local.get $x1))))
             (local.set $pj (i32.add (local.get $pj) (local.get $sajB)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $mB)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldbB)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $jloop)))
           (v128.store (local.get $po) (local.get $c00))
           (v128.store offset=16 (local.get $po) (local.get $c01))
-          (local.set $po (i32.add (local.get $po) (local.get $mB)))
+          (local.set $po (i32.add (local.get $po) (local.get $ldoB)))
           (v128.store (local.get $po) (local.get $c10))
           (v128.store offset=16 (local.get $po) (local.get $c11))
-          (local.set $po (i32.add (local.get $po) (local.get $mB)))
+          (local.set $po (i32.add (local.get $po) (local.get $ldoB)))
           (v128.store (local.get $po) (local.get $c20))
           (v128.store offset=16 (local.get $po) (local.get $c21))
-          (local.set $po (i32.add (local.get $po) (local.get $mB)))
+          (local.set $po (i32.add (local.get $po) (local.get $ldoB)))
           (v128.store (local.get $po) (local.get $c30))
           (v128.store offset=16 (local.get $po) (local.get $c31)))
         (local.set $c (i32.add (local.get $c) (i32.const 4)))

@@ -13,7 +13,7 @@ import { UNITWISE_WASM_BASE64 } from './unitwise-bytes';
  */
 export interface GemmExports {
   gemmNT: (n: number, m: number, k: number, a: number, b: number, out: number) => void;
-  gemmStrided: (n: number, m: number, k: number, a: number, sar: number, saj: number, b: number, out: number, bias: number, mode: number, tri: number) => void;
+  gemmStrided: (n: number, m: number, k: number, a: number, sar: number, saj: number, b: number, ldb: number, out: number, ldo: number, bias: number, mode: number, tri: number) => void;
 }
 
 export interface UnitwiseExports {
