@@ -3,6 +3,7 @@ import { axpy, constantJet, type Jet } from '../poly/jet';
 import { gemmAB, Scratch, transpose, TRI } from './kernels';
 import type { Layer, LayerStructure } from './layer';
 import { columnSums } from './rowwise';
+import { ParamSnapshot } from './snapshot';
 import type { LinearStructure } from './structured';
 
 /**
@@ -21,8 +22,8 @@ export class AffineLU implements Layer, LinearStructure {
   readonly permutation: Int32Array;
   private readonly nTri: number;
   private readonly scratch = new Scratch();
-  /** The parameters W was last built from (empty: never built). */
-  private seenParams = new Float64Array(0);
+  /** The parameters W was last built from. */
+  private readonly built = new ParamSnapshot();
 
   constructor(dim: number, permutation: ArrayLike<number>) {
     this.dim = dim;
@@ -103,16 +104,11 @@ export class AffineLU implements Layer, LinearStructure {
     const wT = this.scratch.get('wT', d * d);
     // forward and backward of one step see the same parameters: rebuild W only when they changed
     // (comparing d^2 numbers is far cheaper than the d^3 product).
-    const p = this.params;
-    const seen = this.seenParams;
-    let same = seen.length === p.length;
-    for (let k = 0; same && k < p.length; k++) same = seen[k] === p[k];
-    if (!same) {
+    if (!this.built.matches(this.params)) {
       this.factorsInto(lo, up);
       this.matrixInto(lo, up, w);
       transpose(d, d, w, wT);
-      if (seen.length !== p.length) this.seenParams = Float64Array.from(p);
-      else seen.set(p);
+      this.built.take(this.params);
     }
     return { lo, up, w, wT };
   }

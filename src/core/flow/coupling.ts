@@ -1,6 +1,8 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mul, type Jet } from '../poly/jet';
 import { gemmAB, Scratch, transpose } from './kernels';
+import { columnSums, square, timesTwice } from './rowwise';
+import { ParamSnapshot } from './snapshot';
 import type { Layer, LayerStructure } from './layer';
 
 /**
@@ -17,7 +19,13 @@ export class QuadraticCoupling implements Layer {
   readonly conditioner: Int32Array;
   readonly transformed: Int32Array;
   readonly hidden: number;
+  /** First index of each half when it is a contiguous range (products then read it in place), else -1. */
+  private readonly conditionerStart: number;
+  private readonly transformedStart: number;
   private readonly scratch = new Scratch();
+  /** The rows whose hidden layer (s, s2 in scratch) the last forward computed, and its parameters. */
+  private hiddenOf: { buffer: ArrayBufferLike; offset: number; n: number } | null = null;
+  private readonly hiddenParams = new ParamSnapshot();
 
   constructor(dim: number, conditioner: ArrayLike<number>, transformed: ArrayLike<number>, hidden: number) {
     if (dim < 2) throw new RangeError('a coupling layer needs at least two variables (two halves)');
@@ -27,6 +35,8 @@ export class QuadraticCoupling implements Layer {
     this.hidden = hidden;
     this.paramCount = hidden * this.conditioner.length + hidden + this.transformed.length * hidden;
     this.params = new Float64Array(this.paramCount);
+    this.conditionerStart = contiguousStart(this.conditioner);
+    this.transformedStart = contiguousStart(this.transformed);
   }
 
   private get blocks(): { u: number; c: number; v: number } {
@@ -35,49 +45,75 @@ export class QuadraticCoupling implements Layer {
   }
 
   /**
-   * The hidden layer for n rows as batched products: xa = x's A columns (n x |A|), s = xa U^T + c,
-   * s2 = s^2 (n x h), all in reused scratch buffers.
+   * A half's columns of an n x d batch as a product operand with row stride ld: when the half is a
+   * contiguous range (as built by kinds.ts), a column block of the batch itself, read in place;
+   * otherwise gathered into scratch.
    */
-  private hidden_(x: Float64Array, n: number): { xa: Float64Array; s: Float64Array; s2: Float64Array } {
+  private columns(x: Float64Array, n: number, half: Int32Array, start: number, name: string): { data: Float64Array; ld: number } {
     const d = this.dim;
+    if (start >= 0) return { data: x.subarray(start), ld: d };
+    const m = half.length;
+    const out = this.scratch.get(name, n * m);
+    for (let r = 0; r < n; r++) for (let j = 0; j < m; j++) out[r * m + j] = x[r * d + half[j]];
+    return { data: out, ld: m };
+  }
+
+  /** dst's columns `half` += the n x |half| product (op(A) B), in place when the half is contiguous. */
+  private addToColumns(dst: Float64Array, n: number, half: Int32Array, start: number, k: number, a: Float64Array, b: Float64Array, name: string): void {
+    const d = this.dim;
+    const m = half.length;
+    if (start >= 0) {
+      gemmAB(n, m, k, a, false, b, dst.subarray(start), { accumulate: true, ldo: d });
+      return;
+    }
+    const t = this.scratch.get(name, n * m);
+    gemmAB(n, m, k, a, false, b, t);
+    for (let r = 0; r < n; r++) for (let j = 0; j < m; j++) dst[r * d + half[j]] += t[r * m + j];
+  }
+
+  /** s = x_A U^T + c and s2 = s^2 (n x h) in scratch. */
+  private hiddenLayer(x: Float64Array, n: number): { s: Float64Array; s2: Float64Array } {
     const h = this.hidden;
     const nA = this.conditioner.length;
     const p = this.params;
     const off = this.blocks;
-    const xa = this.scratch.get('xa', n * nA);
-    for (let r = 0; r < n; r++) for (let j = 0; j < nA; j++) xa[r * nA + j] = x[r * d + this.conditioner[j]];
-    const s = this.scratch.get('s', n * h);
-    // U^T and V^T are small (h x |A|, |B| x h): transposing them lets every product take the kernel's
-    // A B form, in place on the heap buffers.
+    const xa = this.columns(x, n, this.conditioner, this.conditionerStart, 'xa');
+    // U^T (|A| x h) is small: transposing it lets the product take the kernel's A B form.
     const uT = this.scratch.get('uT', nA * h);
     transpose(h, nA, p.subarray(off.u, off.c), uT);
-    gemmAB(n, h, nA, xa, false, uT, s, { bias: p.subarray(off.c, off.v) });
+    const s = this.scratch.get('s', n * h);
+    gemmAB(n, h, nA, xa.data, false, uT, s, { bias: p.subarray(off.c, off.v), lda: xa.ld });
     const s2 = this.scratch.get('s2', n * h);
-    for (let i = 0; i < n * h; i++) s2[i] = s[i] * s[i];
-    return { xa, s, s2 };
+    square(n * h, s, s2);
+    return { s, s2 };
   }
 
-  /** dst = src + sign * t(src_A) on the B columns, t = s^2 V^T (n x |B|). */
-  private shift(src: Float64Array, n: number, dst: Float64Array, sign: number): void {
+  /** dst = src + sign * t(src_A) on the B columns, t = s^2 V^T. */
+  private shift(src: Float64Array, n: number, dst: Float64Array, sign: number, s2: Float64Array): void {
     const d = this.dim;
+    const h = this.hidden;
     const nB = this.transformed.length;
     const off = this.blocks;
-    const { s2 } = this.hidden_(src, n);
-    const t = this.scratch.get('t', n * nB);
-    const vT = this.scratch.get('vT', this.hidden * nB);
-    transpose(nB, this.hidden, this.params.subarray(off.v, off.v + nB * this.hidden), vT);
-    gemmAB(n, nB, this.hidden, s2, false, vT, t);
+    const vT = this.scratch.get('vT', h * nB);
+    transpose(nB, h, this.params.subarray(off.v, off.v + nB * h), vT);
+    if (sign !== 1) for (let i = 0; i < h * nB; i++) vT[i] *= sign;
     dst.set(src.subarray(0, n * d));
-    for (let r = 0; r < n; r++) for (let b = 0; b < nB; b++) dst[r * d + this.transformed[b]] += sign * t[r * nB + b];
+    this.addToColumns(dst, n, this.transformed, this.transformedStart, h, s2, vT, 't');
   }
 
   forward(x: Float64Array, n: number, y: Float64Array): void {
-    this.shift(x, n, y, 1);
+    const { s2 } = this.hiddenLayer(x, n);
+    // backward through these rows (Flow.lossAndGradient's next call here) reuses s and s2.
+    this.hiddenOf = { buffer: x.buffer, offset: x.byteOffset, n };
+    this.hiddenParams.take(this.params);
+    this.shift(x, n, y, 1, s2);
   }
 
   inverse(y: Float64Array, n: number, x: Float64Array): void {
     // y_A = x_A, so t can be evaluated on y's A half.
-    this.shift(y, n, x, -1);
+    this.hiddenOf = null;
+    const { s2 } = this.hiddenLayer(y, n);
+    this.shift(y, n, x, -1, s2);
   }
 
   backward(x: Float64Array, n: number, gy: Float64Array, _w: number, gParams: Float64Array, gx: Float64Array): void {
@@ -87,23 +123,25 @@ export class QuadraticCoupling implements Layer {
     const nB = this.transformed.length;
     const p = this.params;
     const off = this.blocks;
-    const { xa, s, s2 } = this.hidden_(x, n);
-    const gt = this.scratch.get('gt', n * nB);
-    for (let r = 0; r < n; r++) for (let b = 0; b < nB; b++) gt[r * nB + b] = gy[r * d + this.transformed[b]];
+    const cached = this.hiddenOf;
+    const reuse = cached !== null && cached.buffer === x.buffer && cached.offset === x.byteOffset && cached.n === n && this.hiddenParams.matches(p);
+    const { s, s2 } = reuse ? { s: this.scratch.get('s', n * h), s2: this.scratch.get('s2', n * h) } : this.hiddenLayer(x, n);
+    const gt = this.columns(gy, n, this.transformed, this.transformedStart, 'gt');
     // gV += gt^T s^2; gs = 2 s (gt V).
-    gemmAB(nB, h, n, gt, true, s2, gParams.subarray(off.v, off.v + nB * h), { accumulate: true });
+    gemmAB(nB, h, n, gt.data, true, s2, gParams.subarray(off.v, off.v + nB * h), { accumulate: true, lda: gt.ld });
     const gs = this.scratch.get('gs', n * h);
-    gemmAB(n, h, nB, gt, false, p.subarray(off.v, off.v + nB * h), gs);
-    for (let i = 0; i < n * h; i++) gs[i] *= 2 * s[i];
-    // gU += gs^T xa; gc += column sums of gs.
-    gemmAB(h, nA, n, gs, true, xa, gParams.subarray(off.u, off.u + h * nA), { accumulate: true });
-    for (let r = 0; r < n; r++) for (let k = 0; k < h; k++) gParams[off.c + k] += gs[r * h + k];
+    gemmAB(n, h, nB, gt.data, false, p.subarray(off.v, off.v + nB * h), gs, { lda: gt.ld });
+    timesTwice(n * h, gs, s);
+    // gU += gs^T x_A; gc += column sums of gs.
+    const xa = this.columns(x, n, this.conditioner, this.conditionerStart, 'xa');
+    gemmAB(h, nA, n, gs, true, xa.data, gParams.subarray(off.u, off.u + h * nA), { accumulate: true, ldb: xa.ld });
+    const gc = this.scratch.get('gc', h);
+    columnSums(n, h, gs, gc);
+    for (let k = 0; k < h; k++) gParams[off.c + k] += gc[k];
     // gx = gy, plus gs U on the A columns (skipped when nobody below wants dL/dx: empty gx).
     if (gx.length === 0) return;
     gx.set(gy.subarray(0, n * d));
-    const gxa = this.scratch.get('gxa', n * nA);
-    gemmAB(n, nA, h, gs, false, p.subarray(off.u, off.c), gxa);
-    for (let r = 0; r < n; r++) for (let j = 0; j < nA; j++) gx[r * d + this.conditioner[j]] += gxa[r * nA + j];
+    this.addToColumns(gx, n, this.conditioner, this.conditionerStart, h, gs, p.subarray(off.u, off.c), 'gxa');
   }
 
   jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
@@ -127,4 +165,10 @@ export class QuadraticCoupling implements Layer {
   structure(): LayerStructure {
     return { kind: 'coupling', conditioner: Array.from(this.conditioner), transformed: Array.from(this.transformed), hidden: this.hidden };
   }
+}
+
+/** idx[0] when idx is idx[0], idx[0] + 1, ..., else -1. */
+function contiguousStart(idx: Int32Array): number {
+  for (let j = 1; j < idx.length; j++) if (idx[j] !== idx[0] + j) return -1;
+  return idx.length > 0 ? idx[0] : -1;
 }

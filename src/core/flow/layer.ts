@@ -25,7 +25,9 @@ export interface Layer {
 
   /**
    * Back-propagation through forward(x): given gy = dL/dy and a weight w = dL/d(logDet of each row),
-   * adds dL/dparams to gParams and writes dL/dx to gx. gx is empty (length 0) when no layer below
+   * adds dL/dparams to gParams and writes dL/dx to gx. It follows forward on the same rows x (as in
+   * Flow.lossAndGradient), so a layer may reuse what that forward computed, after checking that x is
+   * the same buffer region and its parameters are unchanged. gx is empty (length 0) when no layer below
    * needs dL/dx (the lowest trainable layer): a layer may then skip that work.
    */
   backward(x: Float64Array, n: number, gy: Float64Array, w: number, gParams: Float64Array, gx: Float64Array): void;

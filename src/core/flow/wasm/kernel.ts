@@ -22,6 +22,8 @@ export interface UnitwiseExports {
   standardize: (n: number, d: number, x: number, y: number, mean: number, inv: number) => void;
   columnSums: (n: number, d: number, src: number, dst: number) => void;
   gaussianHead: (n: number, d: number, z: number, g: number, logDet: number, scale: number, c: number) => number;
+  square: (count: number, src: number, dst: number) => void;
+  timesTwice: (count: number, dst: number, src: number) => void;
 }
 
 export type GemmVariant = 'fma' | 'plain';
