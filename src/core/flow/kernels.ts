@@ -13,7 +13,7 @@ export type { ProductOptions } from './wasm/gemm';
 /** ProductOptions.tri flags: which operand is triangular, which half of the output is wanted (gemm.wat). */
 export const TRI = { aLower: 1, aUpper: 2, bUpper: 4, bLower: 8, outLower: 16, outUpper: 32 } as const;
 
-/** Below this many multiply-adds the copy into wasm memory costs more than the SIMD saves. */
+/** Below this many multiply-adds the copy into wasm memory costs more than the SIMD saves (operands already in the heap go to wasm at any size). */
 const WASM_MIN_WORK = 16384;
 
 /** out[r*m + i] = (bias ? bias[i] : 0) + sum_j a[r*k + j] * b[i*k + j], for r < n, i < m. */
@@ -148,7 +148,7 @@ const heapScratchFinalizer = new FinalizationRegistry<{ heap: WasmHeap; buffers:
  * through strides, so neither the weight gradient G^T X nor W X needs a transposed copy.
  */
 export function gemmAB(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, out: Float64Array, options: ProductOptions = {}): void {
-  if (n * m * k >= WASM_MIN_WORK && wasmGemmAB(n, m, k, a, transA, b, out, options)) return;
+  if (wasmGemmAB(n, m, k, a, transA, b, out, options, undefined, WASM_MIN_WORK)) return;
   gemmABjs(n, m, k, a, transA, b, out, options);
 }
 
@@ -169,7 +169,6 @@ export function gemmABjs(n: number, m: number, k: number, a: Float64Array, trans
   const { bias, accumulate = false, lda = transA ? n : k, ldb = m, ldo = m } = options;
   const sar = transA ? 1 : lda;
   const saj = transA ? lda : 1;
-  const start = (r: number, c: number): number => (accumulate ? out[r * ldo + c] : bias ? bias[c] : 0);
   let r = 0;
   for (; r < n; r += 2) {
     const two = r + 1 < n;
@@ -177,9 +176,16 @@ export function gemmABjs(n: number, m: number, k: number, a: Float64Array, trans
     const a1 = two ? a0 + sar : a0;
     let c = 0;
     for (; c + 4 <= m; c += 4) {
-      let s00 = start(r, c), s01 = start(r, c + 1), s02 = start(r, c + 2), s03 = start(r, c + 3);
-      let s10 = two ? start(r + 1, c) : 0, s11 = two ? start(r + 1, c + 1) : 0;
-      let s12 = two ? start(r + 1, c + 2) : 0, s13 = two ? start(r + 1, c + 3) : 0;
+      const o = r * ldo + c;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      if (accumulate) {
+        s00 = out[o]; s01 = out[o + 1]; s02 = out[o + 2]; s03 = out[o + 3];
+        if (two) {
+          s10 = out[o + ldo]; s11 = out[o + ldo + 1]; s12 = out[o + ldo + 2]; s13 = out[o + ldo + 3];
+        }
+      } else if (bias) {
+        s00 = s10 = bias[c]; s01 = s11 = bias[c + 1]; s02 = s12 = bias[c + 2]; s03 = s13 = bias[c + 3];
+      }
       for (let j = 0, bo = c, ao = 0; j < k; j++, bo += ldb, ao += saj) {
         const b0 = b[bo], b1 = b[bo + 1], b2 = b[bo + 2], b3 = b[bo + 3];
         const v0 = a[a0 + ao];
@@ -187,21 +193,21 @@ export function gemmABjs(n: number, m: number, k: number, a: Float64Array, trans
         s00 += v0 * b0; s01 += v0 * b1; s02 += v0 * b2; s03 += v0 * b3;
         s10 += v1 * b0; s11 += v1 * b1; s12 += v1 * b2; s13 += v1 * b3;
       }
-      const o = r * ldo + c;
       out[o] = s00; out[o + 1] = s01; out[o + 2] = s02; out[o + 3] = s03;
       if (two) {
         out[o + ldo] = s10; out[o + ldo + 1] = s11; out[o + ldo + 2] = s12; out[o + ldo + 3] = s13;
       }
     }
     for (; c < m; c++) {
-      let s0 = start(r, c);
-      let s1 = two ? start(r + 1, c) : 0;
+      const o = r * ldo + c;
+      let s0 = accumulate ? out[o] : bias ? bias[c] : 0;
+      let s1 = !two ? 0 : accumulate ? out[o + ldo] : bias ? bias[c] : 0;
       for (let j = 0, bo = c, ao = 0; j < k; j++, bo += ldb, ao += saj) {
         s0 += a[a0 + ao] * b[bo];
         s1 += a[a1 + ao] * b[bo];
       }
-      out[r * ldo + c] = s0;
-      if (two) out[(r + 1) * ldo + c] = s1;
+      out[o] = s0;
+      if (two) out[o + ldo] = s1;
     }
   }
 }

@@ -101,7 +101,8 @@ export interface ProductOptions {
  * Operands and output that live in the kernel heap (and whose shapes need no padding: n and m
  * multiples of 4) are used in place; others are copied through staging buffers. The result goes to
  * `out`, or, without out, to `visit` in place (entry (r, c) at data[base + r*stride + c], valid only
- * during the call). false when the kernel is unavailable.
+ * during the call). false (nothing done) when the kernel is unavailable, or when operands would have
+ * to be copied and the product has fewer than minStagedWork multiply-adds.
  */
 export function wasmGemmAB(
   n: number,
@@ -113,12 +114,16 @@ export function wasmGemmAB(
   out: Float64Array | null,
   options: ProductOptions = {},
   visit?: (data: Float64Array, base: number, stride: number) => void,
+  minStagedWork = 0,
 ): boolean {
   const w = load();
   if (!w) return false;
   const heap = w.heap;
   const { bias, accumulate = false, tri = 0, lda = transA ? n : k, ldb = m, ldo = m } = options;
   const direct = n % 4 === 0 && m % 4 === 0;
+  // Small products pay off in wasm only when nothing has to be copied in or out.
+  const inPlace = direct && heap.pointerOf(a) >= 0 && heap.pointerOf(b) >= 0 && (!out || heap.pointerOf(out) >= 0) && (!bias || heap.pointerOf(bias) >= 0);
+  if (!inPlace && n * m * k < minStagedWork) return false;
   const np = pad(n, 4);
   const mp = pad(m, 4);
   let aPtr = direct ? heap.pointerOf(a) : -1;
