@@ -21,13 +21,23 @@ export class Adam {
     this.t++;
     const b1 = this.beta1;
     const b2 = this.beta2;
-    const c1 = 1 - b1 ** this.t;
-    const c2 = 1 - b2 ** this.t;
+    // The bias corrections folded into two constants: lr m^ / (sqrt(v^) + eps) with m^ = m / c1 and
+    // v^ = v / c2 is (lr / c1) m / (sqrt(v) / sqrt(c2) + eps), one square root and one division per
+    // parameter instead of one and three (equal up to rounding).
+    const step = this.lr / (1 - b1 ** this.t);
+    const invRootC2 = 1 / Math.sqrt(1 - b2 ** this.t);
+    const a1 = 1 - b1;
+    const a2 = 1 - b2;
+    const eps = this.eps;
+    const m = this.m;
+    const v = this.v;
     for (let i = 0; i < params.length; i++) {
       const g = grad[i];
-      this.m[i] = b1 * this.m[i] + (1 - b1) * g;
-      this.v[i] = b2 * this.v[i] + (1 - b2) * g * g;
-      params[i] -= (this.lr * (this.m[i] / c1)) / (Math.sqrt(this.v[i] / c2) + this.eps);
+      const mi = b1 * m[i] + a1 * g;
+      const vi = b2 * v[i] + a2 * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      params[i] -= (step * mi) / (Math.sqrt(vi) * invRootC2 + eps);
     }
   }
 
