@@ -10,7 +10,8 @@ function stage(heap: WasmHeap, slot: number, doubles: number): Float64Array {
   const have = staging[slot];
   if (have && have.length >= doubles) return have;
   if (have) heap.release(have);
-  staging[slot] = heap.alloc(Math.max(doubles, 2 * (have?.length ?? 0)));
+  // Not zeroed: every use writes (and pads) what the kernel reads.
+  staging[slot] = heap.alloc(Math.max(doubles, 2 * (have?.length ?? 0)), false);
   return staging[slot];
 }
 

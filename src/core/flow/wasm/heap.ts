@@ -48,8 +48,8 @@ export class WasmHeap {
     this.memory = memory;
   }
 
-  /** A view of `doubles` zeroed doubles that lives in wasm memory until `release`. */
-  alloc(doubles: number): Float64Array {
+  /** A view of `doubles` doubles (zeroed unless `zero` is false) that lives in wasm memory until `release`. */
+  alloc(doubles: number, zero = true): Float64Array {
     const cls = Math.max(MIN_CLASS, Math.ceil(Math.log2(Math.max(1, doubles))));
     let offset = this.free[cls]?.pop();
     if (offset === undefined) {
@@ -62,7 +62,7 @@ export class WasmHeap {
     this.live.set(offset, cls);
     const view = new Float64Array(this.memory.buffer, offset, doubles);
     this.buffers.add(view.buffer);
-    view.fill(0);
+    if (zero) view.fill(0);
     return view;
   }
 
