@@ -92,7 +92,7 @@ export interface ProductOptions {
   bias?: Float64Array;
   /** out += A B. */
   accumulate?: boolean;
-  /** Known zeros of triangular operands, the kernel's flags (TRI_* in kernels.ts). */
+  /** Known zeros of triangular operands, the kernel's flags (TRI in kernels.ts). */
   tri?: number;
 }
 

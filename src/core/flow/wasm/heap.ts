@@ -27,6 +27,7 @@ export function sharedMemory(initial: number, maximum: number): WasmMemory | nul
     return null;
   }
 }
+
 /** Smallest block, in doubles: keeps every block 16-byte aligned for the SIMD loads. */
 const MIN_CLASS = 5;
 
