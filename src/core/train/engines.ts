@@ -6,14 +6,15 @@ import { float64Engine, type EngineChoice, type EngineName, type TrainingEngine 
 
 export type { EngineChoice, EngineName, TrainingEngine } from './engine';
 
-/** From this many variables on, two threads beat one in the bench (both kinds, d = 32 and 100). */
+/** From this many variables on, two threads make `learn` faster end to end (docs/PERFORMANCE.md). */
 export const PARALLEL_MIN_DIM = 32;
 
 /**
- * The engine 'auto' picks: the one the bench measured fastest for this size (docs/PERFORMANCE.md).
- * tfjs never won; two threads won from d = 32 on (1.2-1.5x), one thread below (the hand-off costs
- * more than half a small batch). The choice depends on d only, never on the machine, so that a seed
- * reproduces the same model everywhere (the two engines sum a batch's gradient in different orders).
+ * The engine 'auto' picks (docs/PERFORMANCE.md). tfjs never won. Two threads win every training
+ * throughput configuration of the bench (1.1-1.5x), but starting the helper costs about 0.15 s,
+ * which below d = 32 the final training does not earn back. The choice depends on d only, never on
+ * the machine, so that a seed reproduces the same model everywhere (the two engines sum a batch's
+ * gradient in different orders).
  */
 export function fastestEngine(flow: Flow): EngineName {
   return flow.dim >= PARALLEL_MIN_DIM ? 'parallel' : 'float64';
