@@ -5,7 +5,7 @@ import { jetToTerms, largestTerms } from '../action/terms';
 import type { Table } from '../data/csv';
 import type { Flow } from '../flow/flow';
 import { saveModel, type SavedModel } from '../flow/serialize';
-import { MonomialBasis } from '../poly/basis';
+import { binomial, MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
 import { PAPER_CITATION, SCHEMA_VERSION, type LayerKindName, type Report, type ReportLayer } from '../report/schema';
 import { gaussianNll } from '../train/gaussian';
@@ -88,11 +88,32 @@ const STD_ERR_METHOD =
   'delta method: inverse Fisher information of the training rows (pseudo-inverse), propagated through the exact extraction; ' +
   'local to the optimum found, it does not include optimisation variability (other optima) or model-class error';
 
+/**
+ * The most coefficients a report can hold: it lists every coefficient twice (raw and standardized
+ * units), about 250 bytes of JSON per coefficient in all, and V8 cannot build (or read back) a string
+ * beyond 2^29 characters. Measured: d = 64, K = 4 (814,385 coefficients) writes a 207 MB report;
+ * d = 100, K = 4 (4.6 M) failed after training and extraction.
+ */
+export const MAX_REPORT_COEFFICIENTS = 1_500_000;
+
+/** Refuses, before any training, an order and column count whose report could not be written. */
+function checkReportSize(d: number, K: number, file: string | undefined): void {
+  let count = 0;
+  for (let k = 0; k <= K; k++) count += binomial(d + k - 1, k);
+  if (count <= MAX_REPORT_COEFFICIENTS) return;
+  throw new InputError(
+    `order ${K} on ${d} columns has ${count.toLocaleString('en-US')} coefficients; a report holds at most ${MAX_REPORT_COEFFICIENTS.toLocaleString('en-US')} ` +
+      `(its JSON would exceed what JavaScript can write or read back). Use a lower --order or fewer columns (--columns).`,
+    { file },
+  );
+}
+
 /** CSV table → trained flow → exact action, diagrams, cumulants: the report (METHOD.md sections 2-6). */
 export async function learn(table: Table, settings: LearnSettings, hooks: LearnHooks = {}): Promise<LearnResult> {
   const d = table.d;
   const K = settings.order;
   if (!Number.isInteger(K) || K < 0 || K > 12) throw new InputError(`--order must be an integer from 0 to 12, got ${K}`);
+  checkReportSize(d, K, table.path);
   const canonical = canonicalOrder(table.columns);
   const data = reorderColumns(table.data, table.rows, canonical);
   const { train: trainRows, nTrain, val, nVal } = splitRows(data, table.rows, d, settings.valFraction, settings.seed);
