@@ -85,6 +85,16 @@ test('the two-thread float64 engine gives the one-thread loss and gradient (1e-1
     // A batch too small to split is computed on one thread, exactly.
     const small = one.lossAndGradient(x, 20, g1);
     assert.equal(two.lossAndGradient(x, 20, g2), small);
+    // Moved to another flow of the same shape (another start): the helper computes with the new replica.
+    const other = randomFlow(d, 'cubic', 2, 9, 0.2);
+    assert.ok(two.retarget);
+    await two.retarget(other);
+    const l3 = other.lossAndGradient(x, n, g1);
+    const l4 = two.lossAndGradient(x, n, g2);
+    assert.ok(Math.abs(l3 - l4) <= 1e-12 * Math.abs(l3), `after retarget: loss ${l4} vs ${l3}`);
+    for (let k = 0; k < g1.length; k++) assert.ok(Math.abs(g1[k] - g2[k]) <= 1e-12 * scale, `after retarget, gradient ${k}: ${g2[k]} vs ${g1[k]}`);
+    assert.ok(Math.abs(l3 - l1) > 1e-6, 'the two flows differ');
+    await assert.rejects(two.retarget(randomFlow(d + 1, 'cubic', 2, 9, 0.2)), /built for 6 variables/);
   } finally {
     two.dispose?.();
   }

@@ -10,7 +10,7 @@ import { norm } from '../poly/jet';
 import { PAPER_CITATION, SCHEMA_VERSION, type LayerKindName, type Report, type ReportLayer } from '../report/schema';
 import { gaussianNll } from '../train/gaussian';
 import { DEFAULT_TRAIN_OPTIONS, train, type TrainingProgress } from '../train/trainer';
-import { createEngine, type EngineChoice } from '../train/engines';
+import { EngineSession, type EngineChoice } from '../train/engines';
 import { InputError } from '../util/errors';
 import { TOOL_VERSION } from '../version';
 import { canonicalOrder, reorderColumns, restoreColumns, restoreTerms } from './columns';
@@ -41,7 +41,7 @@ export interface LearnSettings {
   restartSteps: number;
   /** Time allowed for coefficient standard errors (delta method); 0 turns them off. */
   stdErrBudgetSeconds: number;
-  /** Training engine for the final training (src/core/train/engines.ts): float64, tfjs or auto. */
+  /** Training engine for the starts and the final training (src/core/train/engines.ts): float64, parallel, tfjs or auto. */
   engine?: EngineChoice;
 }
 
@@ -122,24 +122,32 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
   if (zeroStd >= 0) throw new InputError(`column "${table.columns[canonical[zeroStd]]}" is constant on the training rows; drop it with --columns`, { file: table.path });
   const hidden = settings.hidden ?? d;
   const gaussianValNll = gaussianNll(trainRows, nTrain, val, nVal, d);
-  const restarts = await chooseStart(settings, hidden, mean, std, { trainRows, nTrain, val, nVal }, hooks);
+  // One engine for the starts and the final training (the two-thread one keeps its helper thread).
+  const engines = new EngineSession(settings.engine ?? 'auto');
+  let restarts: Awaited<ReturnType<typeof chooseStart>>;
+  let result: Awaited<ReturnType<typeof train>>;
+  let engineName: string;
+  try {
+    restarts = await chooseStart(settings, hidden, mean, std, { trainRows, nTrain, val, nVal }, engines, hooks);
+    hooks.onPhase?.('training');
+    const engine = await engines.for(restarts.flow);
+    engineName = engine.name;
+    result = await train(restarts.flow, trainRows, nTrain, val, nVal, {
+      engine,
+      epochs: settings.epochs,
+      batch: settings.batch,
+      learningRate: settings.learningRate,
+      patience: settings.patience,
+      steps: settings.steps,
+      seed: settings.seed,
+      maxGradNorm: DEFAULT_TRAIN_OPTIONS.maxGradNorm,
+      signal: hooks.signal,
+      onProgress: hooks.onProgress,
+    });
+  } finally {
+    engines.dispose();
+  }
   const flow = restarts.flow;
-
-  hooks.onPhase?.('training');
-  const engine = await createEngine(settings.engine ?? 'auto', flow);
-  const result = await train(flow, trainRows, nTrain, val, nVal, {
-    engine,
-    epochs: settings.epochs,
-    batch: settings.batch,
-    learningRate: settings.learningRate,
-    patience: settings.patience,
-    steps: settings.steps,
-    seed: settings.seed,
-    maxGradNorm: DEFAULT_TRAIN_OPTIONS.maxGradNorm,
-    signal: hooks.signal,
-    onProgress: hooks.onProgress,
-  });
-  engine.dispose?.();
 
   hooks.onPhase?.('extracting the action');
   const basis = new MonomialBasis(d, K);
@@ -235,7 +243,7 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
         mean: Array.from(restoreColumns(Float64Array.from(mean), 1, canonical)),
         std: Array.from(restoreColumns(Float64Array.from(std), 1, canonical)),
       },
-      engine: engine.name,
+      engine: engineName,
     },
     training: { ...result, trainRows: nTrain, valRows: nVal, gaussianValNll, restarts: restarts.summary },
     action: {

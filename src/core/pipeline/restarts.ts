@@ -1,6 +1,7 @@
 import { buildFlow } from '../flow/build';
 import type { Flow } from '../flow/flow';
 import type { Report } from '../report/schema';
+import type { EngineSession } from '../train/engines';
 import { DEFAULT_TRAIN_OPTIONS, train } from '../train/trainer';
 import type { LearnHooks, LearnSettings } from './learn';
 
@@ -17,6 +18,7 @@ export async function chooseStart(
   mean: number[],
   std: number[],
   rows: { trainRows: Float64Array; nTrain: number; val: Float64Array; nVal: number },
+  engines: EngineSession,
   hooks: LearnHooks,
 ): Promise<{ flow: Flow; summary: Report['training']['restarts'] }> {
   const count = settings.steps !== undefined ? 1 : Math.max(1, settings.restarts);
@@ -30,6 +32,7 @@ export async function chooseStart(
     if (count === 1) return { flow, summary: undefined };
     hooks.onPhase?.(`start ${r + 1} of ${count}`);
     const res = await train(flow, rows.trainRows, rows.nTrain, rows.val, rows.nVal, {
+      engine: await engines.for(flow),
       epochs: settings.epochs,
       steps: settings.restartSteps,
       batch: settings.batch,

@@ -20,6 +20,11 @@ export interface TrainingEngine {
   lossAndGradient(x: Float64Array, n: number, grad: Float64Array): number;
   /** Mean -ln p over n rows (the held-out criterion). */
   meanNll(x: Float64Array, n: number): number;
+  /**
+   * Moves the engine to another flow of the same shape (same d and parameter count), keeping what it
+   * set up (the two-thread engine's helper thread). Engines without it are rebuilt instead.
+   */
+  retarget?(flow: Flow): Promise<void>;
   /** Releases native or GPU memory, if the engine holds any. */
   dispose?(): void;
 }

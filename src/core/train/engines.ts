@@ -38,3 +38,35 @@ export async function createEngine(choice: EngineChoice, flow: Flow): Promise<Tr
   }
   throw new InputError(`unknown engine "${String(name)}"; choose float64, parallel, tfjs or auto`);
 }
+
+/**
+ * One engine for the flows of a run (the starts, then the final training): built for the first flow,
+ * then moved to the next with `retarget` where the engine has it (the two-thread engine keeps its
+ * helper thread instead of starting a new one), rebuilt otherwise.
+ */
+export class EngineSession {
+  private engine: TrainingEngine | null = null;
+
+  constructor(private readonly choice: EngineChoice) {}
+
+  async for(flow: Flow): Promise<TrainingEngine> {
+    const current = this.engine;
+    if (current?.retarget) {
+      try {
+        await current.retarget(flow);
+        return current;
+      } catch {
+        // another shape: build anew below
+      }
+    }
+    current?.dispose?.();
+    this.engine = null;
+    this.engine = await createEngine(this.choice, flow);
+    return this.engine;
+  }
+
+  dispose(): void {
+    this.engine?.dispose?.();
+    this.engine = null;
+  }
+}

@@ -6,29 +6,40 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadModel, type SavedModel } from '../flow/serialize';
-import type { SharedBuffers } from './parallel';
+import { RETARGET, STOP, type SharedBuffers } from './parallel';
 import { waitUntil } from './spin';
 
 const { model, shared } = workerData as { model: SavedModel; shared: SharedBuffers };
-const { flow } = loadModel(model, 'replica');
+let flow = loadModel(model, 'replica').flow;
 const control = new Int32Array(shared.control);
 const params = new Float64Array(shared.params);
 const rows = new Float64Array(shared.rows);
 const out = new Float64Array(shared.out);
 const grad = new Float64Array(flow.paramCount);
-parentPort?.postMessage('ready');
-
 let last = 0;
-while (true) {
-  waitUntil(control, 0, (v) => v !== last);
-  const seq = Atomics.load(control, 0);
-  if (seq < 0) break;
-  last = seq;
-  flow.params.set(params);
-  const n = control[2];
-  const loss = flow.lossAndGradient(rows, n, grad);
-  out.set(grad);
-  out[flow.paramCount] = loss;
-  Atomics.store(control, 1, seq);
-  Atomics.notify(control, 1);
+
+/** Serves batches until the request word says STOP (returns for good) or RETARGET (returns to take a message). */
+function serve(): void {
+  while (true) {
+    waitUntil(control, 0, (v) => v !== last);
+    const seq = Atomics.load(control, 0);
+    last = seq;
+    if (seq === STOP || seq === RETARGET) return;
+    flow.params.set(params);
+    const n = control[2];
+    const loss = flow.lossAndGradient(rows, n, grad);
+    out.set(grad);
+    out[flow.paramCount] = loss;
+    Atomics.store(control, 1, seq);
+    Atomics.notify(control, 1);
+  }
 }
+
+// A new replica (the engine moved on to another flow of the same shape), then back to serving.
+parentPort?.on('message', (msg: { model: SavedModel }) => {
+  flow = loadModel(msg.model, 'replica').flow;
+  parentPort?.postMessage('ready');
+  serve();
+});
+parentPort?.postMessage('ready');
+serve();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Flow } from '../flow/flow';
-import { saveModel } from '../flow/serialize';
+import { saveModel, type SavedModel } from '../flow/serialize';
 import type { TrainingEngine } from './engine';
 import { waitUntil } from './spin';
 
@@ -12,6 +12,9 @@ const DONE = 1;
 const ROWS = 2;
 /** Below this many rows per half, the hand-off costs more than the second core saves. */
 const MIN_HALF = 32;
+/** Request words: a batch sequence number (> 0), or one of these. */
+export const STOP = -1;
+export const RETARGET = -2;
 
 /** Shared memory between the trainer's thread and the helper thread (see parallel-worker.ts). */
 export interface SharedBuffers {
@@ -28,7 +31,8 @@ export interface SharedBuffers {
  * arithmetic as the single-thread engine, summed in a different order (differences ~1e-16 relative).
  * The hand-off is shared memory and Atomics.wait/notify, not messages: a few microseconds per batch.
  */
-export async function createParallelEngine(flow: Flow, maxRows = 4096): Promise<TrainingEngine> {
+export async function createParallelEngine(first: Flow, maxRows = 4096): Promise<TrainingEngine> {
+  let flow = first;
   const d = flow.dim;
   const p = flow.paramCount;
   const shared: SharedBuffers = {
@@ -41,13 +45,18 @@ export async function createParallelEngine(flow: Flow, maxRows = 4096): Promise<
   const params = new Float64Array(shared.params);
   const rows = new Float64Array(shared.rows);
   const out = new Float64Array(shared.out);
-  const model = saveModel(flow, { layerKind: 'replica', layers: 0, hidden: 0, seed: 0, columns: [] });
-  const worker = startWorker({ model, shared });
+  const replica = (f: Flow): SavedModel => saveModel(f, { layerKind: 'replica', layers: 0, hidden: 0, seed: 0, columns: [] });
+  const worker = startWorker({ model: replica(flow), shared });
   worker.unref();
-  await new Promise<void>((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('error', reject);
-  });
+  const ready = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      worker.once('message', () => {
+        worker.off('error', reject);
+        resolve();
+      });
+      worker.once('error', reject);
+    });
+  await ready();
   let seq = 0;
   let alive = true;
 
@@ -71,10 +80,22 @@ export async function createParallelEngine(flow: Flow, maxRows = 4096): Promise<
       return w1 * l1 + w2 * out[p];
     },
     meanNll: (x, n) => flow.meanNll(x, n),
+    async retarget(next) {
+      if (next.dim !== d || next.paramCount !== p) throw new RangeError(`the two-thread engine was built for ${d} variables and ${p} parameters, not ${next.dim} and ${next.paramCount}`);
+      flow = next;
+      if (!alive) return;
+      // The helper leaves its polling loop on RETARGET, takes the new replica from this message, and
+      // answers when it is polling again (the message is queued before the word is set).
+      const answered = ready();
+      worker.postMessage({ model: replica(next) });
+      Atomics.store(control, REQUEST, RETARGET);
+      Atomics.notify(control, REQUEST);
+      await answered;
+    },
     dispose() {
       if (!alive) return;
       alive = false;
-      Atomics.store(control, REQUEST, -1);
+      Atomics.store(control, REQUEST, STOP);
       Atomics.notify(control, REQUEST);
       void worker.terminate();
     },
