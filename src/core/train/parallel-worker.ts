@@ -15,7 +15,6 @@ const control = new Int32Array(shared.control);
 const params = new Float64Array(shared.params);
 const rows = new Float64Array(shared.rows);
 const out = new Float64Array(shared.out);
-const grad = new Float64Array(flow.paramCount);
 let last = 0;
 
 /** Serves batches until the request word says STOP (returns for good) or RETARGET (returns to take a message). */
@@ -27,9 +26,8 @@ function serve(): void {
     if (seq === STOP || seq === RETARGET) return;
     flow.params.set(params);
     const n = control[2];
-    const loss = flow.lossAndGradient(rows, n, grad);
-    out.set(grad);
-    out[flow.paramCount] = loss;
+    // The gradient goes straight into the shared buffer, the loss after it.
+    out[flow.paramCount] = flow.lossAndGradient(rows, n, out.subarray(0, flow.paramCount));
     Atomics.store(control, 1, seq);
     Atomics.notify(control, 1);
   }
