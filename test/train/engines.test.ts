@@ -94,6 +94,10 @@ test('the two-thread float64 engine gives the one-thread loss and gradient (1e-1
     assert.ok(Math.abs(l3 - l4) <= 1e-12 * Math.abs(l3), `after retarget: loss ${l4} vs ${l3}`);
     for (let k = 0; k < g1.length; k++) assert.ok(Math.abs(g1[k] - g2[k]) <= 1e-12 * scale, `after retarget, gradient ${k}: ${g2[k]} vs ${g1[k]}`);
     assert.ok(Math.abs(l3 - l1) > 1e-6, 'the two flows differ');
+    // Twice in a row, with no batch between (a start that trained no steps): the helper follows.
+    await two.retarget(flow);
+    await two.retarget(other);
+    assert.equal(two.lossAndGradient(x, n, g2), l4);
     await assert.rejects(two.retarget(randomFlow(d + 1, 'cubic', 2, 9, 0.2)), /built for 6 variables/);
   } finally {
     two.dispose?.();

@@ -17,13 +17,13 @@ const rows = new Float64Array(shared.rows);
 const out = new Float64Array(shared.out);
 let last = 0;
 
-/** Serves batches until the request word says STOP (returns for good) or RETARGET (returns to take a message). */
+/** Serves batches until the request word says STOP (returns for good) or retarget (<= RETARGET: returns to take a message). */
 function serve(): void {
   while (true) {
     waitUntil(control, 0, (v) => v !== last);
     const seq = Atomics.load(control, 0);
     last = seq;
-    if (seq === STOP || seq === RETARGET) return;
+    if (seq === STOP || seq <= RETARGET) return;
     flow.params.set(params);
     const n = control[2];
     // The gradient goes straight into the shared buffer, the loss after it.

@@ -12,7 +12,10 @@ const DONE = 1;
 const ROWS = 2;
 /** Below this many rows per half, the hand-off costs more than the second core saves. */
 const MIN_HALF = 32;
-/** Request words: a batch sequence number (> 0), or one of these. */
+/**
+ * Request words: a batch sequence number (> 0), STOP, or a retarget number (<= RETARGET, a new one
+ * each time: the helper waits for the word to change, so two retargets in a row need two values).
+ */
 export const STOP = -1;
 export const RETARGET = -2;
 
@@ -58,6 +61,7 @@ export async function createParallelEngine(first: Flow, maxRows = 4096): Promise
     });
   await ready();
   let seq = 0;
+  let retargets = 0;
   let alive = true;
 
   return {
@@ -88,7 +92,7 @@ export async function createParallelEngine(first: Flow, maxRows = 4096): Promise
       // answers when it is polling again (the message is queued before the word is set).
       const answered = ready();
       worker.postMessage({ model: replica(next) });
-      Atomics.store(control, REQUEST, RETARGET);
+      Atomics.store(control, REQUEST, RETARGET - (retargets++ % 1_000_000));
       Atomics.notify(control, REQUEST);
       await answered;
     },
