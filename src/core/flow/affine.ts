@@ -1,6 +1,7 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, type Jet } from '../poly/jet';
-import { gemmAB, Scratch, transpose, TRI } from './kernels';
+import { gemmAB, transpose, TRI } from './kernels';
+import { Scratch } from './scratch';
 import type { Layer, LayerStructure } from './layer';
 import { columnSums } from './rowwise';
 import { ParamSnapshot } from './snapshot';

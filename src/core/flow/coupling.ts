@@ -1,6 +1,7 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mul, type Jet } from '../poly/jet';
-import { gemmAB, Scratch, transpose } from './kernels';
+import { gemmAB, transpose } from './kernels';
+import { Scratch } from './scratch';
 import { columnSums, square, timesTwice } from './rowwise';
 import { ParamSnapshot } from './snapshot';
 import type { Layer, LayerStructure } from './layer';

@@ -1,6 +1,6 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, logJet, mul, type Jet } from '../poly/jet';
-import { Scratch } from './kernels';
+import { Scratch } from './scratch';
 import type { Layer, LayerStructure } from './layer';
 import { loadKernels, type Kernels } from './wasm/kernel';
 import { seriesLog, type UnitStructure } from './structured';

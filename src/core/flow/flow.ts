@@ -1,7 +1,7 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mulAdd, variableJet, type Jet } from '../poly/jet';
 import { structuredActionJet } from './fastjet';
-import { Scratch } from './kernels';
+import { Scratch } from './scratch';
 import { gaussianHead } from './rowwise';
 import type { Layer } from './layer';
 

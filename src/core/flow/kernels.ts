@@ -1,12 +1,12 @@
 /**
- * Dense float64 kernels for the flow's hot paths. One product shape does all the work,
- * out = A B^T (+ bias), because then both operands are read along contiguous rows: the forward
- * pass is X W^T, the input gradient is G (W^T)^T, and the weight gradient is G^T X = (G^T)(X^T)^T
- * after two cheap transposes. Register blocking (4 rows x 2 columns of the output, 8 accumulators)
- * cuts loads per multiply-add from 2 to 0.75, which is what makes plain JS loops fast here.
+ * Dense float64 products for the flow's hot paths. Training uses one form, out (+)= op(A) B
+ * (gemmAB): B is read along rows, A through strides (so A^T needs no copy), with a bias row,
+ * accumulation, row strides and triangular shortcuts (ProductOptions). It runs in the WebAssembly
+ * kernel (wasm/gemm.ts), in place when the operands live in the kernel heap; the plain-JS versions
+ * are register-blocked (sums kept in registers, fewer loads per multiply-add). Extraction also uses
+ * out = A B^T (gemmNT), whose operands are both read along rows.
  */
-import { kernelHeap, wasmGemmAB, wasmGemmNT, wasmGemmVisit, type ProductOptions } from './wasm/gemm';
-import type { WasmHeap } from './wasm/heap';
+import { wasmGemmAB, wasmGemmNT, wasmGemmVisit, type ProductOptions } from './wasm/gemm';
 
 export type { ProductOptions } from './wasm/gemm';
 
@@ -113,34 +113,6 @@ export function gemmNTVisit(n: number, m: number, k: number, a: Float64Array, b:
   gemmNTjs(n, m, k, a, b, out);
   visit(out, 0, m);
 }
-
-/**
- * Named buffers reused across calls (grown, never shrunk). With the WebAssembly kernel they live in
- * its heap, so products read and write them in place; a finalizer returns them when the owner is
- * collected. A view from `get` is valid until the next `get` of the same name with a larger size.
- */
-export class Scratch {
-  private readonly buffers = new Map<string, Float64Array>();
-  private readonly heap: WasmHeap | null = kernelHeap();
-
-  get(name: string, size: number): Float64Array {
-    let b = this.buffers.get(name);
-    if (!b || b.length < size) {
-      if (this.heap) {
-        if (b) this.heap.release(b);
-        b = this.heap.alloc(size);
-        if (this.buffers.size === 0) heapScratchFinalizer.register(this, { heap: this.heap, buffers: this.buffers });
-      } else b = new Float64Array(size);
-      this.buffers.set(name, b);
-    }
-    return b.length === size ? b : b.subarray(0, size);
-  }
-}
-
-/** Gives a collected Scratch's heap blocks back (the Map it holds is its own, not the Scratch). */
-const heapScratchFinalizer = new FinalizationRegistry<{ heap: WasmHeap; buffers: Map<string, Float64Array> }>(({ heap, buffers }) => {
-  for (const b of buffers.values()) heap.release(b);
-});
 
 /**
  * out (n x m) = op(A) B (+ bias per column), B row-major k x m; op(A) = A (n x k) or, with transA,

@@ -1,6 +1,6 @@
 import type { MonomialBasis } from '../poly/basis';
 import { constantJet, type Jet } from '../poly/jet';
-import { Scratch } from './kernels';
+import { Scratch } from './scratch';
 import type { Layer, LayerStructure } from './layer';
 import { standardizeRows } from './rowwise';
 import type { LinearStructure } from './structured';
