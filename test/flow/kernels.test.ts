@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { gemmAB, gemmABjs, TRI, type ProductOptions } from '../../src/core/flow/kernels';
 import { kernelHeap, wasmAvailable } from '../../src/core/flow/wasm/gemm';
@@ -251,4 +253,12 @@ test('products on column blocks of wider matrices (row strides) read and write o
       }
     }
   }
+});
+
+test('the heap blocks of collected flows are reused: training 300 throwaway flows does not grow the heap after the first 100', () => {
+  const script = join(__dirname, '..', 'fixtures', 'heap-reuse.ts');
+  const res = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8' });
+  assert.equal(res.status, 0, res.stderr);
+  const [first, second, third] = JSON.parse(res.stdout) as number[];
+  assert.ok(second <= first * 1.05 && third <= first * 1.05, `heap bytes after 100, 200, 300 flows: ${first}, ${second}, ${third}`);
 });
