@@ -111,7 +111,8 @@ test('orders compared up to the lower maxOrder; mismatched columns throw', () =>
   const b = cumulants(x, 200, 3, { maxOrder: 2 });
   const cmp = compareCumulants(a, b);
   assert.equal(cmp.orders.length, 2);
-  for (const o of cmp.orders) assert.equal(o.maxAbsZ, 0);
+  // The same rows: z is 0 up to rounding (maxOrder 4 sums order 2 inside its SIMD tiles, maxOrder 2 directly).
+  for (const o of cmp.orders) assert.ok(o.maxAbsZ < 1e-9, `max |z| ${o.maxAbsZ}`);
   const two = cumulants(x.subarray(0, 300), 150, 2);
   assert.throws(() => compareCumulants(a, two), /entries/);
 });

@@ -13,9 +13,12 @@
  *   G[a][c], 1 <= a <= c   = sum w y_k y_l         -> kappa4 tuple (i, j, k, l),  l = j + c - 1
  * The upper triangle of G is computed in 2 x 4 register tiles (7 loads feed 8 multiply-adds; columns
  * past the end read the zero column), so each order-4 tuple costs about one multiply-add per row and
- * orders 2 and 3 come almost free.
+ * orders 2 and 3 come almost free. The tiles run in WebAssembly SIMD (weightedGram in unitwise.wat,
+ * two rows per instruction) when the kernels are available, with the chunk in the kernel heap;
+ * otherwise in the JS loops below. The two sum the rows in different orders (equal to rounding).
  */
 
+import { loadKernels } from '../flow/wasm/kernel';
 import { tupleCount } from './tuples';
 
 /** Per-block sums of products about the reference point, one array per order (block-major). */
@@ -38,7 +41,7 @@ const CHUNK_DOUBLES = 16384;
 
 /**
  * data: row-major, d values a row (rows starts[0] .. starts[blocks]-1 are used); ref: the reference point subtracted from every row; starts: block b is
- * rows starts[b] .. starts[b+1]-1.
+ * rows starts[b] .. starts[b+1]-1. useKernels: false keeps the tiles in JS (tests compare the two).
  */
 export function accumulate(
   data: Float64Array,
@@ -46,6 +49,7 @@ export function accumulate(
   ref: Float64Array,
   maxOrder: number,
   starts: Int32Array,
+  useKernels = true,
 ): BlockSums {
   const blocks = starts.length - 1;
   const counts: number[] = [];
@@ -77,23 +81,33 @@ export function accumulate(
   }
 
   const len = Math.max(16, Math.min(4096, Math.floor(CHUNK_DOUBLES / (d + 2))));
-  // Column 0: ones; columns 1..d: y; column d+1: zeros (padding for tiles past the end).
-  const buf = new Float64Array((d + 2) * len);
-  buf.fill(1, 0, len);
-  const zero = (d + 1) * len;
-  const w = new Float64Array(len);
+  const kernels = useKernels ? loadKernels() : null;
+  const heap = kernels?.heap ?? null;
+  const doubles = (size: number): Float64Array => (heap ? heap.alloc(size) : new Float64Array(size));
+  // Column 0: ones; columns 1..d: y; column d+1: zeros (padding for tiles past the end). One spare
+  // row, so that the SIMD tiles can take rows in pairs (its weight is 0).
+  const buf = doubles((d + 2) * (len + 1));
+  const stride = len + 1;
+  buf.fill(1, 0, stride);
+  const zero = (d + 1) * stride;
+  const w = doubles(stride);
   const off = new Int32Array(d + 6);
   const tile = new Float64Array(8);
+  // For the SIMD tiles: column offsets in bytes (i32, in the heap) and the Gram matrix they fill.
+  const ldG = d + 5;
+  const gram = heap ? doubles((d + 3) * ldG) : null;
+  const offBlock = heap ? doubles(Math.ceil((d + 6) / 2)) : null;
+  const offBytes = heap && offBlock ? new Int32Array(offBlock.buffer, offBlock.byteOffset, d + 6) : null;
 
   for (let b = 0; b < blocks; b++) {
     for (let cs = starts[b], be = starts[b + 1]; cs < be; cs += len) {
       const m = Math.min(len, be - cs);
       for (let r = 0; r < m; r++) {
         const o = (cs + r) * d;
-        for (let i = 0; i < d; i++) buf[(i + 1) * len + r] = data[o + i] - ref[i];
+        for (let i = 0; i < d; i++) buf[(i + 1) * stride + r] = data[o + i] - ref[i];
       }
       for (let i = 0; i < d; i++) {
-        const io = (i + 1) * len;
+        const io = (i + 1) * stride;
         let s = 0;
         for (let r = 0; r < m; r++) s += buf[io + r];
         s1[b * d + i] += s;
@@ -103,9 +117,9 @@ export function accumulate(
       let t2 = 0;
       let t3 = 0;
       for (let i = 0; i < d; i++) {
-        const io = (i + 1) * len;
+        const io = (i + 1) * stride;
         for (let j = i; j < d; j++) {
-          const jo = (j + 1) * len;
+          const jo = (j + 1) * stride;
           if (maxOrder === 2) {
             let s = 0;
             for (let r = 0; r < m; r++) s += buf[io + r] * buf[jo + r];
@@ -113,26 +127,35 @@ export function accumulate(
             continue;
           }
           for (let r = 0; r < m; r++) w[r] = buf[io + r] * buf[jo + r];
+          w[m] = 0;
           // Columns of G: u_0 = ones, u_a = y_{j+a-1} (buffer column j + a), then zero padding.
           const cols = d - j + 1;
           off[0] = 0;
-          for (let a = 1; a < cols; a++) off[a] = (j + a) * len;
+          for (let a = 1; a < cols; a++) off[a] = (j + a) * stride;
           for (let a = cols; a < cols + 4; a++) off[a] = zero;
           const rowsG = maxOrder >= 4 ? cols : 1;
-          for (let a = 0; a < rowsG; a += 2) {
-            for (let c = a; c < cols; c += 4) {
-              if (rowsG === 1) tile1x4(w, buf, off[c], off[c + 1], off[c + 2], off[c + 3], m, tile);
-              else tile2x4(w, buf, off[a], off[a + 1], off[c], off[c + 1], off[c + 2], off[c + 3], m, tile);
-              for (let u = 0; u < 2; u++) {
-                const aa = a + u;
-                if (aa >= rowsG) break;
-                for (let v = 0; v < 4; v++) {
-                  const cc = c + v;
-                  if (cc < aa || cc >= cols) continue;
-                  const val = tile[u * 4 + v];
-                  if (aa > 0) s4[b * c4 + start4[t3 + aa - 1] + cc - aa] += val;
-                  else if (cc > 0) s3[b * c3 + t3 + cc - 1] += val;
-                  else s2[b * c2 + t2] += val;
+          const scatter = (aa: number, cc: number, val: number): void => {
+            if (aa > 0) s4[b * c4 + start4[t3 + aa - 1] + cc - aa] += val;
+            else if (cc > 0) s3[b * c3 + t3 + cc - 1] += val;
+            else s2[b * c2 + t2] += val;
+          };
+          if (kernels && gram && offBytes) {
+            for (let a = 0; a < cols + 4; a++) offBytes[a] = 8 * off[a];
+            kernels.unitwise.weightedGram(m + (m & 1), w.byteOffset, buf.byteOffset, offBytes.byteOffset, cols, rowsG, gram.byteOffset, ldG);
+            for (let aa = 0; aa < rowsG; aa++) for (let cc = aa; cc < cols; cc++) scatter(aa, cc, gram[aa * ldG + cc]);
+          } else {
+            for (let a = 0; a < rowsG; a += 2) {
+              for (let c = a; c < cols; c += 4) {
+                if (rowsG === 1) tile1x4(w, buf, off[c], off[c + 1], off[c + 2], off[c + 3], m, tile);
+                else tile2x4(w, buf, off[a], off[a + 1], off[c], off[c + 1], off[c + 2], off[c + 3], m, tile);
+                for (let u = 0; u < 2; u++) {
+                  const aa = a + u;
+                  if (aa >= rowsG) break;
+                  for (let v = 0; v < 4; v++) {
+                    const cc = c + v;
+                    if (cc < aa || cc >= cols) continue;
+                    scatter(aa, cc, tile[u * 4 + v]);
+                  }
                 }
               }
             }
@@ -143,6 +166,7 @@ export function accumulate(
       }
     }
   }
+  if (heap) for (const block of [buf, w, gram, offBlock]) if (block) heap.release(block);
 
   const totals = counts.map((c, k) => {
     const t = new Float64Array(c);

@@ -24,6 +24,7 @@ export interface UnitwiseExports {
   gaussianHead: (n: number, d: number, z: number, g: number, logDet: number, scale: number, c: number) => number;
   square: (count: number, src: number, dst: number) => void;
   timesTwice: (count: number, dst: number, src: number) => void;
+  weightedGram: (m: number, w: number, buf: number, offs: number, cols: number, rowsG: number, out: number, ldo: number) => void;
 }
 
 export type GemmVariant = 'fma' | 'plain';

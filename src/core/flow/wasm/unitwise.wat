@@ -1,5 +1,6 @@
 ;; The training step's elementwise passes, WebAssembly SIMD on two units (columns) at a time: the cubic
-;; layer (cubic.ts), standardization, column sums, the Gaussian head of the loss (flow.ts). Rows are
+;; layer (cubic.ts), standardization, column sums, the Gaussian head of the loss (flow.ts); and the
+;; weighted Gram tiles of the cumulant pass (cumulants/accumulate.ts). Rows are
 ;; row-major n x d doubles, d even; the caller passes byte offsets into the shared kernel memory.
 ;; Where a pass sums over rows, units are the outer loop and rows the inner one (stride d), as in the
 ;; JS loops they replace, so every per-unit sum runs over the rows in the same order.
@@ -227,4 +228,71 @@
       (f64.store (i32.add (local.get $dst) (local.get $end))
         (f64.mul (f64.load (i32.add (local.get $dst) (local.get $end)))
           (f64.add (f64.load (i32.add (local.get $src) (local.get $end))) (f64.load (i32.add (local.get $src) (local.get $end)))))))))
+
+  ;; Weighted Gram tiles for the cumulant pass (cumulants/accumulate.ts): for a chunk stored column by
+  ;; column (column c at byte offset offs[c] from $buf, rows contiguous), out[a][c] = sum over rows
+  ;; r < m of w[r] u_a[r] u_c[r], for a < rowsG (in steps of 2) and c >= a (in tiles of 4), row stride
+  ;; $ldo doubles. $offs holds i32 byte offsets, padded (to a zero column) 4 past cols and 1 past rowsG.
+  ;; m must be even (the caller zeroes the weight of a padding row). Two rows per SIMD lane pair, the
+  ;; lanes summed at the end.
+  (func (export "weightedGram") (param $m i32) (param $w i32) (param $buf i32) (param $offs i32) (param $cols i32) (param $rowsG i32) (param $out i32) (param $ldo i32)
+    (local $a i32) (local $c i32) (local $r i32) (local $end i32) (local $po i32)
+    (local $oa0 i32) (local $oa1 i32) (local $oc0 i32) (local $oc1 i32) (local $oc2 i32) (local $oc3 i32)
+    (local $wv v128) (local $x v128) (local $y v128) (local $v v128)
+    (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128) (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
+    (local.set $end (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $a (i32.const 0))
+    (block $adone (loop $arows
+      (br_if $adone (i32.ge_u (local.get $a) (local.get $rowsG)))
+      (local.set $oa0 (i32.add (local.get $buf) (i32.load (i32.add (local.get $offs) (i32.shl (local.get $a) (i32.const 2))))))
+      (local.set $oa1 (i32.add (local.get $buf) (i32.load offset=4 (i32.add (local.get $offs) (i32.shl (local.get $a) (i32.const 2))))))
+      (local.set $c (local.get $a))
+      (block $cdone (loop $ccols
+        (br_if $cdone (i32.ge_u (local.get $c) (local.get $cols)))
+        (local.set $oc0 (i32.add (local.get $buf) (i32.load (i32.add (local.get $offs) (i32.shl (local.get $c) (i32.const 2))))))
+        (local.set $oc1 (i32.add (local.get $buf) (i32.load offset=4 (i32.add (local.get $offs) (i32.shl (local.get $c) (i32.const 2))))))
+        (local.set $oc2 (i32.add (local.get $buf) (i32.load offset=8 (i32.add (local.get $offs) (i32.shl (local.get $c) (i32.const 2))))))
+        (local.set $oc3 (i32.add (local.get $buf) (i32.load offset=12 (i32.add (local.get $offs) (i32.shl (local.get $c) (i32.const 2))))))
+        (local.set $p0 (v128.const f64x2 0 0))
+        (local.set $p1 (v128.const f64x2 0 0))
+        (local.set $p2 (v128.const f64x2 0 0))
+        (local.set $p3 (v128.const f64x2 0 0))
+        (local.set $q0 (v128.const f64x2 0 0))
+        (local.set $q1 (v128.const f64x2 0 0))
+        (local.set $q2 (v128.const f64x2 0 0))
+        (local.set $q3 (v128.const f64x2 0 0))
+        (local.set $r (i32.const 0))
+        (block $rdone (loop $rows
+          (br_if $rdone (i32.ge_u (local.get $r) (local.get $end)))
+          (local.set $wv (v128.load (i32.add (local.get $w) (local.get $r))))
+          (local.set $x (f64x2.mul (local.get $wv) (v128.load (i32.add (local.get $oa0) (local.get $r)))))
+          (local.set $y (f64x2.mul (local.get $wv) (v128.load (i32.add (local.get $oa1) (local.get $r)))))
+          (local.set $v (v128.load (i32.add (local.get $oc0) (local.get $r))))
+          (local.set $p0 (f64x2.add (local.get $p0) (f64x2.mul (local.get $x) (local.get $v))))
+          (local.set $q0 (f64x2.add (local.get $q0) (f64x2.mul (local.get $y) (local.get $v))))
+          (local.set $v (v128.load (i32.add (local.get $oc1) (local.get $r))))
+          (local.set $p1 (f64x2.add (local.get $p1) (f64x2.mul (local.get $x) (local.get $v))))
+          (local.set $q1 (f64x2.add (local.get $q1) (f64x2.mul (local.get $y) (local.get $v))))
+          (local.set $v (v128.load (i32.add (local.get $oc2) (local.get $r))))
+          (local.set $p2 (f64x2.add (local.get $p2) (f64x2.mul (local.get $x) (local.get $v))))
+          (local.set $q2 (f64x2.add (local.get $q2) (f64x2.mul (local.get $y) (local.get $v))))
+          (local.set $v (v128.load (i32.add (local.get $oc3) (local.get $r))))
+          (local.set $p3 (f64x2.add (local.get $p3) (f64x2.mul (local.get $x) (local.get $v))))
+          (local.set $q3 (f64x2.add (local.get $q3) (f64x2.mul (local.get $y) (local.get $v))))
+          (local.set $r (i32.add (local.get $r) (i32.const 16)))
+          (br $rows)))
+        (local.set $po (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $ldo)) (local.get $c)) (i32.const 3))))
+        (f64.store offset=0 (local.get $po) (f64.add (f64x2.extract_lane 0 (local.get $p0)) (f64x2.extract_lane 1 (local.get $p0))))
+        (f64.store offset=8 (local.get $po) (f64.add (f64x2.extract_lane 0 (local.get $p1)) (f64x2.extract_lane 1 (local.get $p1))))
+        (f64.store offset=16 (local.get $po) (f64.add (f64x2.extract_lane 0 (local.get $p2)) (f64x2.extract_lane 1 (local.get $p2))))
+        (f64.store offset=24 (local.get $po) (f64.add (f64x2.extract_lane 0 (local.get $p3)) (f64x2.extract_lane 1 (local.get $p3))))
+        (local.set $po (i32.add (local.get $po) (i32.shl (local.get $ldo) (i32.const 3))))
+        (f64.store offset=0 (local.get $po) (f64.add (f64x2.extract_lane 0 (local.get $q0)) (f64x2.extract_lane 1 (local.get $q0))))
+        (f64.store offset=8 (local.get $po) (f64.add (f64x2.extract_lane 0 (local.get $q1)) (f64x2.extract_lane 1 (local.get $q1))))
+        (f64.store offset=16 (local.get $po) (f64.add (f64x2.extract_lane 0 (local.get $q2)) (f64x2.extract_lane 1 (local.get $q2))))
+        (f64.store offset=24 (local.get $po) (f64.add (f64x2.extract_lane 0 (local.get $q3)) (f64x2.extract_lane 1 (local.get $q3))))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $ccols)))
+      (local.set $a (i32.add (local.get $a) (i32.const 2)))
+      (br $arows))))
 )
