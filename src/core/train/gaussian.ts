@@ -1,3 +1,9 @@
+import { gemmAB, TRI } from '../flow/kernels';
+import { Scratch } from '../flow/scratch';
+
+/** Training rows centred per product (a chunk stays in cache; no centred copy of all rows). */
+const CHUNK_ROWS = 2048;
+
 /**
  * Mean -ln p of the rows `test` under the full-covariance Gaussian fitted (maximum likelihood) to the
  * rows `train`: the model the flow starts from, reported for scale.
@@ -5,13 +11,20 @@
 export function gaussianNll(train: Float64Array, nTrain: number, test: Float64Array, nTest: number, d: number): number {
   const mean = new Float64Array(d);
   for (let r = 0; r < nTrain; r++) for (let i = 0; i < d; i++) mean[i] += train[r * d + i] / nTrain;
-  const cov = new Float64Array(d * d);
-  for (let r = 0; r < nTrain; r++) {
-    for (let i = 0; i < d; i++) {
-      const di = train[r * d + i] - mean[i];
-      for (let j = 0; j <= i; j++) cov[i * d + j] += (di * (train[r * d + j] - mean[j])) / nTrain;
+  // Covariance (lower triangle): sum over chunks of C^T C for the centred rows C, in the product kernel.
+  const scratch = new Scratch();
+  const cov = scratch.get('cov', d * d);
+  cov.fill(0);
+  const chunk = scratch.get('chunk', Math.min(CHUNK_ROWS, nTrain) * d);
+  for (let r0 = 0; r0 < nTrain; r0 += CHUNK_ROWS) {
+    const m = Math.min(CHUNK_ROWS, nTrain - r0);
+    for (let r = 0; r < m; r++) {
+      const o = (r0 + r) * d;
+      for (let i = 0; i < d; i++) chunk[r * d + i] = train[o + i] - mean[i];
     }
+    gemmAB(d, d, m, chunk, true, chunk, cov, { accumulate: true, tri: TRI.outLower });
   }
+  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) cov[i * d + j] /= nTrain;
   // Cholesky of the covariance (lower triangle).
   const l = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
