@@ -1,7 +1,8 @@
-// Assembles the WebAssembly text modules in src/core/flow/wasm (gemm.wat: products, also as gemm-fma
-// with fused multiply-adds; unitwise.wat: the training step's elementwise passes) into <name>-bytes.ts files holding base64 strings, so that the
-// product needs no assembler, no file lookup and no async load at run time. Run after editing a .wat:
-// node scripts/build-wasm.mjs (wabt is a devDependency).
+// Assembles the WebAssembly text modules in src/core/flow/wasm (gemm.wat: products; unitwise.wat: the
+// elementwise passes and the cumulant tiles), each also as an -fma variant with fused multiply-adds,
+// into <name>-bytes.ts files holding base64 strings, so that the product needs no assembler, no file
+// lookup and no async load at run time. Run after editing a .wat: node scripts/build-wasm.mjs (wabt
+// is a devDependency).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import initWabt from 'wabt';
@@ -9,21 +10,24 @@ import initWabt from 'wabt';
 const wabt = await initWabt();
 
 /**
- * gemm-fma: the same kernels with each accumulator update acc + v * x written as one relaxed-SIMD
- * multiply-add (fused where the CPU has FMA: fewer instructions per multiply-add in the inner loops).
+ * The -fma variants: each accumulator update acc + v * x of the inner loops written as one relaxed-SIMD
+ * multiply-add (fused where the CPU has FMA: fewer instructions per multiply-add). `updates` matches
+ * the updates of one module; `expected` guards against a kernel edit that the pattern stops matching.
  */
-function fusedVariant(text) {
-  const update = /\(f64x2\.add \(local\.get (\$[cs]\d\d)\) \(f64x2\.mul \(local\.get \$v\) \(local\.get (\$x\d)\)\)\)/g;
-  const out = text.replace(update, '(f64x2.relaxed_madd (local.get $v) (local.get $2) (local.get $1))');
+function fusedVariant(name, text, updates, expected) {
+  const out = text.replace(updates, '(f64x2.relaxed_madd (local.get $2) (local.get $3) (local.get $1))');
   const count = (out.match(/relaxed_madd/g) ?? []).length;
-  if (count !== 16) throw new Error(`gemm-fma: expected 16 accumulator updates in gemm.wat, found ${count}`);
+  if (count !== expected) throw new Error(`${name}: expected ${expected} accumulator updates, found ${count}`);
   return out;
 }
+const gemmText = readFileSync('src/core/flow/wasm/gemm.wat', 'utf8');
+const unitwiseText = readFileSync('src/core/flow/wasm/unitwise.wat', 'utf8');
 
 const sources = [
-  ['gemm', readFileSync('src/core/flow/wasm/gemm.wat', 'utf8')],
-  ['gemm-fma', fusedVariant(readFileSync('src/core/flow/wasm/gemm.wat', 'utf8'))],
-  ['unitwise', readFileSync('src/core/flow/wasm/unitwise.wat', 'utf8')],
+  ['gemm', gemmText],
+  ['gemm-fma', fusedVariant('gemm', gemmText, /\(f64x2\.add \(local\.get (\$[cs]\d\d)\) \(f64x2\.mul \(local\.get (\$v)\) \(local\.get (\$x\d)\)\)\)/g, 16)],
+  ['unitwise', unitwiseText],
+  ['unitwise-fma', fusedVariant('unitwise', unitwiseText, /\(f64x2\.add \(local\.get (\$[pq]\d)\) \(f64x2\.mul \(local\.get (\$[xy])\) \(local\.get (\$v)\)\)\)/g, 8)],
 ];
 for (const [name, text] of sources) {
   const src = `src/core/flow/wasm/${name}.wat`;

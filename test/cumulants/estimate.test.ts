@@ -9,6 +9,7 @@ import {
   sortedTuples,
 } from '../../src/core/cumulants';
 import { accumulate } from '../../src/core/cumulants/accumulate';
+import { loadKernels, useKernelVariant } from '../../src/core/flow/wasm/kernel';
 import type { CumulantSet } from '../../src/core/report/schema';
 import { Rng } from '../../src/core/util/rng';
 
@@ -299,7 +300,9 @@ test('a constant column has zero cumulants above order 1 with zero error', () =>
   }
 });
 
-test('the cumulant pass gives the same sums with its WebAssembly tiles as with its JS tiles (1e-12 relative)', () => {
+for (const variant of ['fma', 'plain'] as const) test(`the cumulant pass gives the same sums with its WebAssembly tiles (${variant}) as with its JS tiles (1e-12 relative)`, () => {
+  const before = loadKernels()?.variant ?? 'plain';
+  assert.ok(useKernelVariant(variant));
   const rng = new Rng(77);
   for (const [d, n, maxOrder] of [
     [9, 1001, 4],
@@ -320,4 +323,5 @@ test('the cumulant pass gives the same sums with its WebAssembly tiles as with i
       }
     }
   }
+  useKernelVariant(before);
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { gemmAB, gemmABjs, TRI, type ProductOptions } from '../../src/core/flow/kernels';
 import { kernelHeap, wasmAvailable } from '../../src/core/flow/wasm/gemm';
-import { loadKernels, useGemmVariant, type GemmVariant } from '../../src/core/flow/wasm/kernel';
+import { loadKernels, useKernelVariant, type KernelVariant } from '../../src/core/flow/wasm/kernel';
 import { sharedMemory, WasmHeap } from '../../src/core/flow/wasm/heap';
 import { Rng } from '../../src/core/util/rng';
 import { MonotoneCubic } from '../../src/core/flow/cubic';
@@ -52,17 +52,17 @@ function onHeap(a: Float64Array): Float64Array {
 
 test('the WebAssembly kernels are available on this Node, products with fused multiply-adds (the float64 engine relies on them for speed)', () => {
   assert.ok(wasmAvailable());
-  assert.equal(loadKernels()?.gemmVariant, 'fma');
+  assert.equal(loadKernels()?.variant, 'fma');
 });
 
 /** Runs `body` with the products on `variant`, then restores the default. */
-function withVariant(variant: GemmVariant, body: () => void): void {
-  const before = loadKernels()?.gemmVariant ?? 'plain';
-  assert.ok(useGemmVariant(variant), `variant ${variant} available`);
+function withVariant(variant: KernelVariant, body: () => void): void {
+  const before = loadKernels()?.variant ?? 'plain';
+  assert.ok(useKernelVariant(variant), `variant ${variant} available`);
   try {
     body();
   } finally {
-    useGemmVariant(before);
+    useKernelVariant(before);
   }
 }
 

@@ -3,13 +3,14 @@ import { GEMM_WASM_BASE64 } from './gemm-bytes';
 import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-bytes';
 import { sharedMemory, WasmHeap } from './heap';
 import { UNITWISE_WASM_BASE64 } from './unitwise-bytes';
+import { UNITWISE_FMA_WASM_BASE64 } from './unitwise-fma-bytes';
 
 /**
  * The WebAssembly SIMD kernels (gemm.wat: products; unitwise.wat: the training step's elementwise
  * passes), instantiated synchronously on first use on one shared memory, the kernel heap. null when
  * the runtime lacks WebAssembly SIMD or shared memory, or when ACTION_LENS_NO_WASM is set (to
  * measure the plain-JS path); callers then use their JS loops. ACTION_LENS_NO_FMA keeps the
- * products on plain multiply and add.
+ * kernels on separate multiplies and adds.
  */
 export interface GemmExports {
   gemmNT: (n: number, m: number, k: number, a: number, b: number, out: number) => void;
@@ -27,15 +28,18 @@ export interface UnitwiseExports {
   weightedGram: (m: number, w: number, buf: number, offs: number, cols: number, rowsG: number, out: number, ldo: number) => void;
 }
 
-export type GemmVariant = 'fma' | 'plain';
+export type KernelVariant = 'fma' | 'plain';
 
-export interface Kernels {
-  /** The products in use: the fused multiply-add variant where the runtime has relaxed SIMD. */
+interface KernelSet {
   gemm: GemmExports;
-  gemmVariant: GemmVariant;
-  /** Both variants (fma is null without relaxed SIMD), for tests and the bench to compare. */
-  variants: { fma: GemmExports | null; plain: GemmExports };
   unitwise: UnitwiseExports;
+}
+
+export interface Kernels extends KernelSet {
+  /** The variant in use: fused multiply-adds where the runtime has relaxed SIMD, else plain. */
+  variant: KernelVariant;
+  /** Both variants (fma is null without relaxed SIMD), for tests and the bench to compare. */
+  variants: { fma: KernelSet | null; plain: KernelSet };
   heap: WasmHeap;
 }
 
@@ -58,28 +62,28 @@ export function loadKernels(): Kernels | null {
     // slower for SIMD) and cannot swap a running call over, so one long extraction product would run
     // entirely unoptimized. The flag only affects modules compiled while it is set.
     setFlagsFromString('--no-liftoff');
-    let gemm: object;
-    let unitwise: object;
-    let fma: object | null = null;
+    let plainModules: [object, object];
+    let fmaModules: [object, object] | null = null;
     try {
-      gemm = new wasm.Module(Buffer.from(GEMM_WASM_BASE64, 'base64'));
-      unitwise = new wasm.Module(Buffer.from(UNITWISE_WASM_BASE64, 'base64'));
-      if (!process.env.ACTION_LENS_NO_FMA) fma = compileRelaxed(wasm, GEMM_FMA_WASM_BASE64);
+      plainModules = [new wasm.Module(Buffer.from(GEMM_WASM_BASE64, 'base64')), new wasm.Module(Buffer.from(UNITWISE_WASM_BASE64, 'base64'))];
+      if (!process.env.ACTION_LENS_NO_FMA) {
+        const gemm = compileRelaxed(wasm, GEMM_FMA_WASM_BASE64);
+        const unitwise = gemm ? compileRelaxed(wasm, UNITWISE_FMA_WASM_BASE64) : null;
+        fmaModules = gemm && unitwise ? [gemm, unitwise] : null;
+      }
     } finally {
       setFlagsFromString('--liftoff');
     }
     const memory = sharedMemory(16, 65536);
     if (!memory) return null;
     const imports = { env: { memory } };
-    const plain = new wasm.Instance(gemm, imports).exports as GemmExports;
-    const fused = fma ? (new wasm.Instance(fma, imports).exports as GemmExports) : null;
-    kernels = {
-      gemm: fused ?? plain,
-      gemmVariant: fused ? 'fma' : 'plain',
-      variants: { fma: fused, plain },
+    const instantiate = ([gemm, unitwise]: [object, object]): KernelSet => ({
+      gemm: new wasm.Instance(gemm, imports).exports as GemmExports,
       unitwise: new wasm.Instance(unitwise, imports).exports as UnitwiseExports,
-      heap: new WasmHeap(memory),
-    };
+    });
+    const plain = instantiate(plainModules);
+    const fma = fmaModules ? instantiate(fmaModules) : null;
+    kernels = { ...(fma ?? plain), variant: fma ? 'fma' : 'plain', variants: { fma, plain }, heap: new WasmHeap(memory) };
   } catch {
     kernels = null;
   }
@@ -105,13 +109,14 @@ function compileRelaxed(wasm: WasmApi, base64: string): object | null {
   }
 }
 
-/** Switches the products between the fused and the plain variant (tests and the bench compare them). */
-export function useGemmVariant(variant: GemmVariant): boolean {
+/** Switches the kernels between the fused and the plain variant (tests compare them). */
+export function useKernelVariant(variant: KernelVariant): boolean {
   const k = loadKernels();
   const chosen = k?.variants[variant];
   if (!k || !chosen) return false;
-  k.gemm = chosen;
-  k.gemmVariant = variant;
+  k.gemm = chosen.gemm;
+  k.unitwise = chosen.unitwise;
+  k.variant = variant;
   return true;
 }
 
