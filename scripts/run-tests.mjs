@@ -14,7 +14,12 @@ function find(dir) {
   return out;
 }
 
-const filter = process.argv.slice(2);
+// --no-wasm: the same tests on the plain-JS paths (ACTION_LENS_NO_WASM), as on a runtime without
+// WebAssembly SIMD or shared memory; the kernels' own tests skip themselves then.
+const args = process.argv.slice(2);
+const noWasm = args.includes('--no-wasm');
+const filter = args.filter((a) => a !== '--no-wasm');
 const files = find('test').filter((f) => filter.length === 0 || filter.some((s) => f.includes(s))).sort();
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const env = noWasm ? { ...process.env, ACTION_LENS_NO_WASM: '1' } : process.env;
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
 process.exit(res.status ?? 1);

@@ -50,7 +50,15 @@ function onHeap(a: Float64Array): Float64Array {
   return v;
 }
 
-test('the WebAssembly kernels are available on this Node, products with fused multiply-adds (the float64 engine relies on them for speed)', () => {
+/**
+ * Set when a run deliberately turns the kernels off (npm run test:fallback runs the suites on the JS
+ * paths): the tests of the kernels themselves are then skipped, everything else must still pass.
+ */
+const noWasm = process.env.ACTION_LENS_NO_WASM ? 'ACTION_LENS_NO_WASM is set' : false;
+const noFma = noWasm || (process.env.ACTION_LENS_NO_FMA ? 'ACTION_LENS_NO_FMA is set' : false);
+const skipFor = (variant: KernelVariant): string | false => (variant === 'fma' ? noFma : noWasm);
+
+test('the WebAssembly kernels are available on this Node, products with fused multiply-adds (the float64 engine relies on them for speed)', { skip: noFma }, () => {
   assert.ok(wasmAvailable());
   assert.equal(loadKernels()?.variant, 'fma');
 });
@@ -75,7 +83,7 @@ const shapes: [number, number, number][] = [
 for (const [n, m, k] of shapes) {
   for (const transA of [false, true]) {
     for (const [place, variant] of [['js arrays', 'fma'], ['heap', 'fma'], ['heap', 'plain']] as const) {
-      test(`op(A) B, ${n}x${m}x${k}, transA ${transA}, operands in ${place}, ${variant} kernel: zero start, bias, accumulate`, () => withVariant(variant, () => {
+      test(`op(A) B, ${n}x${m}x${k}, transA ${transA}, operands in ${place}, ${variant} kernel: zero start, bias, accumulate`, { skip: skipFor(variant) }, () => withVariant(variant, () => {
         const rng = new Rng(n * 1000 + m + k);
         const put = place === 'heap' ? onHeap : (a: Float64Array): Float64Array => a;
         const a = put(random(n * k, rng));
@@ -102,7 +110,7 @@ for (const [n, m, k] of shapes) {
   }
 }
 
-for (const variant of ['fma', 'plain'] as const) test(`triangular products skip zeros and unwanted halves, and the wanted entries are exact (${variant} kernel)`, () => withVariant(variant, () => {
+for (const variant of ['fma', 'plain'] as const) test(`triangular products skip zeros and unwanted halves, and the wanted entries are exact (${variant} kernel)`, { skip: skipFor(variant) }, () => withVariant(variant, () => {
   for (const d of [32, 30]) {
     const rng = new Rng(d);
     const lower = (i: number, j: number): boolean => j <= i;
@@ -146,7 +154,7 @@ test('heap views stay valid when the heap grows, and released blocks are reused'
   assert.ok(again.every((v) => v === 0), 'a reused block comes back zeroed');
 });
 
-test('the cubic layer gives the same rows, ln|det| and gradients from its WebAssembly pass as from its JS loops', () => {
+test('the cubic layer gives the same rows, ln|det| and gradients from its WebAssembly pass as from its JS loops', { skip: noWasm }, () => {
   const heap = kernelHeap();
   assert.ok(heap);
   // d = 200: the row's Jacobian product is renormalized many times; rows scaled up to |u| ~ 1e3.
@@ -179,7 +187,7 @@ test('the cubic layer gives the same rows, ln|det| and gradients from its WebAss
   }
 });
 
-test('column sums, standardization and the loss head agree between their WebAssembly and JS passes', () => {
+test('column sums, standardization and the loss head agree between their WebAssembly and JS passes', { skip: noWasm }, () => {
   const n = 37;
   const d = 18;
   const rng = new Rng(5);
@@ -255,7 +263,7 @@ test('products on column blocks of wider matrices (row strides) read and write o
   }
 });
 
-test('the heap blocks of collected flows are reused: training 300 throwaway flows does not grow the heap after the first 100', () => {
+test('the heap blocks of collected flows are reused: training 300 throwaway flows does not grow the heap after the first 100', { skip: noWasm }, () => {
   const script = join(__dirname, '..', 'fixtures', 'heap-reuse.ts');
   const res = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8' });
   assert.equal(res.status, 0, res.stderr);
