@@ -16,14 +16,14 @@ export const TRI = { aLower: 1, aUpper: 2, bUpper: 4, bLower: 8, outLower: 16, o
 /** Below this many multiply-adds the copy into wasm memory costs more than the SIMD saves (operands already in the heap go to wasm at any size). */
 const WASM_MIN_WORK = 16384;
 
-/** out[r*m + i] = (bias ? bias[i] : 0) + sum_j a[r*k + j] * b[i*k + j], for r < n, i < m. */
-export function gemmNT(n: number, m: number, k: number, a: Float64Array, b: Float64Array, out: Float64Array, bias?: Float64Array): void {
-  if (n * m * k >= WASM_MIN_WORK && wasmGemmNT(n, m, k, a, b, out, bias)) return;
-  gemmNTjs(n, m, k, a, b, out, bias);
+/** out[r*m + i] = sum_j a[r*k + j] * b[i*k + j], for r < n, i < m. */
+export function gemmNT(n: number, m: number, k: number, a: Float64Array, b: Float64Array, out: Float64Array): void {
+  if (n * m * k >= WASM_MIN_WORK && wasmGemmNT(n, m, k, a, b, out)) return;
+  gemmNTjs(n, m, k, a, b, out);
 }
 
 /** The plain-JS kernel: the fallback without WebAssembly SIMD, and the faster path for tiny products. */
-export function gemmNTjs(n: number, m: number, k: number, a: Float64Array, b: Float64Array, out: Float64Array, bias?: Float64Array): void {
+export function gemmNTjs(n: number, m: number, k: number, a: Float64Array, b: Float64Array, out: Float64Array): void {
   let r = 0;
   for (; r + 4 <= n; r += 4) {
     const a0 = r * k;
@@ -51,17 +51,15 @@ export function gemmNTjs(n: number, m: number, k: number, a: Float64Array, b: Fl
         s30 += v3 * x0;
         s31 += v3 * x1;
       }
-      const c0 = bias ? bias[i] : 0;
-      const c1 = bias ? bias[i + 1] : 0;
       const o = r * m + i;
-      out[o] = s00 + c0;
-      out[o + 1] = s01 + c1;
-      out[o + m] = s10 + c0;
-      out[o + m + 1] = s11 + c1;
-      out[o + 2 * m] = s20 + c0;
-      out[o + 2 * m + 1] = s21 + c1;
-      out[o + 3 * m] = s30 + c0;
-      out[o + 3 * m + 1] = s31 + c1;
+      out[o] = s00;
+      out[o + 1] = s01;
+      out[o + m] = s10;
+      out[o + m + 1] = s11;
+      out[o + 2 * m] = s20;
+      out[o + 2 * m + 1] = s21;
+      out[o + 3 * m] = s30;
+      out[o + 3 * m + 1] = s31;
     }
     for (; i < m; i++) {
       const b0 = i * k;
@@ -73,18 +71,17 @@ export function gemmNTjs(n: number, m: number, k: number, a: Float64Array, b: Fl
         s2 += a[a2 + j] * x0;
         s3 += a[a3 + j] * x0;
       }
-      const c = bias ? bias[i] : 0;
-      out[r * m + i] = s0 + c;
-      out[(r + 1) * m + i] = s1 + c;
-      out[(r + 2) * m + i] = s2 + c;
-      out[(r + 3) * m + i] = s3 + c;
+      out[r * m + i] = s0;
+      out[(r + 1) * m + i] = s1;
+      out[(r + 2) * m + i] = s2;
+      out[(r + 3) * m + i] = s3;
     }
   }
   for (; r < n; r++) {
     const a0 = r * k;
     for (let i = 0; i < m; i++) {
       const b0 = i * k;
-      let s = bias ? bias[i] : 0;
+      let s = 0;
       for (let j = 0; j < k; j++) s += a[a0 + j] * b[b0 + j];
       out[r * m + i] = s;
     }
@@ -120,16 +117,8 @@ export function gemmNTVisit(n: number, m: number, k: number, a: Float64Array, b:
  * through strides, so neither the weight gradient G^T X nor W X needs a transposed copy.
  */
 export function gemmAB(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, out: Float64Array, options: ProductOptions = {}): void {
-  if (wasmGemmAB(n, m, k, a, transA, b, out, options, undefined, WASM_MIN_WORK)) return;
+  if (wasmGemmAB(n, m, k, a, transA, b, out, options, WASM_MIN_WORK)) return;
   gemmABjs(n, m, k, a, transA, b, out, options);
-}
-
-/** gemmAB's product handed to `visit` in place (wasm memory, or a JS array without wasm). */
-export function gemmABVisit(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, visit: (data: Float64Array, base: number, stride: number) => void): void {
-  if (wasmGemmAB(n, m, k, a, transA, b, null, {}, visit)) return;
-  const out = new Float64Array(n * m);
-  gemmABjs(n, m, k, a, transA, b, out);
-  visit(out, 0, m);
 }
 
 /**

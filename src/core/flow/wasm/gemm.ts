@@ -1,8 +1,6 @@
 import type { WasmHeap } from './heap';
 import { loadKernels as load } from './kernel';
 
-export { kernelHeap, wasmAvailable } from './kernel';
-
 /** Staging buffers for operands that live outside the heap, one per operand slot, grown as needed. */
 const staging: Float64Array[] = [];
 
@@ -34,18 +32,13 @@ function put(dst: Float64Array, a: Float64Array, rows: number, cols: number, str
 }
 
 /**
- * out[r*m + i] = (bias ? bias[i] : 0) + sum_j a[r*k + j] b[i*k + j] in wasm; false (nothing written)
- * when the kernel is unavailable. Operands are copied in with the padding the kernel needs: O(nk + mk)
- * copies against O(nmk) arithmetic.
+ * out[r*m + i] = sum_j a[r*k + j] b[i*k + j] in wasm; false (nothing written) when the kernel is
+ * unavailable. Operands are copied in with the padding the kernel needs: O(nk + mk) copies against
+ * O(nmk) arithmetic.
  */
-export function wasmGemmNT(n: number, m: number, k: number, a: Float64Array, b: Float64Array, out: Float64Array, bias?: Float64Array): boolean {
+export function wasmGemmNT(n: number, m: number, k: number, a: Float64Array, b: Float64Array, out: Float64Array): boolean {
   return wasmGemmVisit(n, m, k, a, b, (heap, base, stride) => {
-    for (let r = 0; r < n; r++) {
-      const src = base + r * stride;
-      const dst = r * m;
-      if (bias) for (let i = 0; i < m; i++) out[dst + i] = heap[src + i] + bias[i];
-      else out.set(heap.subarray(src, src + m), dst);
-    }
+    for (let r = 0; r < n; r++) out.set(heap.subarray(base + r * stride, base + r * stride + m), r * m);
   });
 }
 
@@ -100,10 +93,9 @@ export interface ProductOptions {
  * op(A) B in wasm, op(A) = A (n x k, row-major) or, with transA, A^T for A stored k x n: the kernel
  * reads A through strides, so neither case copies more than the operands. B is k x m row-major.
  * Operands and output that live in the kernel heap (and whose shapes need no padding: n and m
- * multiples of 4) are used in place; others are copied through staging buffers. The result goes to
- * `out`, or, without out, to `visit` in place (entry (r, c) at data[base + r*stride + c], valid only
- * during the call). false (nothing done) when the kernel is unavailable, or when operands would have
- * to be copied and the product has fewer than minStagedWork multiply-adds.
+ * multiples of 4) are used in place; others are copied through staging buffers. false (nothing
+ * done) when the kernel is unavailable, or when operands would have to be copied and the product has
+ * fewer than minStagedWork multiply-adds.
  */
 export function wasmGemmAB(
   n: number,
@@ -112,22 +104,26 @@ export function wasmGemmAB(
   a: Float64Array,
   transA: boolean,
   b: Float64Array,
-  out: Float64Array | null,
+  out: Float64Array,
   options: ProductOptions = {},
-  visit?: (data: Float64Array, base: number, stride: number) => void,
   minStagedWork = 0,
 ): boolean {
   const w = load();
   if (!w) return false;
   const heap = w.heap;
   const { bias, accumulate = false, tri = 0, lda = transA ? n : k, ldb = m, ldo = m } = options;
+  // In place needs shapes without padding and the buffer in the heap; -1: copy through staging.
   const direct = n % 4 === 0 && m % 4 === 0;
+  const at = (v: Float64Array): number => (direct ? heap.pointerOf(v) : -1);
+  let aPtr = at(a);
+  let bPtr = at(b);
+  let biasPtr = bias ? at(bias) : 0;
+  const outPtr = at(out);
   // Small products pay off in wasm only when nothing has to be copied in or out.
-  const inPlace = direct && heap.pointerOf(a) >= 0 && heap.pointerOf(b) >= 0 && (!out || heap.pointerOf(out) >= 0) && (!bias || heap.pointerOf(bias) >= 0);
+  const inPlace = aPtr >= 0 && bPtr >= 0 && biasPtr >= 0 && outPtr >= 0;
   if (!inPlace && n * m * k < minStagedWork) return false;
   const np = pad(n, 4);
   const mp = pad(m, 4);
-  let aPtr = direct ? heap.pointerOf(a) : -1;
   let aStride = lda;
   if (aPtr < 0) {
     const sa = stage(heap, 0, np * k);
@@ -136,7 +132,6 @@ export function wasmGemmAB(
     aPtr = sa.byteOffset;
     aStride = transA ? np : k;
   }
-  let bPtr = direct ? heap.pointerOf(b) : -1;
   let bStride = ldb;
   if (bPtr < 0) {
     const sb = stage(heap, 1, k * mp);
@@ -144,18 +139,13 @@ export function wasmGemmAB(
     bPtr = sb.byteOffset;
     bStride = mp;
   }
-  let biasPtr = 0;
-  if (bias) {
-    biasPtr = direct ? heap.pointerOf(bias) : -1;
-    if (biasPtr < 0) {
-      const sbias = stage(heap, 3, mp);
-      put(sbias, bias, 1, m, mp, 1);
-      biasPtr = sbias.byteOffset;
-    }
+  if (bias && biasPtr < 0) {
+    const sbias = stage(heap, 3, mp);
+    put(sbias, bias, 1, m, mp, 1);
+    biasPtr = sbias.byteOffset;
   }
   const sar = transA ? 1 : aStride;
   const saj = transA ? aStride : 1;
-  const outPtr = out && direct ? heap.pointerOf(out) : -1;
   const mode = accumulate ? 2 : bias ? 1 : 0;
   if (outPtr >= 0) {
     w.gemm.gemmStrided(np, mp, k, aPtr, sar, saj, bPtr, bStride, outPtr, ldo, biasPtr, mode, tri);
@@ -163,10 +153,6 @@ export function wasmGemmAB(
   }
   const so = stage(heap, 2, np * mp);
   w.gemm.gemmStrided(np, mp, k, aPtr, sar, saj, bPtr, bStride, so.byteOffset, mp, biasPtr, accumulate ? 0 : mode, tri);
-  if (!out) {
-    visit?.(w.heap.doubles(), so.byteOffset / 8, mp);
-    return true;
-  }
   for (let r = 0; r < n; r++) {
     const src = r * mp;
     const dst = r * ldo;
