@@ -2,7 +2,7 @@ import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, logJet, mul, type Jet } from '../poly/jet';
 import { Scratch } from './scratch';
 import type { Layer, LayerStructure } from './layer';
-import { loadKernels, type Kernels } from './wasm/kernel';
+import { unitwiseOn } from './rowwise';
 import { seriesLog, type UnitStructure } from './structured';
 
 /** c = softplus(gamma) + C_FLOOR keeps c > 0; a = sqrt(3c) tanh(beta) A_SHRINK keeps a^2 < 3c strictly. */
@@ -56,31 +56,22 @@ export class MonotoneCubic implements Layer, UnitStructure {
     return { a, c };
   }
 
-  /** The unitwise kernel and the heap offsets of x and y when both live there (and d is even), else null. */
-  private inKernel(x: Float64Array, y: Float64Array): { kernels: Kernels; px: number; py: number } | null {
-    const kernels = loadKernels();
-    if (!kernels || this.dim % 2 !== 0) return null;
-    const px = kernels.heap.pointerOf(x);
-    const py = y.length === 0 ? 0 : kernels.heap.pointerOf(y);
-    return px >= 0 && py >= 0 ? { kernels, px, py } : null;
-  }
-
   forward(x: Float64Array, n: number, y: Float64Array, logDet: Float64Array): void {
     const d = this.dim;
     const { a, c } = this.unitCoefficients();
-    const fast = this.inKernel(x, y);
+    const prod = this.scratch.get('prod', 2 * n);
+    const expo = this.scratch.get('expo', 2 * n);
+    const fast = unitwiseOn([x, y, a, c, prod, expo], d);
     if (fast) {
       // The same pass in WebAssembly SIMD; the row's product comes back as mantissa and exponent.
-      const prod = this.scratch.get('prod', 2 * n);
-      const expo = this.scratch.get('expo', 2 * n);
-      fast.kernels.unitwise.cubicForward(n, d, fast.px, fast.py, a.byteOffset, c.byteOffset, prod.byteOffset, expo.byteOffset);
+      const [px, py, pa, pc, pprod, pexpo] = fast.at;
+      fast.unitwise.cubicForward(n, d, px, py, pa, pc, pprod, pexpo);
       for (let r = 0; r < n; r++) logDet[r] += Math.log(prod[2 * r]) + expo[2 * r] * Math.LN2;
       return;
     }
     // Each row's Jacobian diagonal is multiplied into prod[r] and logged once: d logs per row become
     // one. Unit by unit, so that consecutive multiplications belong to different rows (no serial
     // dependency chain).
-    const prod = this.scratch.get('prod', n);
     prod.fill(1, 0, n);
     for (let i = 0; i < d; i++) {
       const ai = a[i];
@@ -114,10 +105,10 @@ export class MonotoneCubic implements Layer, UnitStructure {
     const { a, c } = this.unitCoefficients();
     const gaAll = this.scratch.get('ga', d);
     const gcAll = this.scratch.get('gc', d);
-    const fast = this.inKernel(x, gx);
-    const gyAt = fast ? fast.kernels.heap.pointerOf(gy) : -1;
-    if (fast && gyAt >= 0) {
-      fast.kernels.unitwise.cubicBackward(n, d, fast.px, gyAt, fast.py, a.byteOffset, c.byteOffset, w, gaAll.byteOffset, gcAll.byteOffset);
+    const fast = unitwiseOn([x, gy, gx, a, c, gaAll, gcAll], d);
+    if (fast) {
+      const [px, pgy, pgx, pa, pc, pga, pgc] = fast.at;
+      fast.unitwise.cubicBackward(n, d, px, pgy, pgx, pa, pc, w, pga, pgc);
     } else this.backwardJs(x, n, gy, w, gx, a, c, gaAll, gcAll);
     for (let i = 0; i < d; i++) {
       const k = this.coefficients(i);

@@ -6,19 +6,20 @@
 import { loadKernels, type Kernels } from './wasm/kernel';
 
 /**
- * The kernels and the heap offsets of `arrays` when all of them live in the heap (and the row length
- * d, for the passes that work on units in pairs, is even), else null.
+ * The elementwise kernels and the heap offsets of `arrays` when all of them live in the heap (and the
+ * row length d, for the passes that work on units in pairs, is even), else null. An empty array (an
+ * output nobody wants) gets offset 0, which the kernels read as "skip".
  */
-function offsets(arrays: Float64Array[], d = 0): { unitwise: Kernels['unitwise']; at: number[] } | null {
+export function unitwiseOn(arrays: Float64Array[], d = 0): { unitwise: Kernels['unitwise']; at: number[] } | null {
   const kernels = loadKernels();
   if (!kernels || d % 2 !== 0) return null;
-  const at = arrays.map((a) => kernels.heap.pointerOf(a));
+  const at = arrays.map((a) => (a.length === 0 ? 0 : kernels.heap.pointerOf(a)));
   return at.every((p) => p >= 0) ? { unitwise: kernels.unitwise, at } : null;
 }
 
 /** out[i] = sum over the rows of src[r, i]. */
 export function columnSums(n: number, d: number, src: Float64Array, out: Float64Array): void {
-  const fast = offsets([src, out], d);
+  const fast = unitwiseOn([src, out], d);
   if (fast) return fast.unitwise.columnSums(n, d, fast.at[0], fast.at[1]);
   out.fill(0, 0, d);
   for (let r = 0; r < n; r++) {
@@ -29,7 +30,7 @@ export function columnSums(n: number, d: number, src: Float64Array, out: Float64
 
 /** y = (x - mean) * inv, unit by unit. */
 export function standardizeRows(n: number, d: number, x: Float64Array, y: Float64Array, mean: Float64Array, inv: Float64Array): void {
-  const fast = offsets([x, y, mean, inv], d);
+  const fast = unitwiseOn([x, y, mean, inv], d);
   if (fast) return fast.unitwise.standardize(n, d, fast.at[0], fast.at[1], fast.at[2], fast.at[3]);
   for (let r = 0; r < n; r++) {
     const o = r * d;
@@ -39,7 +40,7 @@ export function standardizeRows(n: number, d: number, x: Float64Array, y: Float6
 
 /** The Gaussian head of the loss: g = z * scale, returns the sum over rows of |z_r|^2 / 2 + c - logDet[r]. */
 export function gaussianHead(n: number, d: number, z: Float64Array, g: Float64Array, logDet: Float64Array, scale: number, c: number): number {
-  const fast = offsets([z, g, logDet], d);
+  const fast = unitwiseOn([z, g, logDet], d);
   if (fast) return fast.unitwise.gaussianHead(n, d, fast.at[0], fast.at[1], fast.at[2], scale, c);
   let loss = 0;
   for (let r = 0; r < n; r++) {
@@ -57,14 +58,14 @@ export function gaussianHead(n: number, d: number, z: Float64Array, g: Float64Ar
 
 /** dst[i] = src[i]^2 for i < count. */
 export function square(count: number, src: Float64Array, dst: Float64Array): void {
-  const fast = offsets([src, dst]);
+  const fast = unitwiseOn([src, dst]);
   if (fast) return fast.unitwise.square(count, fast.at[0], fast.at[1]);
   for (let i = 0; i < count; i++) dst[i] = src[i] * src[i];
 }
 
 /** dst[i] *= 2 src[i] for i < count (the derivative of a square, chained). */
 export function timesTwice(count: number, dst: Float64Array, src: Float64Array): void {
-  const fast = offsets([dst, src]);
+  const fast = unitwiseOn([dst, src]);
   if (fast) return fast.unitwise.timesTwice(count, fast.at[0], fast.at[1]);
   for (let i = 0; i < count; i++) dst[i] *= 2 * src[i];
 }
