@@ -14,8 +14,13 @@ export class Standardize implements Layer, LinearStructure {
   readonly mean: Float64Array;
   readonly std: Float64Array;
   private readonly logDetConstant: number;
-  private readonly invStd: Float64Array;
+  /**
+   * 1/sigma, and room for the mean, in the kernel heap (when there is one) for the SIMD pass. The mean
+   * is copied there on each call: `mean` is public and may be changed in place.
+   */
   private readonly scratch = new Scratch();
+  private readonly invStd: Float64Array;
+  private readonly meanForKernel: Float64Array;
 
   constructor(mean: ArrayLike<number>, std: ArrayLike<number>) {
     this.dim = mean.length;
@@ -27,18 +32,16 @@ export class Standardize implements Layer, LinearStructure {
       s -= Math.log(this.std[i]);
     }
     this.logDetConstant = s;
-    this.invStd = Float64Array.from(this.std, (v) => 1 / v);
+    this.invStd = this.scratch.get('inv', this.dim);
+    for (let i = 0; i < this.dim; i++) this.invStd[i] = 1 / this.std[i];
+    this.meanForKernel = this.scratch.get('mean', this.dim);
   }
 
   forward(x: Float64Array, n: number, y: Float64Array, logDet: Float64Array): void {
     const d = this.dim;
     // Multiplying by 1/sigma (within an ulp of dividing) keeps divisions out of the training loop.
-    // mean and 1/sigma are copied to the kernel heap (when there is one) for the SIMD pass.
-    const mean = this.scratch.get('mean', d);
-    const inv = this.scratch.get('inv', d);
-    mean.set(this.mean);
-    inv.set(this.invStd);
-    standardizeRows(n, d, x, y, mean, inv);
+    this.meanForKernel.set(this.mean);
+    standardizeRows(n, d, x, y, this.meanForKernel, this.invStd);
     for (let r = 0; r < n; r++) logDet[r] += this.logDetConstant;
   }
 
