@@ -7,6 +7,27 @@ import { Flow } from '../../src/core/flow/flow';
 import { Standardize } from '../../src/core/flow/standardize';
 import { Rng } from '../../src/core/util/rng';
 
+/**
+ * The largest relative difference between flow.lossAndGradient's gradient and central finite
+ * differences of meanNll (step h), over every `every`-th parameter; |fd| below `floor` counts as floor.
+ */
+function worstGradientError(flow: Flow, x: Float64Array, n: number, o: { h: number; every: number; floor: number }): number {
+  const grad = new Float64Array(flow.paramCount);
+  flow.lossAndGradient(x, n, grad);
+  let worst = 0;
+  for (let k = 0; k < flow.paramCount; k += o.every) {
+    const keep = flow.params[k];
+    flow.params[k] = keep + o.h;
+    const up = flow.meanNll(x, n);
+    flow.params[k] = keep - o.h;
+    const down = flow.meanNll(x, n);
+    flow.params[k] = keep;
+    const fd = (up - down) / (2 * o.h);
+    worst = Math.max(worst, Math.abs(fd - grad[k]) / (o.floor + Math.abs(fd)));
+  }
+  return worst;
+}
+
 for (const kind of ['cubic', 'coupling']) {
   test(`${kind}: inverse undoes forward to float64 precision`, () => {
     const flow = randomFlow(5, kind, 3, 11);
@@ -18,22 +39,7 @@ for (const kind of ['cubic', 'coupling']) {
 
   test(`${kind}: analytic gradient equals central finite differences`, () => {
     const flow = randomFlow(4, kind, 2, 21);
-    const n = 20;
-    const x = randomRows(n, 4, 9);
-    const grad = new Float64Array(flow.paramCount);
-    flow.lossAndGradient(x, n, grad);
-    const h = 1e-6;
-    let worst = 0;
-    for (let k = 0; k < flow.paramCount; k++) {
-      const keep = flow.params[k];
-      flow.params[k] = keep + h;
-      const up = flow.meanNll(x, n);
-      flow.params[k] = keep - h;
-      const down = flow.meanNll(x, n);
-      flow.params[k] = keep;
-      const fd = (up - down) / (2 * h);
-      worst = Math.max(worst, Math.abs(fd - grad[k]) / (1e-6 + Math.abs(fd)));
-    }
+    const worst = worstGradientError(flow, randomRows(20, 4, 9), 20, { h: 1e-6, every: 1, floor: 1e-6 });
     assert.ok(worst < 1e-5, `worst relative gradient error ${worst}`);
   });
 
@@ -42,23 +48,8 @@ for (const kind of ['cubic', 'coupling']) {
   for (const d of [20, 18]) {
     test(`${kind}, d = ${d} (kernel products): analytic gradient equals central finite differences`, () => {
       const flow = randomFlow(d, kind, 2, 23, 0.1);
-      const n = 64;
-      const x = randomRows(n, d, 19);
-      const grad = new Float64Array(flow.paramCount);
-      flow.lossAndGradient(x, n, grad);
-      const h = 1e-5;
-      let worst = 0;
-      const step = Math.max(1, Math.floor(flow.paramCount / 60));
-      for (let k = 0; k < flow.paramCount; k += step) {
-        const keep = flow.params[k];
-        flow.params[k] = keep + h;
-        const up = flow.meanNll(x, n);
-        flow.params[k] = keep - h;
-        const down = flow.meanNll(x, n);
-        flow.params[k] = keep;
-        const fd = (up - down) / (2 * h);
-        worst = Math.max(worst, Math.abs(fd - grad[k]) / (1e-3 + Math.abs(fd)));
-      }
+      const every = Math.max(1, Math.floor(flow.paramCount / 60));
+      const worst = worstGradientError(flow, randomRows(64, d, 19), 64, { h: 1e-5, every, floor: 1e-3 });
       assert.ok(worst < 1e-5, `worst relative gradient error ${worst}`);
     });
   }
@@ -103,19 +94,6 @@ test('coupling with interleaved halves (gathered, not read in place): gradient e
   const x = randomRows(n, d, 43);
   const back = flow.inverse(flow.forwardAll(x, n).z, n);
   for (let i = 0; i < x.length; i++) assert.ok(Math.abs(back[i] - x[i]) < 1e-9 * (1 + Math.abs(x[i])));
-  const grad = new Float64Array(flow.paramCount);
-  flow.lossAndGradient(x, n, grad);
-  const h = 1e-5;
-  let worst = 0;
-  for (let k = 0; k < flow.paramCount; k += 7) {
-    const keep = flow.params[k];
-    flow.params[k] = keep + h;
-    const up = flow.meanNll(x, n);
-    flow.params[k] = keep - h;
-    const down = flow.meanNll(x, n);
-    flow.params[k] = keep;
-    const fd = (up - down) / (2 * h);
-    worst = Math.max(worst, Math.abs(fd - grad[k]) / (1e-3 + Math.abs(fd)));
-  }
+  const worst = worstGradientError(flow, x, n, { h: 1e-5, every: 7, floor: 1e-3 });
   assert.ok(worst < 1e-5, `worst relative gradient error ${worst}`);
 });
