@@ -9,27 +9,23 @@ import { binomial, MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
 import { PAPER_CITATION, SCHEMA_VERSION, type LayerKindName, type Report, type ReportLayer } from '../report/schema';
 import { gaussianNll } from '../train/gaussian';
-import { DEFAULT_TRAIN_OPTIONS, train, type TrainingProgress } from '../train/trainer';
+import { DEFAULT_TRAIN_OPTIONS, train, type TrainingProgress, type TrainOptions } from '../train/trainer';
 import { EngineSession, type EngineChoice } from '../train/engines';
 import { InputError } from '../util/errors';
 import { TOOL_VERSION } from '../version';
 import { canonicalOrder, reorderColumns, restoreColumns, restoreTerms } from './columns';
 import { compareWithModel, medianNorm } from './model-cumulants';
 import { chooseStart } from './restarts';
+import { trainOptionsFor } from './train-options';
 import { columnMoments, splitRows } from './split';
 
-export interface LearnSettings {
+/** The trainer's own settings (TrainOptions) plus what the rest of the pipeline needs. */
+export interface LearnSettings extends Pick<TrainOptions, 'epochs' | 'batch' | 'learningRate' | 'patience' | 'steps' | 'seed'> {
   layerKind: LayerKindName;
   layers: number;
   /** Hidden width of coupling layers; default d. */
   hidden?: number;
   order: number;
-  epochs: number;
-  batch: number;
-  learningRate: number;
-  patience: number;
-  steps?: number;
-  seed: number;
   valFraction: number;
   /** Exact model samples drawn for the cumulant comparison. */
   modelSamples: number;
@@ -132,18 +128,7 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
     hooks.onPhase?.('training');
     const engine = await engines.for(restarts.flow);
     engineName = engine.name;
-    result = await train(restarts.flow, trainRows, nTrain, val, nVal, {
-      engine,
-      epochs: settings.epochs,
-      batch: settings.batch,
-      learningRate: settings.learningRate,
-      patience: settings.patience,
-      steps: settings.steps,
-      seed: settings.seed,
-      maxGradNorm: DEFAULT_TRAIN_OPTIONS.maxGradNorm,
-      signal: hooks.signal,
-      onProgress: hooks.onProgress,
-    });
+    result = await train(restarts.flow, trainRows, nTrain, val, nVal, trainOptionsFor(settings, hooks, { steps: settings.steps, seed: settings.seed, engine }));
   } finally {
     engines.dispose();
   }

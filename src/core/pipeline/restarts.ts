@@ -2,8 +2,9 @@ import { buildFlow } from '../flow/build';
 import type { Flow } from '../flow/flow';
 import type { Report } from '../report/schema';
 import type { EngineSession } from '../train/engines';
-import { DEFAULT_TRAIN_OPTIONS, train } from '../train/trainer';
+import { train } from '../train/trainer';
 import type { LearnHooks, LearnSettings } from './learn';
+import { trainOptionsFor } from './train-options';
 
 /**
  * Several starts, each trained briefly, the best on held-out rows kept. The fixed permutation of
@@ -31,18 +32,8 @@ export async function chooseStart(
     const flow = buildFlow(mean, std, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: structureSeed });
     if (count === 1) return { flow, summary: undefined };
     hooks.onPhase?.(`start ${r + 1} of ${count}`);
-    const res = await train(flow, rows.trainRows, rows.nTrain, rows.val, rows.nVal, {
-      engine: await engines.for(flow),
-      epochs: settings.epochs,
-      steps: settings.restartSteps,
-      batch: settings.batch,
-      learningRate: settings.learningRate,
-      patience: settings.patience,
-      seed: structureSeed,
-      maxGradNorm: DEFAULT_TRAIN_OPTIONS.maxGradNorm,
-      signal: hooks.signal,
-      onProgress: hooks.onProgress,
-    });
+    const options = trainOptionsFor(settings, hooks, { steps: settings.restartSteps, seed: structureSeed, engine: await engines.for(flow) });
+    const res = await train(flow, rows.trainRows, rows.nTrain, rows.val, rows.nVal, options);
     candidates.push({ structureSeed, valNll: res.valNll });
     if (res.valNll < bestNll) {
       bestNll = res.valNll;
