@@ -41,16 +41,34 @@ export async function readReport(path: string): Promise<Report> {
   return v.report;
 }
 
-interface CachedReport {
+interface StatEntry<T> {
   mtimeMs: number;
   size: number;
-  report: Report | null;
+  value: T;
 }
 
-interface CachedHash {
-  mtimeMs: number;
-  size: number;
-  sha256: Promise<string>;
+/** Values computed from files, each kept while its file's mtime and size stay the same. */
+class StatCache<T> {
+  private readonly entries = new Map<string, StatEntry<T>>();
+
+  /** The entry for the file as it is now (computed anew if it changed); null when it cannot be stat'ed. */
+  async get(path: string, compute: (path: string) => T): Promise<StatEntry<T> | null> {
+    let st;
+    try {
+      st = await fs.stat(path);
+    } catch {
+      return null;
+    }
+    const hit = this.entries.get(path);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit;
+    const entry = { mtimeMs: st.mtimeMs, size: st.size, value: compute(path) };
+    this.entries.set(path, entry);
+    return entry;
+  }
+
+  delete(path: string): void {
+    this.entries.delete(path);
+  }
 }
 
 export interface FoundReport {
@@ -62,8 +80,8 @@ export interface FoundReport {
 
 /** Finds and caches reports of CSV files (for the hover, which asks on every mouse rest). */
 export class ReportIndex {
-  private readonly reports = new Map<string, CachedReport>();
-  private readonly hashes = new Map<string, CachedHash>();
+  private readonly reports = new StatCache<Promise<Report | null>>();
+  private readonly hashes = new StatCache<Promise<string>>();
   /** Reports this session wrote or opened, by CSV path (checked first). */
   private readonly known = new Map<string, string>();
 
@@ -76,38 +94,19 @@ export class ReportIndex {
     this.reports.delete(resolve(reportPath));
   }
 
-  private async load(path: string): Promise<Report | null> {
-    let st;
-    try {
-      st = await fs.stat(path);
-    } catch {
-      return null;
-    }
-    const hit = this.reports.get(path);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.report;
-    let report: Report | null = null;
-    try {
-      report = await readReport(path);
-    } catch {
-      report = null;
-    }
-    this.reports.set(path, { mtimeMs: st.mtimeMs, size: st.size, report });
-    return report;
+  /** The report at `path` (null if missing or invalid) and its file's mtime. */
+  private async load(path: string): Promise<{ report: Report | null; mtimeMs: number } | null> {
+    const entry = await this.reports.get(path, (p) => readReport(p).catch(() => null));
+    return entry && { report: await entry.value, mtimeMs: entry.mtimeMs };
   }
 
   async sha256(path: string): Promise<string | null> {
-    let st;
-    try {
-      st = await fs.stat(path);
-    } catch {
-      return null;
-    }
-    const hit = this.hashes.get(path);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.sha256;
-    const sha256 = hashFile(path);
-    this.hashes.set(path, { mtimeMs: st.mtimeMs, size: st.size, sha256 });
-    sha256.catch(() => this.hashes.delete(path));
-    return sha256;
+    const entry = await this.hashes.get(path, (p) => {
+      const sha256 = hashFile(p);
+      sha256.catch(() => this.hashes.delete(p));
+      return sha256;
+    });
+    return entry && entry.value;
   }
 
   /** Candidate report paths of a CSV, most specific first. */
@@ -128,7 +127,7 @@ export class ReportIndex {
     const found: { reportPath: string; report: Report; mtime: number }[] = [];
     for (const p of this.candidates(abs, outputFolder, baseFolder)) {
       const r = await this.load(p);
-      if (r) found.push({ reportPath: p, report: r, mtime: this.reports.get(p)?.mtimeMs ?? 0 });
+      if (r?.report) found.push({ reportPath: p, report: r.report, mtime: r.mtimeMs });
     }
     if (found.length === 0) return null;
     const sha = await this.sha256(abs).catch(() => null);
