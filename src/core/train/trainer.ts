@@ -165,8 +165,10 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
   }
 
   // With a fixed number of steps the final weights are the result; otherwise the best on held-out rows.
-  if (fixedSteps === undefined || stoppedBecause === 'cancelled' || stoppedBecause === 'diverged') flow.params.set(best);
-  const valNll = engine.meanNll(val, nVal);
+  const keepBest = fixedSteps === undefined || stoppedBecause === 'cancelled' || stoppedBecause === 'diverged';
+  if (keepBest) flow.params.set(best);
+  // The best weights' held-out NLL was computed when they were found (meanNll is deterministic).
+  const valNll = keepBest ? bestVal : engine.meanNll(val, nVal);
   const trainNll = engine.meanNll(train, nTrain);
   if (!Number.isFinite(valNll)) throw new TrainingError('training diverged and no finite model was found');
   return {
