@@ -37,13 +37,13 @@ function put(dst: Float64Array, a: Float64Array, rows: number, cols: number, str
  * O(nmk) arithmetic.
  */
 export function wasmGemmNT(n: number, m: number, k: number, a: Float64Array, b: Float64Array, out: Float64Array): boolean {
-  return wasmGemmVisit(n, m, k, a, b, (heap, base, stride) => {
-    for (let r = 0; r < n; r++) out.set(heap.subarray(base + r * stride, base + r * stride + m), r * m);
+  return wasmGemmVisit(n, m, k, a, b, (data, base, stride) => {
+    for (let r = 0; r < n; r++) out.set(data.subarray(base + r * stride, base + r * stride + m), r * m);
   });
 }
 
 /**
- * Computes A B^T in wasm memory and hands it to `visit` in place (entry (r, i) at heap[base + r*stride + i])
+ * Computes A B^T in wasm memory and hands it to `visit` in place (entry (r, i) at data[base + r*stride + i])
  * instead of copying it out: extraction scatters millions of products straight from there. The view
  * is valid only during the call. false when the kernel is unavailable.
  */
@@ -53,7 +53,7 @@ export function wasmGemmVisit(
   k: number,
   a: Float64Array,
   b: Float64Array,
-  visit: (heap: Float64Array, base: number, stride: number) => void,
+  visit: (data: Float64Array, base: number, stride: number) => void,
 ): boolean {
   const w = load();
   if (!w) return false;
@@ -66,7 +66,7 @@ export function wasmGemmVisit(
   put(sa, a, n, k, kp, np);
   put(sb, b, m, k, kp, mp);
   w.gemm.gemmNT(np, mp, kp, sa.byteOffset, sb.byteOffset, so.byteOffset);
-  visit(w.heap.doubles(), so.byteOffset / 8, mp);
+  visit(so, 0, mp);
   return true;
 }
 

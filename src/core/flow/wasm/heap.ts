@@ -80,11 +80,4 @@ export class WasmHeap {
   pointerOf(a: Float64Array): number {
     return this.buffers.has(a.buffer) ? a.byteOffset : -1;
   }
-
-  /** The whole memory as doubles (a fresh view: the memory may have grown). */
-  doubles(): Float64Array {
-    const view = new Float64Array(this.memory.buffer);
-    this.buffers.add(view.buffer);
-    return view;
-  }
 }
