@@ -24,6 +24,8 @@ const only = argValue(argv, 'only', 'all');
 const work = join(tmpdir(), 'action-lens-bench');
 mkdirSync(work, { recursive: true });
 const tsx = ['--import', 'tsx'];
+/** The timed scripts run as bundles built like the product's (scripts/build.mjs --bench, at the start of main). */
+const bundled = (name: string): string => `bench/out/${name}.js`;
 const oneThread = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = oneThread): string {
@@ -81,10 +83,10 @@ function race(kind: string, d: number, layers: number): RaceRow {
   const reps = { ours: [] as number[], ours2Threads: [] as number[], pytorch: [] as number[], tfjsWasm: [] as number[] };
   for (let r = 0; r < repeats; r++) {
     // Interleaved, so that drifts of the machine hit every side alike.
-    reps.ours.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [...tsx, 'bench/train-ours.ts', ...cfgArgs, '--seconds', String(seconds)])).stepsPerSecond);
-    reps.ours2Threads.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [...tsx, 'bench/train-ours.ts', ...cfgArgs, '--seconds', String(seconds), '--engine', 'parallel'])).stepsPerSecond);
+    reps.ours.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds)])).stepsPerSecond);
+    reps.ours2Threads.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds), '--engine', 'parallel'])).stepsPerSecond);
     if (withTorch) reps.pytorch.push(lastJson<{ stepsPerSecond: number }>(run('/usr/bin/python3', ['bench/torch_peer.py', problem, '--time', String(seconds)])).stepsPerSecond);
-    if (withTfjs) reps.tfjsWasm.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [...tsx, 'bench/train-ours.ts', ...cfgArgs, '--seconds', String(seconds), '--engine', 'tfjs'])).stepsPerSecond);
+    if (withTfjs) reps.tfjsWasm.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds), '--engine', 'tfjs'])).stepsPerSecond);
   }
   const ours = median(reps.ours);
   const ours2Threads = median(reps.ours2Threads);
@@ -98,11 +100,11 @@ function race(kind: string, d: number, layers: number): RaceRow {
   return row;
 }
 
-function timed(args: string[], n = repeats): { median: number; runs: number[]; extra: Record<string, unknown> } {
+function timed(script: string, args: string[], n = repeats): { median: number; runs: number[]; extra: Record<string, unknown> } {
   const runs: number[] = [];
   let extra: Record<string, unknown> = {};
   for (let r = 0; r < n; r++) {
-    extra = lastJson<Record<string, unknown>>(run(process.execPath, [...tsx, ...args]));
+    extra = lastJson<Record<string, unknown>>(run(process.execPath, [bundled(script), ...args]));
     runs.push(Number(extra.seconds));
   }
   return { median: median(runs), runs, extra };
@@ -120,17 +122,16 @@ function cli(args: string[]): { seconds: number; peakRssMB: number } {
 
 function measureRest(): Pick<Results, 'extraction' | 'cumulants' | 'learn'> {
   const extraction = [8, 32, 64].map((d) => {
-    const structured = timed(['bench/extract.ts', '--d', String(d), '--order', '4', '--layers', '4']);
+    const structured = timed('extract', ['--d', String(d), '--order', '4', '--layers', '4']);
     // The generic route (every layer's jet rule on full jets) for comparison, where it finishes in reasonable time.
-    const generic = d <= 32 ? timed(['bench/extract.ts', '--d', String(d), '--order', '4', '--layers', '4', '--generic'], Math.min(repeats, 3)) : null;
+    const generic = d <= 32 ? timed('extract', ['--d', String(d), '--order', '4', '--layers', '4', '--generic'], Math.min(repeats, 3)) : null;
     console.log(`extraction d=${d} K=4 L=4: ${structured.median.toFixed(3)} s (generic route ${generic ? `${generic.median.toFixed(3)} s` : 'not run'})`);
     return { d, order: 4, layers: 4, seconds: structured.median, runs: structured.runs, monomials: structured.extra.monomials, genericSeconds: generic?.median ?? null };
   });
 
-  const cum = timed(['bench/cumulants.ts', '--n', '100000', '--d', '32'], Math.min(repeats, 3));
+  const cum = timed('cumulants', ['--n', '100000', '--d', '32'], Math.min(repeats, 3));
   console.log(`cumulants orders 1-4, 1e5 x 32: ${cum.median.toFixed(2)} s`);
 
-  run(process.execPath, ['scripts/build.mjs'], process.env);
   const csv8 = join(work, 'phi4-d8-10k.csv');
   if (!existsSync(csv8)) run(process.execPath, ['dist/cli.js', 'sample', 'phi4', '--d', '8', '--n', '10000', '--seed', '1', '--out', csv8], process.env);
   const csv100 = join(work, 'gauss-d100-1e5.csv');
@@ -167,6 +168,7 @@ interface Results {
 
 function main(): void {
   console.log(`Action Lens bench: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ${repeats} repeats of >= ${seconds} s`);
+  run(process.execPath, ['scripts/build.mjs', '--bench'], process.env);
   const previous = only !== 'all' && existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Results) : null;
   let train: RaceRow[] = previous?.train ?? [];
   if (only !== 'rest') {

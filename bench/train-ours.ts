@@ -1,10 +1,10 @@
 /**
  * One timed repeat of Action Lens's training step (loss + gradient + clipping + Adam), in its own
  * process: warm-up, then steps until at least --seconds have passed. Prints one JSON line.
- * Usage: tsx bench/train-ours.ts --d 32 --layers 2 --kind cubic --batch 256 --seconds 1 [--engine float64|tfjs]
+ * Usage: node bench/out/train-ours.js (built by node scripts/build.mjs --bench; or tsx bench/train-ours.ts) --d 32 --layers 2 --kind cubic --batch 256 --seconds 1 [--engine float64|tfjs]
  */
 import { Adam, clipGradient } from '../src/core/train/adam';
-import { argValue, parseConfig, raceBatch, raceData, raceFlow } from './common';
+import { argValue, parseConfig, RACE_ROWS, raceBatch, raceData, raceFlow } from './common';
 import { createEngine, type EngineName } from '../src/core/train/engines';
 
 async function main(): Promise<void> {
@@ -16,12 +16,16 @@ async function main(): Promise<void> {
   const engine = await createEngine(engineName, flow);
   const grad = new Float64Array(flow.paramCount);
   const adam = new Adam(flow.paramCount, 1e-3);
-  const batch = new Float64Array(cfg.batch * cfg.d);
+  // The batches are cut once, as the PyTorch peer does (torch_peer.py), so that neither side times copying them.
+  const batches = Array.from({ length: Math.floor(RACE_ROWS / cfg.batch) }, (_, k) => {
+    const batch = new Float64Array(cfg.batch * cfg.d);
+    raceBatch(data, cfg.d, cfg.batch, k, batch);
+    return batch;
+  });
   let b = 0;
   let loss = 0;
   const step = (): void => {
-    raceBatch(data, cfg.d, cfg.batch, b++, batch);
-    loss = engine.lossAndGradient(batch, cfg.batch, grad);
+    loss = engine.lossAndGradient(batches[b++ % batches.length], cfg.batch, grad);
     clipGradient(grad, 100);
     adam.step(flow.params, grad);
   };

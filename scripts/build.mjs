@@ -1,5 +1,6 @@
 // Bundles the faces with esbuild: the CLI (dist/cli.js), the extension host (dist/extension.js,
-// once it exists) and the webview (media/, once it exists).
+// once it exists) and the webview (media/, once it exists). With --bench, also the bench's timed
+// scripts (bench/out/), built like the product so that the bench measures the code that ships.
 import { build } from 'esbuild';
 import { existsSync, chmodSync, cpSync, mkdirSync } from 'node:fs';
 
@@ -8,6 +9,10 @@ await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js
 chmodSync('dist/cli.js', 0o755);
 // The helper thread of the two-thread training engine (src/core/train/parallel.ts), beside the bundles.
 await build({ ...common, entryPoints: ['src/core/train/parallel-worker.ts'], outfile: 'dist/parallel-worker.js' });
+if (process.argv.includes('--bench')) {
+  for (const name of ['train-ours', 'extract', 'cumulants']) await build({ ...common, entryPoints: [`bench/${name}.ts`], outfile: `bench/out/${name}.js` });
+  await build({ ...common, entryPoints: ['src/core/train/parallel-worker.ts'], outfile: 'bench/out/parallel-worker.js' });
+}
 if (existsSync('src/extension/worker.ts')) {
   // The extension's training worker (node:worker_threads), loaded by dist/extension.js.
   await build({ ...common, entryPoints: ['src/extension/worker.ts'], outfile: 'dist/worker.js' });
