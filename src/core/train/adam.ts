@@ -1,7 +1,14 @@
-/** Adam (Kingma & Ba) on a flat float64 parameter vector. */
+import { Scratch } from '../flow/scratch';
+import { loadKernels } from '../flow/wasm/kernel';
+
+/**
+ * Adam (Kingma & Ba) on a flat float64 parameter vector. The moments live in the kernel heap and the
+ * step runs in WebAssembly SIMD when the kernels are available (parameters and gradient outside the
+ * heap are copied in, and the parameters back), else in the JS loop; both give the same bits.
+ */
 export class Adam {
-  private readonly m: Float64Array;
-  private readonly v: Float64Array;
+  private readonly size: number;
+  private readonly scratch = new Scratch();
   private t = 0;
   lr: number;
   private readonly beta1: number;
@@ -9,8 +16,7 @@ export class Adam {
   private readonly eps: number;
 
   constructor(size: number, lr: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-8) {
-    this.m = new Float64Array(size);
-    this.v = new Float64Array(size);
+    this.size = size;
     this.lr = lr;
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -29,23 +35,50 @@ export class Adam {
     const a1 = 1 - b1;
     const a2 = 1 - b2;
     const eps = this.eps;
-    const m = this.m;
-    const v = this.v;
-    for (let i = 0; i < params.length; i++) {
-      const g = grad[i];
-      const mi = b1 * m[i] + a1 * g;
-      const vi = b2 * v[i] + a2 * g * g;
-      m[i] = mi;
-      v[i] = vi;
-      params[i] -= (step * mi) / (Math.sqrt(vi) * invRootC2 + eps);
+    const m = this.scratch.get('m', this.size);
+    const v = this.scratch.get('v', this.size);
+    const kernels = loadKernels();
+    if (kernels) {
+      const heap = kernels.heap;
+      const inHeap = (a: Float64Array, name: string): Float64Array => {
+        if (heap.pointerOf(a) >= 0) return a;
+        const copy = this.scratch.get(name, a.length);
+        copy.set(a);
+        return copy;
+      };
+      const p = inHeap(params, 'params');
+      const g = inHeap(grad, 'grad');
+      kernels.unitwise.adam(params.length, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, b1, b2, a1, a2, step, invRootC2, eps);
+      if (p !== params) params.set(p);
+      return;
     }
+    adamLoop(params, grad, m, v, { b1, b2, a1, a2, step, invRootC2, eps });
   }
 
   /** Forget the moment estimates (after a divergent step was undone). */
   reset(): void {
-    this.m.fill(0);
-    this.v.fill(0);
+    this.scratch.get('m', this.size).fill(0);
+    this.scratch.get('v', this.size).fill(0);
     this.t = 0;
+  }
+}
+
+/** Adam's update in plain JS (the path without the kernels; the kernel's `adam` does the same operations). */
+export function adamLoop(
+  params: Float64Array,
+  grad: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  c: { b1: number; b2: number; a1: number; a2: number; step: number; invRootC2: number; eps: number },
+): void {
+  const { b1, b2, a1, a2, step, invRootC2, eps } = c;
+  for (let i = 0; i < params.length; i++) {
+    const g = grad[i];
+    const mi = b1 * m[i] + a1 * g;
+    const vi = b2 * v[i] + a2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    params[i] -= (step * mi) / (Math.sqrt(vi) * invRootC2 + eps);
   }
 }
 

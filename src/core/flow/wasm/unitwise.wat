@@ -1,5 +1,5 @@
 ;; The training step's elementwise passes, WebAssembly SIMD on two units (columns) at a time: the cubic
-;; layer (cubic.ts), standardization, column sums, the Gaussian head of the loss (flow.ts); and the
+;; layer (cubic.ts), standardization, column sums, the Gaussian head of the loss (flow.ts), Adam's step; and the
 ;; weighted Gram tiles of the cumulant pass (cumulants/accumulate.ts). Rows are
 ;; row-major n x d doubles, d even; the caller passes byte offsets into the shared kernel memory.
 ;; Where a pass sums over rows, units are the outer loop and rows the inner one (stride d), as in the
@@ -228,6 +228,48 @@
       (f64.store (i32.add (local.get $dst) (local.get $end))
         (f64.mul (f64.load (i32.add (local.get $dst) (local.get $end)))
           (f64.add (f64.load (i32.add (local.get $src) (local.get $end))) (f64.load (i32.add (local.get $src) (local.get $end)))))))))
+
+  ;; Adam's step (train/adam.ts) on count parameters, two at a time: m = b1 m + a1 g, v = b2 v + (a2 g) g,
+  ;; p -= (step m) / (sqrt(v) invRoot + eps). The same operations in the same order as the JS loop (no
+  ;; fused multiply-adds), so both paths give the same bits.
+  (func (export "adam") (param $count i32) (param $p i32) (param $g i32) (param $m i32) (param $v i32)
+    (param $b1 f64) (param $b2 f64) (param $a1 f64) (param $a2 f64) (param $step f64) (param $invRoot f64) (param $eps f64)
+    (local $o i32) (local $end i32) (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $b1v v128) (local $b2v v128) (local $a1v v128) (local $a2v v128) (local $stepv v128) (local $invv v128) (local $epsv v128)
+    (local $gs f64) (local $ms f64) (local $vs f64)
+    (local.set $b1v (f64x2.splat (local.get $b1)))
+    (local.set $b2v (f64x2.splat (local.get $b2)))
+    (local.set $a1v (f64x2.splat (local.get $a1)))
+    (local.set $a2v (f64x2.splat (local.get $a2)))
+    (local.set $stepv (f64x2.splat (local.get $step)))
+    (local.set $invv (f64x2.splat (local.get $invRoot)))
+    (local.set $epsv (f64x2.splat (local.get $eps)))
+    (local.set $end (i32.shl (i32.and (local.get $count) (i32.const -2)) (i32.const 3)))
+    (block $done (loop $pairs
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+      (local.set $mv (f64x2.add (f64x2.mul (local.get $b1v) (v128.load (i32.add (local.get $m) (local.get $o))))
+                                (f64x2.mul (local.get $a1v) (local.get $gv))))
+      (local.set $vv (f64x2.add (f64x2.mul (local.get $b2v) (v128.load (i32.add (local.get $v) (local.get $o))))
+                                (f64x2.mul (f64x2.mul (local.get $a2v) (local.get $gv)) (local.get $gv))))
+      (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+      (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+      (v128.store (i32.add (local.get $p) (local.get $o))
+        (f64x2.sub (v128.load (i32.add (local.get $p) (local.get $o)))
+          (f64x2.div (f64x2.mul (local.get $stepv) (local.get $mv))
+                     (f64x2.add (f64x2.mul (f64x2.sqrt (local.get $vv)) (local.get $invv)) (local.get $epsv)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $pairs)))
+    (if (i32.and (local.get $count) (i32.const 1)) (then
+      (local.set $gs (f64.load (i32.add (local.get $g) (local.get $end))))
+      (local.set $ms (f64.add (f64.mul (local.get $b1) (f64.load (i32.add (local.get $m) (local.get $end)))) (f64.mul (local.get $a1) (local.get $gs))))
+      (local.set $vs (f64.add (f64.mul (local.get $b2) (f64.load (i32.add (local.get $v) (local.get $end)))) (f64.mul (f64.mul (local.get $a2) (local.get $gs)) (local.get $gs))))
+      (f64.store (i32.add (local.get $m) (local.get $end)) (local.get $ms))
+      (f64.store (i32.add (local.get $v) (local.get $end)) (local.get $vs))
+      (f64.store (i32.add (local.get $p) (local.get $end))
+        (f64.sub (f64.load (i32.add (local.get $p) (local.get $end)))
+          (f64.div (f64.mul (local.get $step) (local.get $ms))
+                   (f64.add (f64.mul (f64.sqrt (local.get $vs)) (local.get $invRoot)) (local.get $eps))))))))
 
   ;; Weighted Gram tiles for the cumulant pass (cumulants/accumulate.ts): for a chunk stored column by
   ;; column (column c at byte offset offs[c] from $buf, rows contiguous), out[a][c] = sum over rows
