@@ -2,6 +2,7 @@ import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mulAdd, variableJet, type Jet } from '../poly/jet';
 import { structuredActionJet } from './fastjet';
 import { Scratch } from './scratch';
+import { kernelHeap } from './wasm/kernel';
 import { gaussianHead } from './rowwise';
 import type { Layer } from './layer';
 
@@ -18,6 +19,7 @@ export class Flow {
   readonly params: Float64Array;
   private readonly offsets: number[];
   private readonly scratch = new Scratch();
+  private readonly heap = kernelHeap();
 
   constructor(layers: Layer[]) {
     if (layers.length === 0) throw new RangeError('a flow needs at least one layer');
@@ -87,12 +89,15 @@ export class Flow {
 
   /**
    * Mean -ln p over the n rows of x and its gradient with respect to the flat parameters (written to
-   * grad, which is overwritten). Analytic back-propagation through every layer. Activations and
+   * out's first paramCount entries, which are overwritten). Analytic back-propagation through every layer. Activations and
    * gradients live in buffers reused across calls: the trainer calls this thousands of times with
    * the same batch size, and allocating per call costs more than the arithmetic at small d.
    */
-  lossAndGradient(x: Float64Array, n: number, grad: Float64Array): number {
+  lossAndGradient(x: Float64Array, n: number, out: Float64Array): number {
     const d = this.dim;
+    // The layers accumulate into a gradient in the kernel heap, where products write in place; a
+    // caller's array elsewhere gets a copy at the end.
+    const grad = this.heap && this.heap.pointerOf(out) < 0 ? this.scratch.get('grad', this.paramCount) : out;
     const size = n * d;
     const nl = this.layers.length;
     const acts = this.scratch.get('acts', size * nl);
@@ -125,6 +130,7 @@ export class Flow {
       g = gx;
       gx = t;
     }
+    if (grad !== out) out.set(grad);
     return loss / n;
   }
 
