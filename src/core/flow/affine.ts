@@ -1,6 +1,7 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, type Jet } from '../poly/jet';
-import { gemmAB, transpose, TRI } from './kernels';
+import { gemmAB, TRI } from './kernels';
+import { luScatter, luUnpack, permuteRows } from './lu';
 import { Scratch } from './scratch';
 import type { Layer, LayerStructure } from './layer';
 import { columnSums } from './rowwise';
@@ -44,45 +45,49 @@ export class AffineLU implements Layer, LinearStructure {
     const d = this.dim;
     const lo = new Float64Array(d * d);
     const up = new Float64Array(d * d);
-    this.factorsInto(lo, up);
+    this.factorsInto(lo, up, new Float64Array(d * d));
     return { lo, up };
   }
 
-  private factorsInto(lo: Float64Array, up: Float64Array): void {
+  /** Lo, Up and Up^T of the current parameters (the unpacking runs on a copy in the kernel heap). */
+  private factorsInto(lo: Float64Array, up: Float64Array, upT: Float64Array): void {
     const d = this.dim;
-    const p = this.params;
     const off = this.blocks;
-    lo.fill(0);
-    up.fill(0);
-    let k = off.lo;
-    for (let i = 0; i < d; i++) {
-      for (let j = 0; j < i; j++) lo[i * d + j] = p[k++];
-      lo[i * d + i] = 1;
-    }
-    k = off.up;
-    for (let i = 0; i < d; i++) {
-      up[i * d + i] = Math.exp(p[off.s + i]);
-      for (let j = i + 1; j < d; j++) up[i * d + j] = p[k++];
-    }
+    const expS = this.scratch.get('expS', d);
+    for (let i = 0; i < d; i++) expS[i] = Math.exp(this.params[off.s + i]);
+    const packed = this.scratch.get('packed', off.s);
+    packed.set(this.params.subarray(0, off.s));
+    luUnpack(d, packed, expS, lo, up, upT);
   }
 
-  /** W = P Lo Up, dense d x d row-major. */
+  /** The permutation's row indices (or its inverse's) as numbers in the kernel heap, for permuteRows (d writes next to d^2 work). */
+  private rows(inverse: boolean): Float64Array {
+    const d = this.dim;
+    const out = this.scratch.get(inverse ? 'inversePermutation' : 'permutation', d);
+    for (let i = 0; i < d; i++) {
+      if (inverse) out[this.permutation[i]] = i;
+      else out[i] = this.permutation[i];
+    }
+    return out;
+  }
+
+  /** W = P M, M = Lo Up dense d x d row-major. */
   matrix(): Float64Array {
     const d = this.dim;
     const w = new Float64Array(d * d);
     const lo = this.scratch.get('lo', d * d);
     const up = this.scratch.get('up', d * d);
-    this.factorsInto(lo, up);
-    this.matrixInto(lo, up, w);
+    this.factorsInto(lo, up, this.scratch.get('upT', d * d));
+    this.matrixInto(lo, up, w, null);
     return w;
   }
 
-  /** W = P (Lo Up): the triangular product (a third of a dense one's work), then its rows permuted. */
-  private matrixInto(lo: Float64Array, up: Float64Array, w: Float64Array): void {
+  /** W = P (Lo Up) (and W^T when wanted): the triangular product (a third of a dense one's work), then its rows permuted. */
+  private matrixInto(lo: Float64Array, up: Float64Array, w: Float64Array, wT: Float64Array | null): void {
     const d = this.dim;
     const m = this.scratch.get('loUp', d * d);
     gemmAB(d, d, d, lo, false, up, m, { tri: TRI.aLower | TRI.bUpper });
-    for (let i = 0; i < d; i++) w.set(m.subarray(this.permutation[i] * d, this.permutation[i] * d + d), i * d);
+    permuteRows(d, this.rows(false), m, w, wT);
   }
 
   bias(): Float64Array {
@@ -96,22 +101,22 @@ export class AffineLU implements Layer, LinearStructure {
     return s;
   }
 
-  /** Lo, Up and W of the current parameters in reused scratch buffers (no allocation per batch). */
-  private current(): { lo: Float64Array; up: Float64Array; w: Float64Array; wT: Float64Array } {
+  /** Lo, Up, Up^T, W and W^T of the current parameters in reused scratch buffers (no allocation per batch). */
+  private current(): { lo: Float64Array; up: Float64Array; upT: Float64Array; w: Float64Array; wT: Float64Array } {
     const d = this.dim;
     const lo = this.scratch.get('lo', d * d);
     const up = this.scratch.get('up', d * d);
+    const upT = this.scratch.get('upT', d * d);
     const w = this.scratch.get('w', d * d);
     const wT = this.scratch.get('wT', d * d);
     // forward and backward of one step see the same parameters: rebuild W only when they changed
     // (comparing d^2 numbers is far cheaper than the d^3 product).
     if (!this.built.matches(this.params)) {
-      this.factorsInto(lo, up);
-      this.matrixInto(lo, up, w);
-      transpose(d, d, w, wT);
+      this.factorsInto(lo, up, upT);
+      this.matrixInto(lo, up, w, wT);
       this.built.take(this.params);
     }
-    return { lo, up, w, wT };
+    return { lo, up, upT, w, wT };
   }
 
   forward(x: Float64Array, n: number, y: Float64Array, logDet: Float64Array): void {
@@ -147,7 +152,7 @@ export class AffineLU implements Layer, LinearStructure {
 
   backward(x: Float64Array, n: number, gy: Float64Array, w: number, gParams: Float64Array, gx: Float64Array): void {
     const d = this.dim;
-    const { lo, up, w: wm } = this.current();
+    const { lo, up, upT, w: wm } = this.current();
     const off = this.blocks;
     // gx = gy W; skipped when nobody below wants it (empty gx).
     if (gx.length > 0) gemmAB(n, d, d, gy, false, wm, gx);
@@ -159,22 +164,14 @@ export class AffineLU implements Layer, LinearStructure {
     for (let i = 0; i < d; i++) gParams[off.b + i] += gb[i];
     // W = P M, M = Lo Up: gM[perm[i]] = gW[i]; gLo = gM Up^T (strict lower), gUp = Lo^T gM (upper).
     const gM = this.scratch.get('gM', d * d);
-    for (let i = 0; i < d; i++) gM.set(gW.subarray(i * d, i * d + d), this.permutation[i] * d);
+    permuteRows(d, this.rows(true), gW, gM);
     // gLo = gM Up^T, wanted strictly below the diagonal; gUp = Lo^T gM, wanted on and above it. Both
     // skip the triangular factors' zeros and the unwanted half: a third of two dense products.
-    const upT = this.scratch.get('upT', d * d);
-    transpose(d, d, up, upT);
     const gLo = this.scratch.get('gLo', d * d);
     gemmAB(d, d, d, gM, false, upT, gLo, { tri: TRI.bLower | TRI.outLower });
     const gUp = this.scratch.get('gUp', d * d);
     gemmAB(d, d, d, lo, true, gM, gUp, { tri: TRI.aUpper | TRI.outUpper });
-    let k = off.lo;
-    for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) gParams[k++] += gLo[i * d + j];
-    k = off.up;
-    for (let i = 0; i < d; i++) {
-      gParams[off.s + i] += gUp[i * d + i] * up[i * d + i] + w * n;
-      for (let j = i + 1; j < d; j++) gParams[k++] += gUp[i * d + j];
-    }
+    luScatter(d, gLo, gUp, up, w * n, gParams);
   }
 
   /** LinearStructure (structured.ts): lets extraction treat this layer as one matrix product. */

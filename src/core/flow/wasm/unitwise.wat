@@ -229,6 +229,120 @@
         (f64.mul (f64.load (i32.add (local.get $dst) (local.get $end)))
           (f64.add (f64.load (i32.add (local.get $src) (local.get $end))) (f64.load (i32.add (local.get $src) (local.get $end)))))))))
 
+  ;; The affine layer's (affine.ts) bookkeeping around its products, for d x d row-major matrices: scalar
+  ;; loops, but in wasm, where JS loops over the heap's shared buffers run slower.
+  ;; Lo (unit lower) and Up (upper, diagonal expS) from the parameter layout (Lo's strict lower part row
+  ;; by row at $p, Up's strict upper part row by row after it), and Up^T.
+  (func (export "luUnpack") (param $d i32) (param $p i32) (param $expS i32) (param $lo i32) (param $up i32) (param $upT i32)
+    (local $i i32) (local $j i32) (local $v f64) (local $row i32) (local $col i32) (local $rowB i32)
+    (local.set $rowB (i32.shl (local.get $d) (i32.const 3)))
+    ;; Lo, row by row: the packed strict lower part, 1, zeros.
+    (local.set $row (local.get $lo))
+    (block $idone (loop $rows
+      (br_if $idone (i32.ge_u (local.get $i) (local.get $d)))
+      (local.set $j (i32.const 0))
+      (block $ldone (loop $lower
+        (br_if $ldone (i32.ge_u (local.get $j) (local.get $i)))
+        (f64.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))) (f64.load (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $lower)))
+      (f64.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))) (f64.const 1))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (block $zdone (loop $zeros
+        (br_if $zdone (i32.ge_u (local.get $j) (local.get $d)))
+        (f64.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))) (f64.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $zeros)))
+      (local.set $row (i32.add (local.get $row) (local.get $rowB)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows)))
+    ;; Up row by row and Up^T column by column: zeros, exp(s_i), the packed strict upper part.
+    (local.set $i (i32.const 0))
+    (local.set $row (local.get $up))
+    (local.set $col (local.get $upT))
+    (block $idone2 (loop $rows2
+      (br_if $idone2 (i32.ge_u (local.get $i) (local.get $d)))
+      (local.set $j (i32.const 0))
+      (block $zdone2 (loop $zeros2
+        (br_if $zdone2 (i32.ge_u (local.get $j) (local.get $i)))
+        (f64.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))) (f64.const 0))
+        (f64.store (i32.add (local.get $col) (i32.mul (local.get $j) (local.get $rowB))) (f64.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $zeros2)))
+      (local.set $v (f64.load (i32.add (local.get $expS) (i32.shl (local.get $i) (i32.const 3)))))
+      (f64.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))) (local.get $v))
+      (f64.store (i32.add (local.get $col) (i32.mul (local.get $j) (local.get $rowB))) (local.get $v))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (block $udone (loop $upper
+        (br_if $udone (i32.ge_u (local.get $j) (local.get $d)))
+        (local.set $v (f64.load (local.get $p)))
+        (f64.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3))) (local.get $v))
+        (f64.store (i32.add (local.get $col) (i32.mul (local.get $j) (local.get $rowB))) (local.get $v))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $upper)))
+      (local.set $row (i32.add (local.get $row) (local.get $rowB)))
+      (local.set $col (i32.add (local.get $col) (i32.const 8)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows2))))
+
+  ;; dst row i = src row perm[i] (perm: d doubles holding row indices), and dstT = dst^T unless $dstT is 0.
+  (func (export "permuteRows") (param $d i32) (param $perm i32) (param $src i32) (param $dst i32) (param $dstT i32)
+    (local $i i32) (local $j i32) (local $from i32) (local $v f64)
+    (block $idone (loop $rows
+      (br_if $idone (i32.ge_u (local.get $i) (local.get $d)))
+      (local.set $from (i32.add (local.get $src) (i32.shl (i32.mul (i32.trunc_f64_u (f64.load (i32.add (local.get $perm) (i32.shl (local.get $i) (i32.const 3))))) (local.get $d)) (i32.const 3))))
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $cols
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $d)))
+        (local.set $v (f64.load (i32.add (local.get $from) (i32.shl (local.get $j) (i32.const 3)))))
+        (f64.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $d)) (local.get $j)) (i32.const 3))) (local.get $v))
+        (if (local.get $dstT) (then
+          (f64.store (i32.add (local.get $dstT) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $d)) (local.get $i)) (i32.const 3))) (local.get $v))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cols)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows))))
+
+  ;; Adds the LU factors' gradients to the parameter gradient at $g (the layout of luUnpack, then s):
+  ;; Lo's strict lower part of gLo, Up's strict upper part of gUp, and for s_i = ln Up_ii,
+  ;; gUp_ii Up_ii + $wn (the log-determinant's share).
+  (func (export "luScatter") (param $d i32) (param $gLo i32) (param $gUp i32) (param $up i32) (param $wn f64) (param $g i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $s i32) (local $ii i32)
+    (local.set $k (local.get $g))
+    (block $idone (loop $rows
+      (br_if $idone (i32.ge_u (local.get $i) (local.get $d)))
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $cols
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $i)))
+        (f64.store (local.get $k) (f64.add (f64.load (local.get $k))
+          (f64.load (i32.add (local.get $gLo) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $d)) (local.get $j)) (i32.const 3))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 8)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cols)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows)))
+    ;; k now points at Up's block; s follows it.
+    (local.set $s (i32.add (local.get $k) (i32.shl (i32.shr_u (i32.mul (local.get $d) (i32.sub (local.get $d) (i32.const 1))) (i32.const 1)) (i32.const 3))))
+    (local.set $i (i32.const 0))
+    (block $idone2 (loop $rows2
+      (br_if $idone2 (i32.ge_u (local.get $i) (local.get $d)))
+      (local.set $ii (i32.shl (i32.mul (local.get $i) (i32.add (local.get $d) (i32.const 1))) (i32.const 3)))
+      (f64.store (local.get $s) (f64.add (f64.load (local.get $s))
+        (f64.add (f64.mul (f64.load (i32.add (local.get $gUp) (local.get $ii))) (f64.load (i32.add (local.get $up) (local.get $ii)))) (local.get $wn))))
+      (local.set $s (i32.add (local.get $s) (i32.const 8)))
+      (local.set $j (i32.add (local.get $i) (i32.const 1)))
+      (block $jdone2 (loop $cols2
+        (br_if $jdone2 (i32.ge_u (local.get $j) (local.get $d)))
+        (f64.store (local.get $k) (f64.add (f64.load (local.get $k))
+          (f64.load (i32.add (local.get $gUp) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $d)) (local.get $j)) (i32.const 3))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 8)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cols2)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows2))))
+
   ;; Adam's step (train/adam.ts) on count parameters, two at a time: m = b1 m + a1 g, v = b2 v + (a2 g) g,
   ;; p -= (step m) / (sqrt(v) invRoot + eps). The same operations in the same order as the JS loop (no
   ;; fused multiply-adds), so both paths give the same bits.
