@@ -97,3 +97,26 @@ test('coupling with interleaved halves (gathered, not read in place): gradient e
   const worst = worstGradientError(flow, x, n, { h: 1e-5, every: 7, floor: 1e-3 });
   assert.ok(worst < 1e-5, `worst relative gradient error ${worst}`);
 });
+
+test('Flow.bindParams moves the parameters into the given storage: same values, layers bound to it', () => {
+  for (const kind of ['cubic', 'coupling']) {
+    const flow = randomFlow(6, kind, 2, 21);
+    const x = randomRows(40, 6, 22);
+    const before = new Float64Array(flow.paramCount);
+    const lossBefore = flow.lossAndGradient(x, 40, before);
+    const storage = new Float64Array(new SharedArrayBuffer(8 * flow.paramCount));
+    const values = Float64Array.from(flow.params);
+    flow.bindParams(storage);
+    assert.equal(flow.params, storage);
+    assert.deepEqual(Array.from(storage), Array.from(values));
+    const after = new Float64Array(flow.paramCount);
+    assert.equal(flow.lossAndGradient(x, 40, after), lossBefore, kind);
+    assert.deepEqual(Array.from(after), Array.from(before), kind);
+    // Writing the storage is writing the layers' parameters (as the trainer's thread does).
+    storage[storage.length - 1] += 0.25;
+    const last = flow.layers[flow.layers.length - 1];
+    assert.equal(last.params[last.paramCount - 1], storage[storage.length - 1]);
+    assert.notEqual(flow.lossAndGradient(x, 40, after), lossBefore, kind);
+    assert.throws(() => flow.bindParams(new Float64Array(3)), /3 numbers/);
+  }
+});

@@ -16,7 +16,7 @@ const NO_GRADIENT = new Float64Array(0);
 export class Flow {
   readonly dim: number;
   readonly layers: Layer[];
-  readonly params: Float64Array;
+  private storage: Float64Array;
   private readonly offsets: number[];
   private readonly scratch = new Scratch();
   private readonly heap = kernelHeap();
@@ -31,10 +31,29 @@ export class Flow {
       total += l.paramCount;
       return o;
     });
-    this.params = new Float64Array(total);
+    this.storage = new Float64Array(total);
     layers.forEach((l, i) => {
-      this.params.set(l.params, this.offsets[i]);
-      l.params = this.params.subarray(this.offsets[i], this.offsets[i] + l.paramCount);
+      this.storage.set(l.params, this.offsets[i]);
+      l.params = this.storage.subarray(this.offsets[i], this.offsets[i] + l.paramCount);
+    });
+  }
+
+  /** The flat parameter vector; each layer's `params` is a view into it. */
+  get params(): Float64Array {
+    return this.storage;
+  }
+
+  /**
+   * Moves the parameters into `storage` (paramCount numbers, copied there) and rebinds every layer to
+   * its slice. The two-thread engine's helper binds its replica to the shared buffer that the trainer's
+   * thread writes, instead of copying the parameters over for every batch.
+   */
+  bindParams(storage: Float64Array): void {
+    if (storage.length !== this.paramCount) throw new RangeError(`bindParams: ${storage.length} numbers for ${this.paramCount} parameters`);
+    storage.set(this.storage);
+    this.storage = storage;
+    this.layers.forEach((l, i) => {
+      l.params = storage.subarray(this.offsets[i], this.offsets[i] + l.paramCount);
     });
   }
 

@@ -5,14 +5,21 @@
  * sleeps in Atomics.wait.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Flow } from '../flow/flow';
 import { loadModel, type SavedModel } from '../flow/serialize';
 import { RETARGET, STOP, type SharedBuffers } from './parallel';
 import { waitUntil } from './spin';
 
 const { model, shared } = workerData as { model: SavedModel; shared: SharedBuffers };
-let flow = loadModel(model, 'replica').flow;
 const control = new Int32Array(shared.control);
 const params = new Float64Array(shared.params);
+/** A replica of the flow whose parameters are the shared buffer the trainer's thread writes before each batch. */
+function replicaOf(saved: SavedModel): Flow {
+  const f = loadModel(saved, 'replica').flow;
+  f.bindParams(params);
+  return f;
+}
+let flow = replicaOf(model);
 const rows = new Float64Array(shared.rows);
 const out = new Float64Array(shared.out);
 let last = 0;
@@ -24,9 +31,8 @@ function serve(): void {
     const seq = Atomics.load(control, 0);
     last = seq;
     if (seq === STOP || seq <= RETARGET) return;
-    flow.params.set(params);
     const n = control[2];
-    // The gradient goes straight into the shared buffer, the loss after it.
+    // The gradient and, after it, the loss go to the shared buffer.
     out[flow.paramCount] = flow.lossAndGradient(rows, n, out.subarray(0, flow.paramCount));
     Atomics.store(control, 1, seq);
     Atomics.notify(control, 1);
@@ -35,7 +41,7 @@ function serve(): void {
 
 // A new replica (the engine moved on to another flow of the same shape), then back to serving.
 parentPort?.on('message', (msg: { model: SavedModel }) => {
-  flow = loadModel(msg.model, 'replica').flow;
+  flow = replicaOf(msg.model);
   parentPort?.postMessage('ready');
   serve();
 });
