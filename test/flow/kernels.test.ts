@@ -7,7 +7,7 @@ import { kernelHeap, loadKernels, useKernelVariant, wasmAvailable, type KernelVa
 import { sharedMemory, WasmHeap } from '../../src/core/flow/wasm/heap';
 import { Rng } from '../../src/core/util/rng';
 import { MonotoneCubic } from '../../src/core/flow/cubic';
-import { columnSums, gaussianHead, standardizeRows } from '../../src/core/flow/rowwise';
+import { columnSums, gaussianHead, standardizeRows, weightedSum } from '../../src/core/flow/rowwise';
 
 /** op(A) B by the definition, one entry at a time. */
 function naive(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, start: Float64Array): Float64Array {
@@ -219,6 +219,21 @@ test('column sums, standardization and the loss head agree between their WebAsse
   }
   assert.ok(Math.abs(js.loss[0] - loss) < 1e-10 * Math.abs(loss));
   assert.ok(Math.abs(js.y[3 * d + 5] - (x[3 * d + 5] - mean[5]) * inv[5]) < 1e-15);
+});
+
+test('the weighted sum of two gradients gives the same bits in its WebAssembly and JS passes, odd lengths included', { skip: noWasm }, () => {
+  const rng = new Rng(6);
+  for (const count of [1, 2, 7, 4225]) {
+    const x = random(count, rng);
+    const y = random(count, rng);
+    const want = Float64Array.from(x, (v, i) => 0.375 * v + 0.625 * y[i]);
+    const js = Float64Array.from(x);
+    weightedSum(count, js, 0.375, y, 0.625);
+    const wasm = onHeap(x);
+    weightedSum(count, wasm, 0.375, onHeap(y), 0.625);
+    assert.deepEqual(Array.from(js), Array.from(want), `JS, ${count}`);
+    assert.deepEqual(Array.from(wasm), Array.from(want), `wasm, ${count}`);
+  }
 });
 
 test('products on column blocks of wider matrices (row strides) read and write only their block', () => {

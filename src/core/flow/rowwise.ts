@@ -69,3 +69,10 @@ export function timesTwice(count: number, dst: Float64Array, src: Float64Array):
   if (fast) return fast.unitwise.timesTwice(count, fast.at[0], fast.at[1]);
   for (let i = 0; i < count; i++) dst[i] *= 2 * src[i];
 }
+
+/** x[i] = wx x[i] + wy y[i] for i < count. */
+export function weightedSum(count: number, x: Float64Array, wx: number, y: Float64Array, wy: number): void {
+  const fast = unitwiseOn([x, y]);
+  if (fast) return fast.unitwise.weightedSum(count, fast.at[0], wx, fast.at[1], wy);
+  for (let i = 0; i < count; i++) x[i] = wx * x[i] + wy * y[i];
+}

@@ -12,7 +12,7 @@ import { waitUntil } from './spin';
 
 const { model, shared } = workerData as { model: SavedModel; shared: SharedBuffers };
 const control = new Int32Array(shared.control);
-const params = new Float64Array(shared.params);
+const { params, rows, out } = shared;
 /** A replica of the flow whose parameters are the shared buffer the trainer's thread writes before each batch. */
 function replicaOf(saved: SavedModel): Flow {
   const f = loadModel(saved, 'replica').flow;
@@ -20,8 +20,6 @@ function replicaOf(saved: SavedModel): Flow {
   return f;
 }
 let flow = replicaOf(model);
-const rows = new Float64Array(shared.rows);
-const out = new Float64Array(shared.out);
 let last = 0;
 
 /** Serves batches until the request word says STOP (returns for good) or retarget (<= RETARGET: returns to take a message). */

@@ -5,6 +5,8 @@ import type { Flow } from '../flow/flow';
 import { saveModel, type SavedModel } from '../flow/serialize';
 import type { TrainingEngine } from './engine';
 import { waitUntil } from './spin';
+import { weightedSum } from '../flow/rowwise';
+import { kernelHeap } from '../flow/wasm/kernel';
 
 /** Control words in the shared Int32Array. */
 const REQUEST = 0;
@@ -19,12 +21,15 @@ const MIN_HALF = 32;
 export const STOP = -1;
 export const RETARGET = -2;
 
-/** Shared memory between the trainer's thread and the helper thread (see parallel-worker.ts). */
+/**
+ * Shared memory between the trainer's thread and the helper thread (see parallel-worker.ts): the
+ * control words, the parameters, the helper's rows, and its gradient followed by its loss.
+ */
 export interface SharedBuffers {
   control: SharedArrayBuffer;
-  params: SharedArrayBuffer;
-  rows: SharedArrayBuffer;
-  out: SharedArrayBuffer;
+  params: Float64Array;
+  rows: Float64Array;
+  out: Float64Array;
 }
 
 /**
@@ -33,21 +38,20 @@ export interface SharedBuffers {
  * thread computes the first, and the two are combined weighted by their rows. The same float64
  * arithmetic as the single-thread engine, summed in a different order (differences ~1e-16 relative).
  * The hand-off is shared memory and Atomics.wait/notify, not messages: a few microseconds per batch.
+ * The shared buffers live in this thread's kernel heap (a shared WebAssembly memory) when there is
+ * one, so that combining the halves' gradients runs in wasm.
  */
 export async function createParallelEngine(first: Flow, maxRows = 4096): Promise<TrainingEngine> {
   let flow = first;
   const d = flow.dim;
   const p = flow.paramCount;
-  const shared: SharedBuffers = {
-    control: new SharedArrayBuffer(4 * 4),
-    params: new SharedArrayBuffer(8 * p),
-    rows: new SharedArrayBuffer(8 * maxRows * d),
-    out: new SharedArrayBuffer(8 * (p + 1)),
-  };
+  const heap = kernelHeap();
+  const block = (doubles: number): Float64Array => (heap ? heap.alloc(doubles) : new Float64Array(new SharedArrayBuffer(8 * doubles)));
+  const shared: SharedBuffers = { control: new SharedArrayBuffer(4 * 4), params: block(p), rows: block(maxRows * d), out: block(p + 1) };
   const control = new Int32Array(shared.control);
-  const params = new Float64Array(shared.params);
-  const rows = new Float64Array(shared.rows);
-  const out = new Float64Array(shared.out);
+  const { params, rows, out } = shared;
+  /** This thread's half of the gradient, then the weighted sum of both halves. */
+  const mine = block(p);
   const replica = (f: Flow): SavedModel => saveModel(f, { layerKind: 'replica', layers: 0, hidden: 0, seed: 0, columns: [] });
   const worker = startWorker({ model: replica(flow), shared });
   worker.unref();
@@ -76,11 +80,12 @@ export async function createParallelEngine(first: Flow, maxRows = 4096): Promise
       seq++;
       Atomics.store(control, REQUEST, seq);
       Atomics.notify(control, REQUEST);
-      const l1 = flow.lossAndGradient(x, n1, grad);
+      const l1 = flow.lossAndGradient(x, n1, mine);
       waitUntil(control, DONE, (v) => v === seq);
       const w1 = n1 / n;
       const w2 = n2 / n;
-      for (let k = 0; k < p; k++) grad[k] = w1 * grad[k] + w2 * out[k];
+      weightedSum(p, mine, w1, out, w2);
+      grad.set(mine);
       return w1 * l1 + w2 * out[p];
     },
     meanNll: (x, n) => flow.meanNll(x, n),
@@ -101,7 +106,10 @@ export async function createParallelEngine(first: Flow, maxRows = 4096): Promise
       alive = false;
       Atomics.store(control, REQUEST, STOP);
       Atomics.notify(control, REQUEST);
-      void worker.terminate();
+      // The heap blocks go back once the helper can no longer touch them.
+      void worker.terminate().then(() => {
+        if (heap) for (const b of [params, rows, out, mine]) heap.release(b);
+      });
     },
   };
 }

@@ -28,6 +28,7 @@ export interface UnitwiseExports {
   luUnpack: (d: number, p: number, expS: number, lo: number, up: number, upT: number) => void;
   permuteRows: (d: number, perm: number, src: number, dst: number, dstT: number) => void;
   luScatter: (d: number, gLo: number, gUp: number, up: number, wn: number, g: number) => void;
+  weightedSum: (count: number, x: number, wx: number, y: number, wy: number) => void;
   adam: (count: number, p: number, g: number, m: number, v: number, b1: number, b2: number, a1: number, a2: number, step: number, invRoot: number, eps: number) => void;
   weightedGram: (m: number, w: number, buf: number, offs: number, cols: number, rowsG: number, out: number, ldo: number) => void;
 }

@@ -343,6 +343,25 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $rows2))))
 
+  ;; x = wx x + wy y for i < count (the two-thread engine's weighted sum of its halves' gradients);
+  ;; separate multiplies and an add, as in the JS loop.
+  (func (export "weightedSum") (param $count i32) (param $x i32) (param $wx f64) (param $y i32) (param $wy f64)
+    (local $o i32) (local $end i32) (local $wxv v128) (local $wyv v128)
+    (local.set $wxv (f64x2.splat (local.get $wx)))
+    (local.set $wyv (f64x2.splat (local.get $wy)))
+    (local.set $end (i32.shl (i32.and (local.get $count) (i32.const -2)) (i32.const 3)))
+    (block $done (loop $pairs
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (v128.store (i32.add (local.get $x) (local.get $o))
+        (f64x2.add (f64x2.mul (local.get $wxv) (v128.load (i32.add (local.get $x) (local.get $o))))
+                   (f64x2.mul (local.get $wyv) (v128.load (i32.add (local.get $y) (local.get $o))))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $pairs)))
+    (if (i32.and (local.get $count) (i32.const 1)) (then
+      (f64.store (i32.add (local.get $x) (local.get $end))
+        (f64.add (f64.mul (local.get $wx) (f64.load (i32.add (local.get $x) (local.get $end))))
+                 (f64.mul (local.get $wy) (f64.load (i32.add (local.get $y) (local.get $end)))))))))
+
   ;; Adam's step (train/adam.ts) on count parameters, two at a time: m = b1 m + a1 g, v = b2 v + (a2 g) g,
   ;; p -= (step m) / (sqrt(v) invRoot + eps). The same operations in the same order as the JS loop (no
   ;; fused multiply-adds), so both paths give the same bits.
