@@ -104,6 +104,20 @@ for (const [n, m, k] of shapes) {
           gemmABjs(n, m, k, a, transA, b, outJs, options);
           close(outJs, want, () => true, m, `JS, ${what}`);
         }
+        // The elementwise steps after a product (the coupling layer's): squares written beside the
+        // output, or the output times twice another matrix.
+        for (const [what, options, start] of [['zero start', {}, new Float64Array(n * m)], ['bias', { bias }, biasRows]] as const) {
+          const want = naive(n, m, k, a, transA, b, start);
+          const out = put(new Float64Array(n * m));
+          const squares = put(new Float64Array(n * m));
+          gemmAB(n, m, k, a, transA, b, out, { ...options, squares });
+          close(out, want, () => true, m, `squares beside, ${what}: the product`);
+          assert.ok(squares.every((v, i) => v === out[i] * out[i]), `squares beside, ${what}: the squares`);
+          const other = put(random(n * m, rng));
+          const scaled = put(new Float64Array(n * m));
+          gemmAB(n, m, k, a, transA, b, scaled, { ...options, timesTwice: other });
+          close(scaled, want.map((v, i) => v * 2 * other[i]), () => true, m, `times twice, ${what}`);
+        }
       }));
     }
   }

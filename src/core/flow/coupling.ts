@@ -2,7 +2,7 @@ import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mul, type Jet } from '../poly/jet';
 import { gemmAB, transpose } from './kernels';
 import { Scratch } from './scratch';
-import { columnSums, square, timesTwice } from './rowwise';
+import { columnSums } from './rowwise';
 import { ParamSnapshot } from './snapshot';
 import type { Layer, LayerStructure } from './layer';
 
@@ -83,9 +83,8 @@ export class QuadraticCoupling implements Layer {
     const uT = this.scratch.get('uT', nA * h);
     transpose(h, nA, p.subarray(off.u, off.c), uT);
     const s = this.scratch.get('s', n * h);
-    gemmAB(n, h, nA, xa.data, false, uT, s, { bias: p.subarray(off.c, off.v), lda: xa.ld });
     const s2 = this.scratch.get('s2', n * h);
-    square(n * h, s, s2);
+    gemmAB(n, h, nA, xa.data, false, uT, s, { bias: p.subarray(off.c, off.v), lda: xa.ld, squares: s2 });
     return { s, s2 };
   }
 
@@ -131,8 +130,7 @@ export class QuadraticCoupling implements Layer {
     // gV += gt^T s^2; gs = 2 s (gt V).
     gemmAB(nB, h, n, gt.data, true, s2, gParams.subarray(off.v, off.v + nB * h), { accumulate: true, lda: gt.ld });
     const gs = this.scratch.get('gs', n * h);
-    gemmAB(n, h, nB, gt.data, false, p.subarray(off.v, off.v + nB * h), gs, { lda: gt.ld });
-    timesTwice(n * h, gs, s);
+    gemmAB(n, h, nB, gt.data, false, p.subarray(off.v, off.v + nB * h), gs, { lda: gt.ld, timesTwice: s });
     // gU += gs^T x_A; gc += column sums of gs.
     const xa = this.columns(x, n, this.conditioner, this.conditionerStart, 'xa');
     gemmAB(h, nA, n, gs, true, xa.data, gParams.subarray(off.u, off.u + h * nA), { accumulate: true, ldb: xa.ld });

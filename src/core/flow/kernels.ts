@@ -119,6 +119,14 @@ export function gemmNTVisit(n: number, m: number, k: number, a: Float64Array, b:
 export function gemmAB(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, out: Float64Array, options: ProductOptions = {}): void {
   if (wasmGemmAB(n, m, k, a, transA, b, out, options, WASM_MIN_WORK)) return;
   gemmABjs(n, m, k, a, transA, b, out, options);
+  const { squares, timesTwice, ldo = m } = options;
+  if (!squares && !timesTwice) return;
+  for (let r = 0; r < n; r++) {
+    for (let c = r * ldo; c < r * ldo + m; c++) {
+      if (squares) squares[c] = out[c] * out[c];
+      else if (timesTwice) out[c] *= 2 * timesTwice[c];
+    }
+  }
 }
 
 /**

@@ -56,20 +56,6 @@ export function gaussianHead(n: number, d: number, z: Float64Array, g: Float64Ar
   return loss;
 }
 
-/** dst[i] = src[i]^2 for i < count. */
-export function square(count: number, src: Float64Array, dst: Float64Array): void {
-  const fast = unitwiseOn([src, dst]);
-  if (fast) return fast.unitwise.square(count, fast.at[0], fast.at[1]);
-  for (let i = 0; i < count; i++) dst[i] = src[i] * src[i];
-}
-
-/** dst[i] *= 2 src[i] for i < count (the derivative of a square, chained). */
-export function timesTwice(count: number, dst: Float64Array, src: Float64Array): void {
-  const fast = unitwiseOn([dst, src]);
-  if (fast) return fast.unitwise.timesTwice(count, fast.at[0], fast.at[1]);
-  for (let i = 0; i < count; i++) dst[i] *= 2 * src[i];
-}
-
 /** x[i] = wx x[i] + wy y[i] for i < count. */
 export function weightedSum(count: number, x: Float64Array, wx: number, y: Float64Array, wy: number): void {
   const fast = unitwiseOn([x, y]);

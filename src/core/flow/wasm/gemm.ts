@@ -87,6 +87,10 @@ export interface ProductOptions {
   accumulate?: boolean;
   /** Known zeros of triangular operands, the kernel's flags (TRI in kernels.ts). */
   tri?: number;
+  /** After the product, also write the squares of its entries here (out's layout; not with accumulate). */
+  squares?: Float64Array;
+  /** After the product, multiply each entry by twice the matching entry of this (out's layout; not with accumulate). */
+  timesTwice?: Float64Array;
 }
 
 /**
@@ -111,7 +115,7 @@ export function wasmGemmAB(
   const w = load();
   if (!w) return false;
   const heap = w.heap;
-  const { bias, accumulate = false, tri = 0, lda = transA ? n : k, ldb = m, ldo = m } = options;
+  const { bias, accumulate = false, tri = 0, lda = transA ? n : k, ldb = m, ldo = m, squares, timesTwice } = options;
   // In place needs shapes without padding and the buffer in the heap; -1: copy through staging.
   const direct = n % 4 === 0 && m % 4 === 0;
   const at = (v: Float64Array): number => (direct ? heap.pointerOf(v) : -1);
@@ -119,6 +123,11 @@ export function wasmGemmAB(
   let bPtr = at(b);
   let biasPtr = bias ? at(bias) : 0;
   const outPtr = at(out);
+  // An elementwise step after the product runs in the kernel, on the output in place.
+  const aux = squares ?? timesTwice;
+  const auxPtr = aux ? at(aux) : 0;
+  if (aux && (outPtr < 0 || auxPtr < 0)) return false;
+  const auxMode = squares ? 1 : timesTwice ? 2 : 0;
   // Small products pay off in wasm only when nothing has to be copied in or out.
   const inPlace = aPtr >= 0 && bPtr >= 0 && biasPtr >= 0 && outPtr >= 0;
   if (!inPlace && n * m * k < minStagedWork) return false;
@@ -148,11 +157,11 @@ export function wasmGemmAB(
   const saj = transA ? aStride : 1;
   const mode = accumulate ? 2 : bias ? 1 : 0;
   if (outPtr >= 0) {
-    w.gemm.gemmStrided(np, mp, k, aPtr, sar, saj, bPtr, bStride, outPtr, ldo, biasPtr, mode, tri);
+    w.gemm.gemmStrided(np, mp, k, aPtr, sar, saj, bPtr, bStride, outPtr, ldo, biasPtr, mode, tri, auxPtr, auxMode);
     return true;
   }
   const so = stage(heap, 2, np * mp);
-  w.gemm.gemmStrided(np, mp, k, aPtr, sar, saj, bPtr, bStride, so.byteOffset, mp, biasPtr, accumulate ? 0 : mode, tri);
+  w.gemm.gemmStrided(np, mp, k, aPtr, sar, saj, bPtr, bStride, so.byteOffset, mp, biasPtr, accumulate ? 0 : mode, tri, 0, 0);
   for (let r = 0; r < n; r++) {
     const src = r * mp;
     const dst = r * ldo;

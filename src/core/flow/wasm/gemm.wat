@@ -77,9 +77,13 @@
   ;;   1: A(r, j) = 0 for j > r     2: A(r, j) = 0 for j < r
   ;;   4: B(j, c) = 0 for j > c     8: B(j, c) = 0 for j < c
   ;;   16: only out(r, c) with c <= r is wanted   32: only c >= r is wanted (other blocks are not written).
+  ;; $aux (0: none), a matrix with out's layout, for the coupling layer's elementwise steps after a
+  ;; product: $auxMode 1 writes the squares of the output there (s^2 next to s); 2 multiplies the
+  ;; output by twice its entries before storing (the derivative of a square, chained). Neither is
+  ;; allowed with accumulation.
   (func (export "gemmStrided") (param $n i32) (param $m i32) (param $k i32) (param $a i32) (param $sar i32) (param $saj i32) (param $b i32) (param $ldb i32) (param $out i32) (param $ldo i32)
-    (param $bias i32) (param $mode i32) (param $tri i32)
-    (local $r i32) (local $c i32) (local $j i32) (local $jEnd i32) (local $sarB i32) (local $sajB i32) (local $ldbB i32) (local $ldoB i32)
+    (param $bias i32) (param $mode i32) (param $tri i32) (param $aux i32) (param $auxMode i32)
+    (local $pq i32) (local $r i32) (local $c i32) (local $j i32) (local $jEnd i32) (local $sarB i32) (local $sajB i32) (local $ldbB i32) (local $ldoB i32)
     (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pj i32) (local $pb i32) (local $po i32)
     (local $x0 v128) (local $x1 v128) (local $v v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -160,6 +164,34 @@
             (local.set $pb (i32.add (local.get $pb) (local.get $ldbB)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $jloop)))
+;; the epilogue on a second matrix with out's layout at $aux
+          (if (local.get $aux) (then
+            (local.set $pq (i32.add (local.get $aux) (i32.sub (local.get $po) (local.get $out))))
+            (if (i32.eq (local.get $auxMode) (i32.const 1))
+              (then
+                (v128.store (local.get $pq) (f64x2.mul (local.get $c00) (local.get $c00)))
+                (v128.store offset=16 (local.get $pq) (f64x2.mul (local.get $c01) (local.get $c01)))
+                (local.set $pq (i32.add (local.get $pq) (local.get $ldoB)))
+                (v128.store (local.get $pq) (f64x2.mul (local.get $c10) (local.get $c10)))
+                (v128.store offset=16 (local.get $pq) (f64x2.mul (local.get $c11) (local.get $c11)))
+                (local.set $pq (i32.add (local.get $pq) (local.get $ldoB)))
+                (v128.store (local.get $pq) (f64x2.mul (local.get $c20) (local.get $c20)))
+                (v128.store offset=16 (local.get $pq) (f64x2.mul (local.get $c21) (local.get $c21)))
+                (local.set $pq (i32.add (local.get $pq) (local.get $ldoB)))
+                (v128.store (local.get $pq) (f64x2.mul (local.get $c30) (local.get $c30)))
+                (v128.store offset=16 (local.get $pq) (f64x2.mul (local.get $c31) (local.get $c31))))
+              (else
+                (local.set $c00 (f64x2.mul (local.get $c00) (f64x2.add (v128.load (local.get $pq)) (v128.load (local.get $pq)))))
+                (local.set $c01 (f64x2.mul (local.get $c01) (f64x2.add (v128.load offset=16 (local.get $pq)) (v128.load offset=16 (local.get $pq)))))
+                (local.set $pq (i32.add (local.get $pq) (local.get $ldoB)))
+                (local.set $c10 (f64x2.mul (local.get $c10) (f64x2.add (v128.load (local.get $pq)) (v128.load (local.get $pq)))))
+                (local.set $c11 (f64x2.mul (local.get $c11) (f64x2.add (v128.load offset=16 (local.get $pq)) (v128.load offset=16 (local.get $pq)))))
+                (local.set $pq (i32.add (local.get $pq) (local.get $ldoB)))
+                (local.set $c20 (f64x2.mul (local.get $c20) (f64x2.add (v128.load (local.get $pq)) (v128.load (local.get $pq)))))
+                (local.set $c21 (f64x2.mul (local.get $c21) (f64x2.add (v128.load offset=16 (local.get $pq)) (v128.load offset=16 (local.get $pq)))))
+                (local.set $pq (i32.add (local.get $pq) (local.get $ldoB)))
+                (local.set $c30 (f64x2.mul (local.get $c30) (f64x2.add (v128.load (local.get $pq)) (v128.load (local.get $pq)))))
+                (local.set $c31 (f64x2.mul (local.get $c31) (f64x2.add (v128.load offset=16 (local.get $pq)) (v128.load offset=16 (local.get $pq)))))))))
           (v128.store (local.get $po) (local.get $c00))
           (v128.store offset=16 (local.get $po) (local.get $c01))
           (local.set $po (i32.add (local.get $po) (local.get $ldoB)))

@@ -14,7 +14,7 @@ import { UNITWISE_FMA_WASM_BASE64 } from './unitwise-fma-bytes';
  */
 export interface GemmExports {
   gemmNT: (n: number, m: number, k: number, a: number, b: number, out: number) => void;
-  gemmStrided: (n: number, m: number, k: number, a: number, sar: number, saj: number, b: number, ldb: number, out: number, ldo: number, bias: number, mode: number, tri: number) => void;
+  gemmStrided: (n: number, m: number, k: number, a: number, sar: number, saj: number, b: number, ldb: number, out: number, ldo: number, bias: number, mode: number, tri: number, aux: number, auxMode: number) => void;
 }
 
 export interface UnitwiseExports {
@@ -23,8 +23,6 @@ export interface UnitwiseExports {
   standardize: (n: number, d: number, x: number, y: number, mean: number, inv: number) => void;
   columnSums: (n: number, d: number, src: number, dst: number) => void;
   gaussianHead: (n: number, d: number, z: number, g: number, logDet: number, scale: number, c: number) => number;
-  square: (count: number, src: number, dst: number) => void;
-  timesTwice: (count: number, dst: number, src: number) => void;
   luUnpack: (d: number, p: number, expS: number, lo: number, up: number, upT: number) => void;
   permuteRows: (d: number, perm: number, src: number, dst: number, dstT: number) => void;
   luScatter: (d: number, gLo: number, gUp: number, up: number, wn: number, g: number) => void;

@@ -199,36 +199,6 @@
       (br $rows)))
     (local.get $loss))
 
-  ;; dst[i] = src[i]^2 for i < count (dst may be src).
-  (func (export "square") (param $count i32) (param $src i32) (param $dst i32)
-    (local $o i32) (local $end i32) (local $v v128)
-    (local.set $end (i32.shl (i32.and (local.get $count) (i32.const -2)) (i32.const 3)))
-    (block $done (loop $pairs
-      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
-      (local.set $v (v128.load (i32.add (local.get $src) (local.get $o))))
-      (v128.store (i32.add (local.get $dst) (local.get $o)) (f64x2.mul (local.get $v) (local.get $v)))
-      (local.set $o (i32.add (local.get $o) (i32.const 16)))
-      (br $pairs)))
-    (if (i32.and (local.get $count) (i32.const 1)) (then
-      (f64.store (i32.add (local.get $dst) (local.get $end))
-        (f64.mul (f64.load (i32.add (local.get $src) (local.get $end))) (f64.load (i32.add (local.get $src) (local.get $end))))))))
-
-  ;; dst[i] = dst[i] * (2 src[i]) for i < count: the derivative of a square, chained.
-  (func (export "timesTwice") (param $count i32) (param $dst i32) (param $src i32)
-    (local $o i32) (local $end i32) (local $v v128)
-    (local.set $end (i32.shl (i32.and (local.get $count) (i32.const -2)) (i32.const 3)))
-    (block $done (loop $pairs
-      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
-      (local.set $v (v128.load (i32.add (local.get $src) (local.get $o))))
-      (v128.store (i32.add (local.get $dst) (local.get $o))
-        (f64x2.mul (v128.load (i32.add (local.get $dst) (local.get $o))) (f64x2.add (local.get $v) (local.get $v))))
-      (local.set $o (i32.add (local.get $o) (i32.const 16)))
-      (br $pairs)))
-    (if (i32.and (local.get $count) (i32.const 1)) (then
-      (f64.store (i32.add (local.get $dst) (local.get $end))
-        (f64.mul (f64.load (i32.add (local.get $dst) (local.get $end)))
-          (f64.add (f64.load (i32.add (local.get $src) (local.get $end))) (f64.load (i32.add (local.get $src) (local.get $end)))))))))
-
   ;; The affine layer's (affine.ts) bookkeeping around its products, for d x d row-major matrices: scalar
   ;; loops, but in wasm, where JS loops over the heap's shared buffers run slower.
   ;; Lo (unit lower) and Up (upper, diagonal expS) from the parameter layout (Lo's strict lower part row
