@@ -102,21 +102,22 @@
       (block $cdone (loop $cloop
         (br_if $cdone (i32.ge_u (local.get $c) (local.get $m)))
         (block $skip
+          (local.set $j (i32.const 0))
+          (local.set $jEnd (local.get $k))
+          (if (local.get $tri) (then
           (br_if $skip (i32.and (i32.ne (i32.and (local.get $tri) (i32.const 16)) (i32.const 0))
                                 (i32.gt_u (local.get $c) (i32.add (local.get $r) (i32.const 3)))))
           (br_if $skip (i32.and (i32.ne (i32.and (local.get $tri) (i32.const 32)) (i32.const 0))
                                 (i32.lt_u (i32.add (local.get $c) (i32.const 3)) (local.get $r))))
           ;; the j range this block needs
-          (local.set $j (i32.const 0))
           (if (i32.and (local.get $tri) (i32.const 2)) (then
             (if (i32.gt_u (local.get $r) (local.get $j)) (then (local.set $j (local.get $r))))))
           (if (i32.and (local.get $tri) (i32.const 8)) (then
             (if (i32.gt_u (local.get $c) (local.get $j)) (then (local.set $j (local.get $c))))))
-          (local.set $jEnd (local.get $k))
           (if (i32.and (local.get $tri) (i32.const 1)) (then
             (if (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $jEnd)) (then (local.set $jEnd (i32.add (local.get $r) (i32.const 4)))))))
           (if (i32.and (local.get $tri) (i32.const 4)) (then
-            (if (i32.lt_u (i32.add (local.get $c) (i32.const 4)) (local.get $jEnd)) (then (local.set $jEnd (i32.add (local.get $c) (i32.const 4)))))))
+            (if (i32.lt_u (i32.add (local.get $c) (i32.const 4)) (local.get $jEnd)) (then (local.set $jEnd (i32.add (local.get $c) (i32.const 4)))))))))
           (local.set $po (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $ldo)) (local.get $c)) (i32.const 3))))
           (if (i32.eq (local.get $mode) (i32.const 2))
             (then
