@@ -120,3 +120,20 @@ test('Flow.bindParams moves the parameters into the given storage: same values, 
     assert.throws(() => flow.bindParams(new Float64Array(3)), /3 numbers/);
   }
 });
+
+test('Flow.meanNll (chunked, on reused buffers) agrees with the mean of logProb, across chunk boundaries', () => {
+  for (const kind of ['cubic', 'coupling']) {
+    const flow = randomFlow(6, kind, 2, 31);
+    for (const n of [1, 37, 4096 + 37]) {
+      const x = randomRows(n, 6, 32 + n);
+      const lp = flow.logProb(x, n);
+      let want = 0;
+      for (let r = 0; r < n; r++) want -= lp[r];
+      want /= n;
+      const got = flow.meanNll(x, n);
+      assert.ok(Math.abs(got - want) <= 1e-13 * Math.abs(want), `${kind}, n = ${n}: ${got} vs ${want}`);
+      // Reused buffers: a second call gives the same number.
+      assert.equal(flow.meanNll(x, n), got);
+    }
+  }
+});

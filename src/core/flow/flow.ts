@@ -8,6 +8,8 @@ import type { Layer } from './layer';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 const NO_GRADIENT = new Float64Array(0);
+/** Rows per chunk of meanNll's forward pass (bounds its buffers: 4,096 x d numbers, twice). */
+const NLL_CHUNK_ROWS = 4096;
 
 /**
  * The flow f = C_L o T_L o ... o C_1 o T_1 o N mapping data to a standard Gaussian latent
@@ -74,11 +76,36 @@ export class Flow {
     return out;
   }
 
-  /** Mean -ln p over n rows (nats per row). */
+  /**
+   * Mean -ln p over n rows (nats per row): ln p of each row as in logProb, summed in row order. The
+   * trainer asks for it every epoch, so the rows go through the layers in chunks on reused buffers in
+   * the kernel heap, not on arrays allocated per layer and call.
+   */
   meanNll(x: Float64Array, n: number): number {
-    const lp = this.logProb(x, n);
+    const d = this.dim;
+    const chunk = Math.max(1, Math.min(n, NLL_CHUNK_ROWS));
+    const bufA = this.scratch.get('nllA', chunk * d);
+    const bufB = this.scratch.get('nllB', chunk * d);
+    const logDet = this.scratch.get('nllLogDet', chunk);
     let s = 0;
-    for (let r = 0; r < n; r++) s -= lp[r];
+    for (let start = 0; start < n; start += chunk) {
+      const m = Math.min(chunk, n - start);
+      let cur = bufA.subarray(0, m * d);
+      let next = bufB.subarray(0, m * d);
+      cur.set(x.subarray(start * d, (start + m) * d));
+      logDet.fill(0, 0, m);
+      for (const layer of this.layers) {
+        layer.forward(cur, m, next, logDet);
+        const t = cur;
+        cur = next;
+        next = t;
+      }
+      for (let r = 0; r < m; r++) {
+        let q = 0;
+        for (let i = 0; i < d; i++) q += cur[r * d + i] * cur[r * d + i];
+        s -= -0.5 * q - d * HALF_LOG_2PI + logDet[r];
+      }
+    }
     return s / n;
   }
 

@@ -82,11 +82,18 @@ export function adamLoop(
   }
 }
 
-/** Scales grad in place so that its Euclidean norm is at most maxNorm; returns the norm before clipping. */
-export function clipGradient(grad: Float64Array, maxNorm: number): number {
+/** The Euclidean norm of grad. */
+export function gradientNorm(grad: Float64Array): number {
   let s = 0;
   for (let i = 0; i < grad.length; i++) s += grad[i] * grad[i];
-  const norm = Math.sqrt(s);
+  return Math.sqrt(s);
+}
+
+/**
+ * Scales grad in place so that its Euclidean norm is at most maxNorm; returns the norm before clipping
+ * (`norm`, when the caller has it from gradientNorm, saves a pass).
+ */
+export function clipGradient(grad: Float64Array, maxNorm: number, norm = gradientNorm(grad)): number {
   if (norm > maxNorm) {
     const f = maxNorm / norm;
     for (let i = 0; i < grad.length; i++) grad[i] *= f;

@@ -2,7 +2,7 @@ import type { Flow } from '../flow/flow';
 import type { ReportTraining, TrainingPoint } from '../report/schema';
 import { TrainingError } from '../util/errors';
 import { Rng } from '../util/rng';
-import { Adam, clipGradient } from './adam';
+import { Adam, clipGradient, gradientNorm } from './adam';
 import { float64Engine, type TrainingEngine } from './engine';
 
 export interface TrainOptions {
@@ -97,9 +97,11 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
     for (let b = 0; b < nTrain; b += batchSize) {
       if (fixedSteps !== undefined && step >= fixedSteps) break;
       const rows = Math.min(batchSize, nTrain - b);
-      for (let r = 0; r < rows; r++) batch.set(train.subarray(order[b + r] * d, order[b + r] * d + d), r * d);
+      gatherRows(train, d, order, b, rows, batch);
       const loss = engine.lossAndGradient(batch, rows, grad);
-      if (!Number.isFinite(loss) || !grad.every(Number.isFinite)) {
+      // The norm is finite exactly when every entry is, unless squares overflow: then look entry by entry.
+      const norm = gradientNorm(grad);
+      if (!Number.isFinite(loss) || (!Number.isFinite(norm) && !grad.every(Number.isFinite))) {
         divergenceEvents++;
         failures++;
         flow.params.set(lastGood);
@@ -116,7 +118,7 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
       }
       failures = 0;
       lastGood.set(flow.params);
-      clipGradient(grad, options.maxGradNorm);
+      clipGradient(grad, options.maxGradNorm, norm);
       adam.step(flow.params, grad);
       step++;
       epochLoss += loss * rows;
@@ -184,6 +186,23 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
     divergenceEvents,
     trainSeconds,
   };
+}
+
+/**
+ * Rows 0..rows-1 of batch = rows order[from], order[from + 1], ... of train (row length d). Short rows
+ * are copied entry by entry: a subarray per row (an object to allocate and collect) costs more than
+ * copying a few dozen numbers.
+ */
+function gatherRows(train: Float64Array, d: number, order: Int32Array, from: number, rows: number, batch: Float64Array): void {
+  if (d >= 64) {
+    for (let r = 0; r < rows; r++) batch.set(train.subarray(order[from + r] * d, order[from + r] * d + d), r * d);
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const src = order[from + r] * d;
+    const dst = r * d;
+    for (let i = 0; i < d; i++) batch[dst + i] = train[src + i];
+  }
 }
 
 function shuffle(a: Int32Array, rng: Rng): void {
