@@ -135,9 +135,10 @@ export class Flow {
 
   /**
    * Mean -ln p over the n rows of x and its gradient with respect to the flat parameters (written to
-   * out's first paramCount entries, which are overwritten). Analytic back-propagation through every layer. Activations and
-   * gradients live in buffers reused across calls: the trainer calls this thousands of times with
-   * the same batch size, and allocating per call costs more than the arithmetic at small d.
+   * out's first paramCount entries, which are overwritten). Analytic back-propagation through every
+   * layer. Activations and gradients live in buffers reused across calls: the trainer calls this
+   * thousands of times with the same batch size, and allocating per call costs more than the
+   * arithmetic at small d.
    */
   lossAndGradient(x: Float64Array, n: number, out: Float64Array): number {
     const d = this.dim;
