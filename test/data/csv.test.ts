@@ -207,6 +207,18 @@ test('CR-only and mixed line endings', async () => {
   assert.deepEqual(Array.from(mixed.data), [1, 2, 3, 4, 5, 6]);
 });
 
+test('mixed line endings do not mislead the delimiter detection (a CRLF header over LF lines: ";" stays ";")', async () => {
+  // csv-parse left to guess the record delimiter took the header's CRLF for all lines and read the
+  // LF lines as one record, so ';' split nothing consistently and the file became one column "a;b;c".
+  // (e.g. a header written on Windows, rows appended on Linux).
+  const text = 'a;b;c\r\n1;2;3\n4;5;6\n7;8;9\n10;11;12\n';
+  const t = await readCsv(fixture(text), few);
+  assert.equal(t.delimiter, ';');
+  assert.deepEqual(t.columns, ['a', 'b', 'c']);
+  assert.deepEqual(Array.from(t.data), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  assert.deepEqual(Array.from(t.lines), [2, 3, 4, 5]);
+});
+
 test('lines containing only spaces are blank lines', async () => {
   const t = await readCsv(fixture('a,b\n1,2\n   \n\t\n3,4\n'), few);
   assert.deepEqual(Array.from(t.lines), [2, 5]);

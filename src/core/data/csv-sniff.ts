@@ -66,6 +66,9 @@ async function sampleRecords(head: Buffer, delimiter: Delimiter, headIsAll: bool
   const parser = parse({
     bom: true,
     delimiter,
+    // As in the real pass (csv-reader.ts): left to itself, csv-parse guesses one record delimiter
+    // and, in a file mixing LF and CRLF lines, may pick CRLF and read LF lines as one record.
+    record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
