@@ -6,9 +6,15 @@
  */
 export class LineTracker {
   /** Line breaks in all raw text seen so far. */
-  private consumed = 0;
+  private consumed: number;
   /** csv-parse's line minus the true line, at the last record (to correct its error positions). */
-  private skew = 0;
+  private skew: number;
+
+  /** `linesBefore`: line breaks before the text csv-parse sees (the fast path split those lines). */
+  constructor(linesBefore = 0) {
+    this.consumed = linesBefore;
+    this.skew = -linesBefore;
+  }
 
   /** Registers a record's raw text; returns the 1-based line the record starts on. */
   advance(raw: string, parserLine: number): number {

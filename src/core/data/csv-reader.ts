@@ -8,13 +8,17 @@ import { TableBuilder, type Layout } from './csv-builder';
 import { checkTable } from './csv-checks';
 import { asUtf8, detectEncoding, headAsUtf8, type TextEncoding } from './csv-encoding';
 import { LineTracker } from './csv-lines';
+import { splitPlainLines } from './csv-plain';
 import type { RowStore } from './csv-rows';
 import { sniffDelimiter, type Delimiter } from './csv-sniff';
 import { openSource, type CsvSource, type SourceTuning } from './csv-source';
 
-export type ReaderTuning = SourceTuning;
+export interface ReaderTuning extends SourceTuning {
+  /** Split quote-free lines in csv-plain.ts (csv-parse takes over at the first line it cannot); false: csv-parse for everything (tests compare the two). */
+  plainSplit: boolean;
+}
 
-export const DEFAULT_TUNING: ReaderTuning = { chunkBytes: 256 << 10, headLines: 64, headMaxBytes: 4 << 20 };
+export const DEFAULT_TUNING: ReaderTuning = { chunkBytes: 256 << 10, headLines: 64, headMaxBytes: 4 << 20, plainSplit: true };
 
 /**
  * A record longer than this is taken for a runaway quoted field (an unclosed quote swallows the
@@ -32,7 +36,9 @@ export async function readCsvTuned(path: string, options: ReadCsvOptions, tuning
     assertHasText(source, encoding, path);
     const delimiter = await sniffDelimiter(headAsUtf8(source.head, encoding), source.headIsAll);
     const builder = new TableBuilder(path, delimiter, { columns: options.columns, skipInvalid: options.skipInvalid ?? false });
-    await parseAll(asUtf8(source.chunks(), encoding), delimiter, builder, path, options.signal);
+    // UTF-8 chunks are the source's own buffers, which the fast path hands back for the next reads.
+    const reuse = encoding === 'utf-8' ? (chunk: Buffer): void => source.reuse(chunk) : undefined;
+    await parseAll(asUtf8(source.chunks(), encoding), delimiter, builder, path, tuning.plainSplit ? { reuse } : null, options.signal);
     const { layout, store } = checkTable(path, builder.layout, builder.store, builder.skippedRows, builder.missingByColumn, {
       minRows,
       allowConstant: options.allowConstant ?? false,
@@ -74,11 +80,20 @@ async function parseAll(
   delimiter: Delimiter,
   builder: TableBuilder,
   path: string,
+  plain: { reuse?: (chunk: Buffer) => void } | null,
   signal?: AbortSignal,
 ): Promise<void> {
-  const lines = new LineTracker();
+  let rest: AsyncIterable<Buffer> = chunks;
+  let linesBefore = 0;
+  let atFileStart = true;
+  if (plain) {
+    const split = await splitPlainLines(chunks, delimiter, (fields, line) => builder.add(fields, line), { signal, reuse: plain.reuse });
+    if (split.rest === null) return;
+    ({ rest, linesBefore, atFileStart } = split);
+  }
+  const lines = new LineTracker(linesBefore);
   const parser = parse({
-    bom: true,
+    bom: atFileStart,
     delimiter,
     // Explicit, so that a file mixing line endings still splits at every one of them.
     record_delimiter: ['\r\n', '\n', '\r'],
@@ -96,7 +111,7 @@ async function parseAll(
   });
   try {
     // One chunk in flight: Readable.from would otherwise read up to 16 chunks ahead of the parser.
-    await pipeline(Readable.from(chunks, { highWaterMark: 1 }), parser, drain, { signal });
+    await pipeline(Readable.from(rest, { highWaterMark: 1 }), parser, drain, { signal });
   } catch (err) {
     throw err instanceof CsvError ? parserError(err, lines, path) : err;
   }

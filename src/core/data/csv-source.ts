@@ -14,6 +14,11 @@ export interface CsvSource {
   headIsAll: boolean;
   /** All bytes of the file, starting with `head`, hashed on the way. */
   chunks(): AsyncGenerator<Buffer>;
+  /**
+   * The consumer is done with a chunk from chunks() and keeps no view of it: the next read may go into
+   * its memory (a chunk a read, garbage to collect, is otherwise about the file's size in all).
+   */
+  reuse(chunk: Buffer): void;
   /** Hex sha256 of every byte yielded by chunks(); valid once it has been drained. */
   sha256(): string;
   close(): Promise<void>;
@@ -78,9 +83,10 @@ async function readHead(
   return { head: Buffer.concat(parts), eof: false };
 }
 
-// A fresh buffer per read: the parser keeps views of earlier chunks while a record spans them.
-async function readChunk(handle: fs.FileHandle, path: string, bytes: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(bytes);
+// A fresh buffer per read (unless one was handed back with reuse): the parser keeps views of earlier
+// chunks while a record spans them.
+async function readChunk(handle: fs.FileHandle, path: string, bytes: number, spare: Buffer | null = null): Promise<Buffer> {
+  const buffer = spare ?? Buffer.allocUnsafe(bytes);
   try {
     const { bytesRead } = await handle.read(buffer, 0, bytes, null);
     return buffer.subarray(0, bytesRead);
@@ -97,6 +103,7 @@ function countByte(chunk: Buffer, byte: number): number {
 
 class FileSource implements CsvSource {
   private digest: string | undefined;
+  private spare: Buffer | null = null;
 
   constructor(
     private readonly handle: fs.FileHandle,
@@ -111,11 +118,18 @@ class FileSource implements CsvSource {
     if (this.head.length > 0) yield this.head;
     if (this.headIsAll) return;
     while (true) {
-      const chunk = await readChunk(this.handle, this.path, this.chunkBytes);
+      const spare = this.spare;
+      this.spare = null;
+      const chunk = await readChunk(this.handle, this.path, this.chunkBytes, spare);
       if (chunk.length === 0) return;
       this.hash.update(chunk);
       yield chunk;
     }
+  }
+
+  reuse(chunk: Buffer): void {
+    // Only a whole read buffer of this source (not the head, not a slice of something else).
+    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === this.chunkBytes && chunk !== this.head) this.spare = Buffer.from(chunk.buffer, 0, this.chunkBytes);
   }
 
   sha256(): string {

@@ -3,9 +3,10 @@
  * with every problem reported as an InputError naming file, line and column (PRODUCT.md, "Bad
  * input, faults and safety"). The file is opened read-only.
  *
- * The pieces: csv-source (bytes + sha256), csv-sniff (delimiter), csv-lines (true line numbers),
- * csv-cells (what a cell means), csv-columns (names and --columns), csv-builder (records to rows),
- * csv-rows (growing storage), csv-checks (whole-file checks), csv-reader (the pipeline).
+ * The pieces: csv-source (bytes + sha256), csv-sniff (delimiter), csv-plain (the fast path for
+ * quote-free lines), csv-lines (true line numbers), csv-cells (what a cell means), csv-columns (names
+ * and --columns), csv-builder (records to rows), csv-rows (growing storage), csv-checks (whole-file
+ * checks), csv-reader (the pipeline).
  */
 import type { SkippedRow } from '../report/schema';
 import { DEFAULT_TUNING, readCsvTuned } from './csv-reader';
