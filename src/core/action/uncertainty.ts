@@ -1,6 +1,12 @@
 import type { Flow } from '../flow/flow';
 import type { MonomialBasis } from '../poly/basis';
 import { Rng } from '../util/rng';
+import { gemmAB, gemmNT, TRI } from '../flow/kernels';
+import { kernelHeap } from '../flow/wasm/kernel';
+import { symmetricEigen } from './symmetric-eigen';
+
+/** Rows whose scores form one block of the Fisher matrix's product (fits in cache with P up to ~1,000). */
+const SCORE_ROWS = 128;
 
 export interface UncertaintyOptions {
   /** Rows used to estimate the Fisher information (a seeded subsample of the training rows). */
@@ -20,39 +26,77 @@ export interface UncertaintyOptions {
  */
 export function coefficientStdErrors(flow: Flow, basis: MonomialBasis, rows: Float64Array, n: number, options: UncertaintyOptions): Float64Array {
   const p = flow.paramCount;
-  const d = flow.dim;
   const m = Math.min(n, options.maxRows);
   const pick = new Rng(options.seed).permutation(n).subarray(0, m);
-  const fisher = new Float64Array(p * p);
-  const g = new Float64Array(p);
-  const row = new Float64Array(d);
-  for (const r of pick) {
-    row.set(rows.subarray(r * d, r * d + d));
-    flow.lossAndGradient(row, 1, g);
-    for (let i = 0; i < p; i++) {
-      const gi = g[i] / m;
-      if (gi === 0) continue;
-      for (let j = 0; j <= i; j++) fisher[i * p + j] += gi * g[j];
-    }
-  }
-  for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) fisher[j * p + i] = fisher[i * p + j];
-  const cov = pseudoInverse(fisher, p, 1e-10);
-  for (let i = 0; i < p * p; i++) cov[i] /= n;
+  const fisher = fisherInformation(flow, rows, pick);
+  // Cov = (n F)^+ = sum over the kept eigenpairs of v v^T / (n lambda), so se(c_k)^2 is the sum of
+  // (J_k . v)^2 / (n lambda): one product J V^T, no P x P covariance.
+  const { vectors, lambdas } = keptEigenpairs(fisher, p, 1e-10);
+  const q = lambdas.length;
   const jac = coefficientJacobian(flow, basis);
+  const proj = new Float64Array(basis.size * q);
+  if (q > 0) gemmNT(basis.size, q, p, jac, vectors, proj);
   const out = new Float64Array(basis.size);
-  const tmp = new Float64Array(p);
   for (let k = 0; k < basis.size; k++) {
-    const jk = jac.subarray(k * p, (k + 1) * p);
-    for (let i = 0; i < p; i++) {
-      let s = 0;
-      for (let j = 0; j < p; j++) s += cov[i * p + j] * jk[j];
-      tmp[i] = s;
-    }
     let v = 0;
-    for (let i = 0; i < p; i++) v += jk[i] * tmp[i];
-    out[k] = Math.sqrt(Math.max(0, v));
+    for (let e = 0; e < q; e++) v += (proj[k * q + e] * proj[k * q + e]) / (n * lambdas[e]);
+    out[k] = Math.sqrt(v);
   }
   return out;
+}
+
+/**
+ * F = mean over the picked rows of g g^T, g a row's score (its gradient of -ln p): the scores of
+ * SCORE_ROWS rows at a time in a block G, F += G^T G in the product kernel (lower triangle, then
+ * mirrored). Blocks keep the product in cache (a single m x P block streamed all of G from memory
+ * for every 4 x 4 tile) and memory at SCORE_ROWS x P, not m x P.
+ */
+function fisherInformation(flow: Flow, rows: Float64Array, pick: Int32Array): Float64Array {
+  const p = flow.paramCount;
+  const d = flow.dim;
+  const m = pick.length;
+  const heap = kernelHeap();
+  const block = heap ? heap.alloc(SCORE_ROWS * p) : new Float64Array(SCORE_ROWS * p);
+  const sum = heap ? heap.alloc(p * p) : new Float64Array(p * p);
+  try {
+    const row = new Float64Array(d);
+    for (let start = 0; start < m; start += SCORE_ROWS) {
+      const b = Math.min(SCORE_ROWS, m - start);
+      for (let k = 0; k < b; k++) {
+        const r = pick[start + k];
+        row.set(rows.subarray(r * d, r * d + d));
+        flow.lossAndGradient(row, 1, block.subarray(k * p, (k + 1) * p));
+      }
+      gemmAB(p, p, b, block, true, block, sum, { accumulate: true, tri: TRI.outLower });
+    }
+    const fisher = new Float64Array(p * p);
+    for (let i = 0; i < p; i++) {
+      for (let j = 0; j <= i; j++) {
+        const v = sum[i * p + j] / m;
+        fisher[i * p + j] = v;
+        fisher[j * p + i] = v;
+      }
+    }
+    return fisher;
+  } finally {
+    if (heap) {
+      heap.release(block);
+      heap.release(sum);
+    }
+  }
+}
+
+/**
+ * The eigenvectors (rows, q x n) and eigenvalues of a symmetric positive semi-definite matrix whose
+ * eigenvalues exceed relTol times the largest: the directions a pseudo-inverse keeps.
+ */
+function keptEigenpairs(a: Float64Array, n: number, relTol: number): { vectors: Float64Array; lambdas: Float64Array } {
+  const { values, vectors } = symmetricEigen(a, n);
+  const max = n > 0 ? values[n - 1] : 0;
+  // Ascending: the kept ones are a tail.
+  let first = n;
+  while (first > 0 && values[first - 1] > relTol * max) first--;
+  return { vectors: vectors.subarray(first * n), lambdas: values.subarray(first) };
 }
 
 /** dc_m / dtheta_j (basis.size x P, row-major) by central differences of the exact extraction. */
@@ -72,55 +116,17 @@ export function coefficientJacobian(flow: Flow, basis: MonomialBasis): Float64Ar
   return jac;
 }
 
-/** Moore-Penrose pseudo-inverse of a symmetric positive semi-definite matrix (cyclic Jacobi eigen-decomposition). */
+/** Moore-Penrose pseudo-inverse of a symmetric positive semi-definite matrix (eigenvalues up to relTol times the largest count as zero). */
 export function pseudoInverse(a: Float64Array, n: number, relTol: number): Float64Array {
-  const m = Float64Array.from(a);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += m[i * n + j] ** 2;
-    if (off < 1e-30) break;
-    for (let pI = 0; pI < n; pI++) {
-      for (let q = pI + 1; q < n; q++) {
-        const apq = m[pI * n + q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (m[q * n + q] - m[pI * n + pI]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const mkp = m[k * n + pI];
-          const mkq = m[k * n + q];
-          m[k * n + pI] = c * mkp - s * mkq;
-          m[k * n + q] = s * mkp + c * mkq;
-        }
-        for (let k = 0; k < n; k++) {
-          const mpk = m[pI * n + k];
-          const mqk = m[q * n + k];
-          m[pI * n + k] = c * mpk - s * mqk;
-          m[q * n + k] = s * mpk + c * mqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + pI];
-          const vkq = v[k * n + q];
-          v[k * n + pI] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  let max = 0;
-  for (let i = 0; i < n; i++) max = Math.max(max, m[i * n + i]);
+  const { vectors, lambdas } = keptEigenpairs(a, n, relTol);
   const out = new Float64Array(n * n);
-  for (let k = 0; k < n; k++) {
-    const lambda = m[k * n + k];
-    if (!(lambda > relTol * max)) continue;
+  lambdas.forEach((lambda, k) => {
+    const v = vectors.subarray(k * n, (k + 1) * n);
     for (let i = 0; i < n; i++) {
-      const vik = v[i * n + k] / lambda;
-      if (vik === 0) continue;
-      for (let j = 0; j < n; j++) out[i * n + j] += vik * v[j * n + k];
+      const vi = v[i] / lambda;
+      if (vi === 0) continue;
+      for (let j = 0; j < n; j++) out[i * n + j] += vi * v[j];
     }
-  }
+  });
   return out;
 }

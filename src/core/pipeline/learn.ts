@@ -74,11 +74,23 @@ export interface LearnResult {
 
 const ENTRY_LIMIT = 200;
 const STD_ERR_ROWS = 4000;
-/** Rough flop rate of the plain loops of the standard-error code, for the budget. */
-const STD_ERR_FLOPS_PER_SECOND = 5e8;
+/**
+ * Measured rates of the standard-error code (action/uncertainty.ts) on this project's 2-core bench
+ * machine, rounded down, for the budget: a row's score (one-row loss and gradient), the products
+ * (Fisher blocks, projections; multiply-adds per second) and the eigen-decomposition (n^3 per second).
+ */
+const STD_ERR_SECONDS_PER_ROW = 3e-5;
+const STD_ERR_MULTIPLY_ADDS_PER_SECOND = 5e9;
+const STD_ERR_EIGEN_CUBES_PER_SECOND = 4e8;
 
-function stdErrSeconds(params: number, rows: number, secondsPerExtraction: number): number {
-  return 2 * params * secondsPerExtraction + (rows * params * params + 30 * params ** 3) / STD_ERR_FLOPS_PER_SECOND;
+/** Two extractions per parameter, the scores, the Fisher matrix (rows x P^2 / 2), its eigen-decomposition and the projection of the coefficients' gradients (K x P^2). */
+function stdErrSeconds(params: number, rows: number, coefficients: number, secondsPerExtraction: number): number {
+  return (
+    2 * params * secondsPerExtraction +
+    rows * STD_ERR_SECONDS_PER_ROW +
+    ((rows / 2 + coefficients) * params * params) / STD_ERR_MULTIPLY_ADDS_PER_SECOND +
+    params ** 3 / STD_ERR_EIGEN_CUBES_PER_SECOND
+  );
 }
 const STD_ERR_METHOD =
   'delta method: inverse Fisher information of the training rows (pseudo-inverse), propagated through the exact extraction; ' +
@@ -139,9 +151,9 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
   const tExtract = Date.now();
   const exact: Float64Array[] = flow.layers.map((_, l) => flow.actionJet(basis, l));
   const secondsPerExtraction = (Date.now() - tExtract) / 1000 / flow.layers.length;
-  // Standard errors cost two extractions per parameter, the Fisher matrix (rows x P^2) and its
-  // eigen-decomposition (~30 P^3 flops): skipped, and said so, when over budget.
-  const stdErrCost = stdErrSeconds(flow.paramCount, Math.min(nTrain, STD_ERR_ROWS), secondsPerExtraction);
+  // Standard errors cost two extractions per parameter and P^2..P^3 work on the Fisher matrix:
+  // skipped, and said so, when over budget.
+  const stdErrCost = stdErrSeconds(flow.paramCount, Math.min(nTrain, STD_ERR_ROWS), basis.size, secondsPerExtraction);
   let stdErr: Float64Array | undefined;
   if (settings.stdErrBudgetSeconds > 0 && stdErrCost <= settings.stdErrBudgetSeconds) {
     hooks.onPhase?.('standard errors');
