@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coefficientStdErrors, pseudoInverse } from '../../src/core/action/uncertainty';
+import { coefficientStdErrors, pseudoInverse, stdErrSecondsEstimate } from '../../src/core/action/uncertainty';
 import { tableFromRows } from '../../src/core/data/memory';
 import { buildFlow, perturbParameters } from '../../src/core/flow/build';
 import { DEFAULT_LEARN_SETTINGS, learn } from '../../src/core/pipeline/learn';
@@ -54,4 +54,19 @@ test('coefficient standard errors match the spread over independent data sets (t
     // With 6 data sets the spread itself is uncertain by ~30%: a factor of 2 either way would be a real miscalibration.
     assert.ok(ratio > 0.5 && ratio < 2, `order ${k}: spread / stdErr = ${ratio}`);
   }
+});
+
+test('the standard errors\' cost estimate is a model of the flow and basis, not a timing: the same every time, and the budget admits a cubic d = 16 flow', () => {
+  const budget = DEFAULT_LEARN_SETTINGS.stdErrBudgetSeconds;
+  const build = (d: number, layerKind: string): ReturnType<typeof buildFlow> =>
+    buildFlow(new Array<number>(d).fill(0), new Array<number>(d).fill(1), { layerKind, layers: 2, hidden: d, seed: 1 });
+  const cubic16 = build(16, 'cubic');
+  const basis16 = new MonomialBasis(16, 4);
+  const first = stdErrSecondsEstimate(cubic16, basis16, 4000);
+  for (let i = 0; i < 3; i++) assert.equal(stdErrSecondsEstimate(cubic16, basis16, 4000), first);
+  // Measured on the bench machine: 3.1 s for these standard errors (docs/PERFORMANCE.md, item 18).
+  assert.ok(first > 3.1 && first < budget, `cubic d = 16: ${first} s`);
+  // Coupling flows extract by the generic route: 2,176 extractions of ~11 ms at d = 16, over budget.
+  assert.ok(stdErrSecondsEstimate(build(16, 'coupling'), basis16, 4000) > budget);
+  assert.ok(stdErrSecondsEstimate(build(4, 'cubic'), new MonomialBasis(4, 4), 4000) < 1);
 });

@@ -4,6 +4,7 @@ import { Rng } from '../util/rng';
 import { gemmAB, gemmNT, TRI } from '../flow/kernels';
 import { kernelHeap } from '../flow/wasm/kernel';
 import { symmetricEigen } from './symmetric-eigen';
+import { isLinear, isUnitwise } from '../flow/structured';
 
 /** Rows whose scores form one block of the Fisher matrix's product (fits in cache with P up to ~1,000). */
 const SCORE_ROWS = 128;
@@ -97,6 +98,34 @@ function keptEigenpairs(a: Float64Array, n: number, relTol: number): { vectors: 
   let first = n;
   while (first > 0 && values[first - 1] > relTol * max) first--;
   return { vectors: vectors.subarray(first * n), lambdas: values.subarray(first) };
+}
+
+/**
+ * Rates of the standard-error code measured on this project's 2-core bench machine and rounded to
+ * the slow side: a row's score (one-row loss and gradient), the products (Fisher blocks, projection;
+ * multiply-adds per second), the eigen-decomposition (n^3 per second), and one exact extraction from
+ * its size (coefficients x variables x layers) on each route: fastjet.ts's structured route (linear
+ * and unitwise layers, with a fixed cost) and the generic jet route (coupling layers).
+ */
+const SECONDS_PER_SCORE_ROW = 3e-5;
+const MULTIPLY_ADDS_PER_SECOND = 5e9;
+const EIGEN_CUBES_PER_SECOND = 4e8;
+const STRUCTURED_EXTRACTION = { fixed: 2e-3, perUnit: 4e-9 };
+const GENERIC_EXTRACTION_PER_UNIT = 4.5e-8;
+
+/**
+ * What coefficientStdErrors would cost with `rows` rows, in seconds: two extractions per parameter,
+ * the scores, the Fisher matrix (rows x P^2 / 2 multiply-adds), its eigen-decomposition (P^3) and
+ * the projection of the coefficients' gradients (K x P^2). A model, not a timing of this run: whether
+ * a report has standard errors must not depend on how busy the machine was (a seed reproduces the
+ * same report), which a budget on measured time did.
+ */
+export function stdErrSecondsEstimate(flow: Flow, basis: MonomialBasis, rows: number): number {
+  const p = flow.paramCount;
+  const units = basis.size * flow.dim * flow.layers.length;
+  const structured = flow.layers.every((l) => isLinear(l) || isUnitwise(l));
+  const extraction = structured ? STRUCTURED_EXTRACTION.fixed + STRUCTURED_EXTRACTION.perUnit * units : GENERIC_EXTRACTION_PER_UNIT * units;
+  return 2 * p * extraction + rows * SECONDS_PER_SCORE_ROW + ((rows / 2 + basis.size) * p * p) / MULTIPLY_ADDS_PER_SECOND + p ** 3 / EIGEN_CUBES_PER_SECOND;
 }
 
 /** dc_m / dtheta_j (basis.size x P, row-major) by central differences of the exact extraction. */

@@ -1,5 +1,5 @@
 import { convergenceRadius } from '../action/convergence';
-import { coefficientStdErrors } from '../action/uncertainty';
+import { coefficientStdErrors, stdErrSecondsEstimate } from '../action/uncertainty';
 import { diagramClassesForReport, layerDiagrams } from '../action/diagrams';
 import { jetToTerms, largestTerms } from '../action/terms';
 import type { Table } from '../data/csv';
@@ -74,24 +74,6 @@ export interface LearnResult {
 
 const ENTRY_LIMIT = 200;
 const STD_ERR_ROWS = 4000;
-/**
- * Measured rates of the standard-error code (action/uncertainty.ts) on this project's 2-core bench
- * machine, rounded down, for the budget: a row's score (one-row loss and gradient), the products
- * (Fisher blocks, projections; multiply-adds per second) and the eigen-decomposition (n^3 per second).
- */
-const STD_ERR_SECONDS_PER_ROW = 3e-5;
-const STD_ERR_MULTIPLY_ADDS_PER_SECOND = 5e9;
-const STD_ERR_EIGEN_CUBES_PER_SECOND = 4e8;
-
-/** Two extractions per parameter, the scores, the Fisher matrix (rows x P^2 / 2), its eigen-decomposition and the projection of the coefficients' gradients (K x P^2). */
-function stdErrSeconds(params: number, rows: number, coefficients: number, secondsPerExtraction: number): number {
-  return (
-    2 * params * secondsPerExtraction +
-    rows * STD_ERR_SECONDS_PER_ROW +
-    ((rows / 2 + coefficients) * params * params) / STD_ERR_MULTIPLY_ADDS_PER_SECOND +
-    params ** 3 / STD_ERR_EIGEN_CUBES_PER_SECOND
-  );
-}
 const STD_ERR_METHOD =
   'delta method: inverse Fisher information of the training rows (pseudo-inverse), propagated through the exact extraction; ' +
   'local to the optimum found, it does not include optimisation variability (other optima) or model-class error';
@@ -148,12 +130,10 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
 
   hooks.onPhase?.('extracting the action');
   const basis = new MonomialBasis(d, K);
-  const tExtract = Date.now();
   const exact: Float64Array[] = flow.layers.map((_, l) => flow.actionJet(basis, l));
-  const secondsPerExtraction = (Date.now() - tExtract) / 1000 / flow.layers.length;
   // Standard errors cost two extractions per parameter and P^2..P^3 work on the Fisher matrix:
-  // skipped, and said so, when over budget.
-  const stdErrCost = stdErrSeconds(flow.paramCount, Math.min(nTrain, STD_ERR_ROWS), basis.size, secondsPerExtraction);
+  // skipped, and said so, when the model of that cost is over budget.
+  const stdErrCost = stdErrSecondsEstimate(flow, basis, Math.min(nTrain, STD_ERR_ROWS));
   let stdErr: Float64Array | undefined;
   if (settings.stdErrBudgetSeconds > 0 && stdErrCost <= settings.stdErrBudgetSeconds) {
     hooks.onPhase?.('standard errors');
