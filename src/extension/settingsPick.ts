@@ -16,6 +16,14 @@ interface Item extends vscode.QuickPickItem {
   key: Key;
 }
 
+/** The settings entered as integers: their input box's title, range, and value when not overridden. */
+const INTEGER_SETTINGS = {
+  layers: { title: 'Layers L', min: 1, max: 64, fallback: DEFAULT_LEARN_SETTINGS.layers },
+  order: { title: 'Order K of the extracted action', min: 0, max: 12, fallback: DEFAULT_LEARN_SETTINGS.order },
+  epochs: { title: 'Epochs (upper bound; early stopping usually ends sooner)', min: 1, max: 1_000_000, fallback: DEFAULT_LEARN_SETTINGS.epochs },
+  seed: { title: 'Seed', min: 0, max: 2 ** 32 - 1, fallback: 1 },
+} as const;
+
 /** The header names of a CSV, from its first 64 KB (for the column pick). */
 export async function readHeaderNames(csvPath: string): Promise<string[]> {
   const fh = await open(csvPath, 'r');
@@ -48,16 +56,15 @@ function intInput(title: string, value: number | undefined, min: number, max: nu
 
 export async function chooseSettings(csvPath: string, initial: LearnOverrides): Promise<LearnOverrides | undefined> {
   const o: LearnOverrides = { ...initial };
-  const d = DEFAULT_LEARN_SETTINGS;
   for (;;) {
     const items: Item[] = [
       { key: 'learn', label: '$(play) Learn with these settings', alwaysShow: true },
-      { key: 'layerKind', label: 'Layer kind', description: o.layerKind ?? d.layerKind },
-      { key: 'layers', label: 'Layers L', description: String(o.layers ?? d.layers) },
+      { key: 'layerKind', label: 'Layer kind', description: o.layerKind ?? DEFAULT_LEARN_SETTINGS.layerKind },
+      { key: 'layers', label: 'Layers L', description: String(o.layers ?? INTEGER_SETTINGS.layers.fallback) },
       { key: 'hidden', label: 'Hidden width H (coupling layers)', description: o.hidden == null ? 'number of columns' : String(o.hidden) },
-      { key: 'order', label: 'Order K of the action', description: String(o.order ?? d.order) },
-      { key: 'epochs', label: 'Epochs (upper bound)', description: String(o.epochs ?? d.epochs) },
-      { key: 'seed', label: 'Seed', description: String(o.seed ?? 1) },
+      { key: 'order', label: 'Order K of the action', description: String(o.order ?? INTEGER_SETTINGS.order.fallback) },
+      { key: 'epochs', label: 'Epochs (upper bound)', description: String(o.epochs ?? INTEGER_SETTINGS.epochs.fallback) },
+      { key: 'seed', label: 'Seed', description: String(o.seed ?? INTEGER_SETTINGS.seed.fallback) },
       { key: 'columns', label: 'Columns', description: o.columns && o.columns.length > 0 ? o.columns.join(', ') : 'all' },
     ];
     const pick = await vscode.window.showQuickPick(items, { title: 'Action Lens: Learn Action — settings for this run', placeHolder: 'Change a setting, or Learn' });
@@ -76,29 +83,18 @@ export async function chooseSettings(csvPath: string, initial: LearnOverrides): 
         if (k) o.layerKind = k.label as LearnOverrides['layerKind'];
         break;
       }
-      case 'layers': {
-        const v = await intInput('Layers L', o.layers ?? d.layers, 1, 64);
-        if (v !== undefined) o.layers = Number(v);
+      case 'layers':
+      case 'order':
+      case 'epochs':
+      case 'seed': {
+        const setting = INTEGER_SETTINGS[pick.key];
+        const v = await intInput(setting.title, o[pick.key] ?? setting.fallback, setting.min, setting.max);
+        if (v !== undefined) o[pick.key] = Number(v);
         break;
       }
       case 'hidden': {
         const v = await intInput('Hidden width H (empty: the number of columns)', o.hidden ?? undefined, 1, 4096, 'number of columns');
         if (v !== undefined) o.hidden = v.trim() === '' ? null : Number(v);
-        break;
-      }
-      case 'order': {
-        const v = await intInput('Order K of the extracted action', o.order ?? d.order, 0, 12);
-        if (v !== undefined) o.order = Number(v);
-        break;
-      }
-      case 'epochs': {
-        const v = await intInput('Epochs (upper bound; early stopping usually ends sooner)', o.epochs ?? d.epochs, 1, 1_000_000);
-        if (v !== undefined) o.epochs = Number(v);
-        break;
-      }
-      case 'seed': {
-        const v = await intInput('Seed', o.seed ?? 1, 0, 2 ** 32 - 1);
-        if (v !== undefined) o.seed = Number(v);
         break;
       }
       case 'columns': {
