@@ -282,6 +282,20 @@ async function readAction(frame) {
   });
 }
 
+/** Clicks the row labelled `label` among the first `max` rows of the open quick input; false if none is. */
+async function clickListedRow(page, label, max) {
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  const n = Math.min(await rows.count(), max);
+  for (let i = 0; i < n; i++) {
+    const name = ((await rows.nth(i).locator('.label-name').first().textContent().catch(() => '')) ?? '').trim();
+    if (name === label) {
+      await rows.nth(i).click();
+      return true;
+    }
+  }
+  return false;
+}
+
 async function openPalette(page, command, itemText) {
   for (let attempt = 0; attempt < 10; attempt++) {
     await page.keyboard.press('F1');
@@ -289,15 +303,7 @@ async function openPalette(page, command, itemText) {
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(`>${command}`);
     await page.waitForTimeout(300);
-    const rows = page.locator('.quick-input-list .monaco-list-row');
-    const n = Math.min(await rows.count(), 20);
-    for (let i = 0; i < n; i++) {
-      const name = ((await rows.nth(i).locator('.label-name').first().textContent().catch(() => '')) ?? '').trim();
-      if (name === itemText) {
-        await rows.nth(i).click();
-        return;
-      }
-    }
+    if (await clickListedRow(page, itemText, 20)) return;
     // A command registered late may not be listed yet: close and reopen (TESTING.md).
     await page.keyboard.press('Escape');
     await page.waitForTimeout(1000);
@@ -466,17 +472,9 @@ async function uiContextMenuAndHover(page, ws) {
 async function pickRow(page, label) {
   const input = page.locator('.quick-input-widget input').first();
   await input.waitFor({ state: 'visible', timeout: 15_000 });
-  const rows = page.locator('.quick-input-list .monaco-list-row');
   const end = Date.now() + 10_000;
   while (Date.now() < end) {
-    const n = Math.min(await rows.count(), 30);
-    for (let i = 0; i < n; i++) {
-      const name = ((await rows.nth(i).locator('.label-name').first().textContent().catch(() => '')) ?? '').trim();
-      if (name === label) {
-        await rows.nth(i).click();
-        return;
-      }
-    }
+    if (await clickListedRow(page, label, 30)) return;
     await page.waitForTimeout(200);
   }
   throw new Error(`no quick pick row "${label}"`);
