@@ -6,6 +6,21 @@ import { randomFlow, randomRows } from '../helpers/flows';
 import { buildFlow } from '../../src/core/flow/build';
 import { Rng } from '../../src/core/util/rng';
 
+/** The largest |entry| of a gradient: the scale its entries are compared at. */
+function largest(g: Float64Array): number {
+  let scale = 0;
+  for (const v of g) scale = Math.max(scale, Math.abs(v));
+  return scale;
+}
+
+/** got's loss within tol of want's (relative), and each gradient entry within tol times `scale`. */
+function assertSameLossAndGradient(what: string, want: { loss: number; grad: Float64Array }, got: { loss: number; grad: Float64Array }, tol: number, scale = largest(want.grad)): void {
+  assert.ok(Math.abs(got.loss - want.loss) <= tol * Math.abs(want.loss), `${what}: loss ${got.loss} vs ${want.loss}`);
+  for (let k = 0; k < want.grad.length; k++) {
+    assert.ok(Math.abs(got.grad[k] - want.grad[k]) <= tol * scale, `${what}: gradient ${k}: ${got.grad[k]} vs ${want.grad[k]} (largest ${scale})`);
+  }
+}
+
 // The tfjs engine here is @tensorflow/tfjs + the wasm backend (float32). tfjs-node (an optional
 // dependency) cannot be installed on CI: its install downloads libtensorflow from outside the npm
 // registry, fails, and npm skips it; the engine then falls back to wasm.
@@ -23,12 +38,7 @@ for (const kind of ['cubic', 'coupling']) {
     const g32 = new Float64Array(flow.paramCount);
     const l64 = ours.lossAndGradient(x, n, g64);
     const l32 = tfjs.lossAndGradient(x, n, g32);
-    assert.ok(Math.abs(l32 - l64) <= 1e-4 * Math.abs(l64), `loss ${l32} vs ${l64}`);
-    let scale = 0;
-    for (const g of g64) scale = Math.max(scale, Math.abs(g));
-    for (let k = 0; k < g64.length; k++) {
-      assert.ok(Math.abs(g32[k] - g64[k]) <= 1e-4 * scale, `gradient ${k}: ${g32[k]} vs ${g64[k]} (largest ${scale})`);
-    }
+    assertSameLossAndGradient('tfjs', { loss: l64, grad: g64 }, { loss: l32, grad: g32 }, 1e-4);
     assert.ok(Math.abs(tfjs.meanNll(x, n) - ours.meanNll(x, n)) <= 1e-4 * Math.abs(l64));
     tfjs.dispose?.();
   });
@@ -78,10 +88,8 @@ test('the two-thread float64 engine gives the one-thread loss and gradient (1e-1
     const g2 = new Float64Array(flow.paramCount);
     const l1 = one.lossAndGradient(x, n, g1);
     const l2 = two.lossAndGradient(x, n, g2);
-    assert.ok(Math.abs(l1 - l2) <= 1e-12 * Math.abs(l1), `loss ${l2} vs ${l1}`);
-    let scale = 0;
-    for (const g of g1) scale = Math.max(scale, Math.abs(g));
-    for (let k = 0; k < g1.length; k++) assert.ok(Math.abs(g1[k] - g2[k]) <= 1e-12 * scale, `gradient ${k}: ${g2[k]} vs ${g1[k]}`);
+    const scale = largest(g1);
+    assertSameLossAndGradient('two threads', { loss: l1, grad: g1 }, { loss: l2, grad: g2 }, 1e-12);
     // A batch too small to split is computed on one thread, exactly.
     const small = one.lossAndGradient(x, 20, g1);
     assert.equal(two.lossAndGradient(x, 20, g2), small);
@@ -91,8 +99,7 @@ test('the two-thread float64 engine gives the one-thread loss and gradient (1e-1
     await two.retarget(other);
     const l3 = other.lossAndGradient(x, n, g1);
     const l4 = two.lossAndGradient(x, n, g2);
-    assert.ok(Math.abs(l3 - l4) <= 1e-12 * Math.abs(l3), `after retarget: loss ${l4} vs ${l3}`);
-    for (let k = 0; k < g1.length; k++) assert.ok(Math.abs(g1[k] - g2[k]) <= 1e-12 * scale, `after retarget, gradient ${k}: ${g2[k]} vs ${g1[k]}`);
+    assertSameLossAndGradient('after retarget', { loss: l3, grad: g1 }, { loss: l4, grad: g2 }, 1e-12, scale);
     assert.ok(Math.abs(l3 - l1) > 1e-6, 'the two flows differ');
     // Twice in a row, with no batch between (a start that trained no steps): the helper follows.
     await two.retarget(flow);
