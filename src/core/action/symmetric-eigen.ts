@@ -5,6 +5,8 @@
  * Fisher matrix has one row and column per parameter, several hundred of them.
  */
 
+import { transpose } from '../flow/kernels';
+
 export interface SymmetricEigen {
   /** Eigenvalues, ascending. */
   values: Float64Array;
@@ -19,7 +21,8 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   if (n === 0) return { values: d, vectors: v };
   tridiagonalize(n, v, d, e);
   // The QL sweeps combine pairs of eigenvector columns; rows of the transpose are contiguous.
-  const vt = transposed(v, n);
+  const vt = new Float64Array(n * n);
+  transpose(n, n, v, vt);
   diagonalize(n, vt, d, e);
   return sortAscending(n, d, vt);
 }
@@ -115,7 +118,7 @@ function diagonalize(n: number, vt: Float64Array, d: Float64Array, e: Float64Arr
         if (iter > 60) throw new Error('symmetricEigen: the QL iteration did not converge');
         let g = d[l];
         let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = hypot(p, 1);
+        let r = Math.hypot(p, 1);
         if (p < 0) r = -r;
         d[l] = e[l] / (p + r);
         d[l + 1] = e[l] * (p + r);
@@ -136,7 +139,7 @@ function diagonalize(n: number, vt: Float64Array, d: Float64Array, e: Float64Arr
           s2 = s;
           g = c * e[i];
           h = c * p;
-          r = hypot(p, e[i]);
+          r = Math.hypot(p, e[i]);
           e[i + 1] = s * r;
           s = e[i] / r;
           c = p / r;
@@ -159,22 +162,6 @@ function diagonalize(n: number, vt: Float64Array, d: Float64Array, e: Float64Arr
     d[l] += f;
     e[l] = 0;
   }
-}
-
-/** sqrt(a^2 + b^2) without overflow or underflow in the squares. */
-function hypot(a: number, b: number): number {
-  const x = Math.abs(a);
-  const y = Math.abs(b);
-  const big = Math.max(x, y);
-  if (big === 0) return 0;
-  const small = Math.min(x, y) / big;
-  return big * Math.sqrt(1 + small * small);
-}
-
-function transposed(a: Float64Array, n: number): Float64Array {
-  const t = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = a[i * n + j];
-  return t;
 }
 
 function sortAscending(n: number, d: Float64Array, vt: Float64Array): SymmetricEigen {
