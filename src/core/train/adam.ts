@@ -1,4 +1,5 @@
 import { Scratch } from '../flow/scratch';
+import { norm as euclideanNorm } from '../poly/jet';
 import { loadKernels } from '../flow/wasm/kernel';
 
 /**
@@ -82,18 +83,11 @@ export function adamLoop(
   }
 }
 
-/** The Euclidean norm of grad. */
-export function gradientNorm(grad: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < grad.length; i++) s += grad[i] * grad[i];
-  return Math.sqrt(s);
-}
-
 /**
  * Scales grad in place so that its Euclidean norm is at most maxNorm; returns the norm before clipping
- * (`norm`, when the caller has it from gradientNorm, saves a pass).
+ * (`norm`, when the caller has it already, saves a pass).
  */
-export function clipGradient(grad: Float64Array, maxNorm: number, norm = gradientNorm(grad)): number {
+export function clipGradient(grad: Float64Array, maxNorm: number, norm = euclideanNorm(grad)): number {
   if (norm > maxNorm) {
     const f = maxNorm / norm;
     for (let i = 0; i < grad.length; i++) grad[i] *= f;

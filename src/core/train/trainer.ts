@@ -2,7 +2,8 @@ import type { Flow } from '../flow/flow';
 import type { ReportTraining, TrainingPoint } from '../report/schema';
 import { TrainingError } from '../util/errors';
 import { Rng } from '../util/rng';
-import { Adam, clipGradient, gradientNorm } from './adam';
+import { Adam, clipGradient } from './adam';
+import { norm as euclideanNorm } from '../poly/jet';
 import { float64Engine, type TrainingEngine } from './engine';
 
 export interface TrainOptions {
@@ -100,7 +101,7 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
       gatherRows(train, d, order, b, rows, batch);
       const loss = engine.lossAndGradient(batch, rows, grad);
       // The norm is finite exactly when every entry is, unless squares overflow: then look entry by entry.
-      const norm = gradientNorm(grad);
+      const norm = euclideanNorm(grad);
       if (!Number.isFinite(loss) || (!Number.isFinite(norm) && !grad.every(Number.isFinite))) {
         divergenceEvents++;
         failures++;
