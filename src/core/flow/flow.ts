@@ -8,7 +8,7 @@ import type { Layer } from './layer';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 const NO_GRADIENT = new Float64Array(0);
-/** Rows per chunk of meanNll's forward pass (bounds its buffers: 4,096 x d numbers, twice). */
+/** Rows per chunk of logProb's forward pass (bounds its buffers: 4,096 x d numbers, twice). */
 const NLL_CHUNK_ROWS = 4096;
 
 /**
@@ -63,31 +63,17 @@ export class Flow {
     return this.params.length;
   }
 
-  /** ln p(x) for n rows. */
+  /**
+   * ln p(x) for n rows. The rows go through the layers in chunks on reused buffers in the kernel heap,
+   * not on arrays allocated per layer and call: the trainer asks for the held-out NLL every epoch.
+   */
   logProb(x: Float64Array, n: number): Float64Array {
-    const { z, logDet } = this.forwardAll(x, n);
     const d = this.dim;
     const out = new Float64Array(n);
-    for (let r = 0; r < n; r++) {
-      let q = 0;
-      for (let i = 0; i < d; i++) q += z[r * d + i] * z[r * d + i];
-      out[r] = -0.5 * q - d * HALF_LOG_2PI + logDet[r];
-    }
-    return out;
-  }
-
-  /**
-   * Mean -ln p over n rows (nats per row): ln p of each row as in logProb, summed in row order. The
-   * trainer asks for it every epoch, so the rows go through the layers in chunks on reused buffers in
-   * the kernel heap, not on arrays allocated per layer and call.
-   */
-  meanNll(x: Float64Array, n: number): number {
-    const d = this.dim;
     const chunk = Math.max(1, Math.min(n, NLL_CHUNK_ROWS));
     const bufA = this.scratch.get('nllA', chunk * d);
     const bufB = this.scratch.get('nllB', chunk * d);
     const logDet = this.scratch.get('nllLogDet', chunk);
-    let s = 0;
     for (let start = 0; start < n; start += chunk) {
       const m = Math.min(chunk, n - start);
       let cur = bufA.subarray(0, m * d);
@@ -103,9 +89,17 @@ export class Flow {
       for (let r = 0; r < m; r++) {
         let q = 0;
         for (let i = 0; i < d; i++) q += cur[r * d + i] * cur[r * d + i];
-        s -= -0.5 * q - d * HALF_LOG_2PI + logDet[r];
+        out[start + r] = -0.5 * q - d * HALF_LOG_2PI + logDet[r];
       }
     }
+    return out;
+  }
+
+  /** Mean -ln p over n rows (nats per row). */
+  meanNll(x: Float64Array, n: number): number {
+    const lp = this.logProb(x, n);
+    let s = 0;
+    for (let r = 0; r < n; r++) s -= lp[r];
     return s / n;
   }
 
