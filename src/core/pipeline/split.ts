@@ -1,5 +1,6 @@
 import { InputError } from '../util/errors';
 import { Rng } from '../util/rng';
+import { gatherRows } from '../util/rows';
 
 /** A seeded random split of the rows into training and held-out (validation) rows. */
 export function splitRows(data: Float64Array, n: number, d: number, valFraction: number, seed: number): { train: Float64Array; nTrain: number; val: Float64Array; nVal: number } {
@@ -10,11 +11,8 @@ export function splitRows(data: Float64Array, n: number, d: number, valFraction:
   const perm = new Rng(seed ^ 0x517).permutation(n);
   const train = new Float64Array(nTrain * d);
   const val = new Float64Array(nVal * d);
-  for (let r = 0; r < n; r++) {
-    const src = data.subarray(perm[r] * d, perm[r] * d + d);
-    if (r < nTrain) train.set(src, r * d);
-    else val.set(src, (r - nTrain) * d);
-  }
+  gatherRows(data, d, perm, 0, nTrain, train);
+  gatherRows(data, d, perm, nTrain, nVal, val);
   return { train, nTrain, val, nVal };
 }
 

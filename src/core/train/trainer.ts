@@ -2,6 +2,7 @@ import type { Flow } from '../flow/flow';
 import type { ReportTraining, TrainingPoint } from '../report/schema';
 import { TrainingError } from '../util/errors';
 import { Rng } from '../util/rng';
+import { gatherRows } from '../util/rows';
 import { Adam, clipGradient } from './adam';
 import { norm as euclideanNorm } from '../poly/jet';
 import { float64Engine, type TrainingEngine } from './engine';
@@ -187,23 +188,6 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
     divergenceEvents,
     trainSeconds,
   };
-}
-
-/**
- * Rows 0..rows-1 of batch = rows order[from], order[from + 1], ... of train (row length d). Short rows
- * are copied entry by entry: a subarray per row (an object to allocate and collect) costs more than
- * copying a few dozen numbers.
- */
-function gatherRows(train: Float64Array, d: number, order: Int32Array, from: number, rows: number, batch: Float64Array): void {
-  if (d >= 64) {
-    for (let r = 0; r < rows; r++) batch.set(train.subarray(order[from + r] * d, order[from + r] * d + d), r * d);
-    return;
-  }
-  for (let r = 0; r < rows; r++) {
-    const src = order[from + r] * d;
-    const dst = r * d;
-    for (let i = 0; i < d; i++) batch[dst + i] = train[src + i];
-  }
 }
 
 function shuffle(a: Int32Array, rng: Rng): void {
