@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { symmetricEigen } from '../../src/core/action/symmetric-eigen';
-import { pseudoInverse } from '../../src/core/action/uncertainty';
+import { pseudoInverse } from '../helpers/pseudo-inverse';
 import { Rng } from '../../src/core/util/rng';
 
 function symmetric(n: number, rng: Rng): Float64Array {

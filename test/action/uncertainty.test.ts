@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coefficientStdErrors, pseudoInverse, stdErrSecondsEstimate } from '../../src/core/action/uncertainty';
+import { coefficientStdErrors, stdErrSecondsEstimate } from '../../src/core/action/uncertainty';
+import { pseudoInverse } from '../helpers/pseudo-inverse';
 import { tableFromRows } from '../../src/core/data/memory';
 import { buildFlow, perturbParameters } from '../../src/core/flow/build';
 import { DEFAULT_LEARN_SETTINGS, learn } from '../../src/core/pipeline/learn';

@@ -89,9 +89,10 @@ function fisherInformation(flow: Flow, rows: Float64Array, pick: Int32Array): Fl
 
 /**
  * The eigenvectors (rows, q x n) and eigenvalues of a symmetric positive semi-definite matrix whose
- * eigenvalues exceed relTol times the largest: the directions a pseudo-inverse keeps.
+ * eigenvalues exceed relTol times the largest: the directions a pseudo-inverse keeps (its
+ * Moore-Penrose pseudo-inverse is the sum of v v^T / lambda over them).
  */
-function keptEigenpairs(a: Float64Array, n: number, relTol: number): { vectors: Float64Array; lambdas: Float64Array } {
+export function keptEigenpairs(a: Float64Array, n: number, relTol: number): { vectors: Float64Array; lambdas: Float64Array } {
   const { values, vectors } = symmetricEigen(a, n);
   const max = n > 0 ? values[n - 1] : 0;
   // Ascending: the kept ones are a tail.
@@ -143,19 +144,4 @@ export function coefficientJacobian(flow: Flow, basis: MonomialBasis): Float64Ar
     for (let k = 0; k < basis.size; k++) jac[k * p + j] = (up[k] - down[k]) / (2 * h);
   }
   return jac;
-}
-
-/** Moore-Penrose pseudo-inverse of a symmetric positive semi-definite matrix (eigenvalues up to relTol times the largest count as zero). */
-export function pseudoInverse(a: Float64Array, n: number, relTol: number): Float64Array {
-  const { vectors, lambdas } = keptEigenpairs(a, n, relTol);
-  const out = new Float64Array(n * n);
-  lambdas.forEach((lambda, k) => {
-    const v = vectors.subarray(k * n, (k + 1) * n);
-    for (let i = 0; i < n; i++) {
-      const vi = v[i] / lambda;
-      if (vi === 0) continue;
-      for (let j = 0; j < n; j++) out[i * n + j] += vi * v[j];
-    }
-  });
-  return out;
 }
