@@ -4,7 +4,7 @@ import { Rng } from '../util/rng';
 import { gemmAB, gemmNT, TRI } from '../flow/kernels';
 import { kernelHeap } from '../flow/wasm/kernel';
 import { symmetricEigen } from './symmetric-eigen';
-import { isLinear, isUnitwise } from '../flow/structured';
+import { hasStructuredRoute } from '../flow/structured';
 
 /** Rows whose scores form one block of the Fisher matrix's product (fits in cache with P up to ~1,000). */
 const SCORE_ROWS = 128;
@@ -124,8 +124,7 @@ const GENERIC_EXTRACTION_PER_UNIT = 4.5e-8;
 export function stdErrSecondsEstimate(flow: Flow, basis: MonomialBasis, rows: number): number {
   const p = flow.paramCount;
   const units = basis.size * flow.dim * flow.layers.length;
-  const structured = flow.layers.every((l) => isLinear(l) || isUnitwise(l));
-  const extraction = structured ? STRUCTURED_EXTRACTION.fixed + STRUCTURED_EXTRACTION.perUnit * units : GENERIC_EXTRACTION_PER_UNIT * units;
+  const extraction = hasStructuredRoute(flow.layers) ? STRUCTURED_EXTRACTION.fixed + STRUCTURED_EXTRACTION.perUnit * units : GENERIC_EXTRACTION_PER_UNIT * units;
   return 2 * p * extraction + rows * SECONDS_PER_SCORE_ROW + ((rows / 2 + basis.size) * p * p) / MULTIPLY_ADDS_PER_SECOND + p ** 3 / EIGEN_CUBES_PER_SECOND;
 }
 

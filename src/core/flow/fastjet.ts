@@ -3,7 +3,7 @@ import { blockProductTable, gradedProduct, linearFormPower } from '../poly/block
 import { axpy, zeroJet, type Jet } from '../poly/jet';
 import { gemmNT, gemmNTVisit, transpose } from './kernels';
 import type { Layer } from './layer';
-import { isLinear, isUnitwise } from './structured';
+import { hasStructuredRoute, isLinear, isUnitwise } from './structured';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -28,7 +28,7 @@ export function structuredActionJet(layers: Layer[], dim: number, basis: Monomia
   const K = basis.order;
   if (K < 2) return null;
   const tail = layers.slice(from);
-  if (!tail.every((l) => isLinear(l) || isUnitwise(l))) return null;
+  if (!hasStructuredRoute(tail)) return null;
   const d = dim;
   const lower = lowerBasis(basis);
   const n1 = lower.size;

@@ -28,6 +28,11 @@ export function isUnitwise(layer: Layer): layer is Layer & UnitStructure {
   return typeof (layer as Partial<UnitStructure>).unitSeries === 'function';
 }
 
+/** Every layer is linear or unitwise: extraction through them can take fastjet.ts's structured route. */
+export function hasStructuredRoute(layers: readonly Layer[]): boolean {
+  return layers.every((l) => isLinear(l) || isUnitwise(l));
+}
+
 /** Taylor coefficients of ln f for a series f with f[0] > 0, to the given order: k h_k = k f_k - sum_j j h_j f_(k-j), over f_0. */
 export function seriesLog(f: ArrayLike<number>, order: number): Float64Array {
   const h = new Float64Array(order + 1);
