@@ -48,12 +48,17 @@ interface RaceRow {
   /** The float64 engine on one thread (like PyTorch here), and on two threads (the parallel engine). */
   ours: number;
   ours2Threads: number;
+  /** The same two sides with the native product kernel turned off (ACTION_LENS_NO_NATIVE): what runs where it was not built. */
+  oursWasm: number;
+  oursWasm2Threads: number;
+  /** The kernels the timed runs used (kernelsInUse: e.g. native-avx512). */
+  kernels: string;
   pytorch: number | null;
   /** ours / pytorch, both on one thread; ratio2Threads: the two-thread engine / pytorch. */
   ratio: number | null;
   ratio2Threads: number | null;
   tfjsWasm: number | null;
-  repeats: { ours: number[]; ours2Threads: number[]; pytorch: number[]; tfjsWasm: number[] };
+  repeats: { ours: number[]; ours2Threads: number[]; oursWasm: number[]; oursWasm2Threads: number[]; pytorch: number[]; tfjsWasm: number[] };
   /** 1-minute load average before and after the configuration (other work on the machine skews timings). */
   load: [number, number];
 }
@@ -80,22 +85,30 @@ function race(kind: string, d: number, layers: number): RaceRow {
   const c = check(cfgArgs, problem);
   if (c && !c.passed) throw new Error(`${kind} d=${d} L=${layers}: PyTorch and Action Lens disagree (loss ${c.lossRelErr}, gradient ${c.gradRelErr}); the race would not be fair`);
   const loadBefore = loadavg()[0];
-  const reps = { ours: [] as number[], ours2Threads: [] as number[], pytorch: [] as number[], tfjsWasm: [] as number[] };
+  const reps = { ours: [] as number[], ours2Threads: [] as number[], oursWasm: [] as number[], oursWasm2Threads: [] as number[], pytorch: [] as number[], tfjsWasm: [] as number[] };
+  const wasmOnly = { ...oneThread, ACTION_LENS_NO_NATIVE: '1' };
+  let kernels = '';
   for (let r = 0; r < repeats; r++) {
     // Interleaved, so that drifts of the machine hit every side alike.
-    reps.ours.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds)])).stepsPerSecond);
+    const one = lastJson<{ stepsPerSecond: number; kernels: string }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds)]));
+    reps.ours.push(one.stepsPerSecond);
+    kernels = one.kernels;
     reps.ours2Threads.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds), '--engine', 'parallel'])).stepsPerSecond);
+    reps.oursWasm.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds)], wasmOnly)).stepsPerSecond);
+    reps.oursWasm2Threads.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds), '--engine', 'parallel'], wasmOnly)).stepsPerSecond);
     if (withTorch) reps.pytorch.push(lastJson<{ stepsPerSecond: number }>(run('/usr/bin/python3', ['bench/torch_peer.py', problem, '--time', String(seconds)])).stepsPerSecond);
     if (withTfjs) reps.tfjsWasm.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds), '--engine', 'tfjs'])).stepsPerSecond);
   }
   const ours = median(reps.ours);
   const ours2Threads = median(reps.ours2Threads);
+  const oursWasm = median(reps.oursWasm);
+  const oursWasm2Threads = median(reps.oursWasm2Threads);
   const pytorch = withTorch ? median(reps.pytorch) : null;
   const tfjsWasm = withTfjs ? median(reps.tfjsWasm) : null;
-  const row = { kind, d, layers, check: c, ours, ours2Threads, pytorch, ratio: pytorch ? ours / pytorch : null, ratio2Threads: pytorch ? ours2Threads / pytorch : null, tfjsWasm, repeats: reps, load: [loadBefore, loadavg()[0]] as [number, number] };
+  const row = { kind, d, layers, check: c, ours, ours2Threads, oursWasm, oursWasm2Threads, kernels, pytorch, ratio: pytorch ? ours / pytorch : null, ratio2Threads: pytorch ? ours2Threads / pytorch : null, tfjsWasm, repeats: reps, load: [loadBefore, loadavg()[0]] as [number, number] };
   console.log(
     `load ${row.load.map((v) => v.toFixed(1)).join('->')}  ${kind.padEnd(8)} d=${String(d).padStart(3)} L=${layers}  ours ${fmt(ours)} (2 threads ${fmt(ours2Threads)}) steps/s  pytorch ${fmt(pytorch)}  ` +
-      `ratio ${fmt(row.ratio, 2)} (${fmt(row.ratio2Threads, 2)})  tfjs-wasm ${fmt(tfjsWasm)}  check ${c ? c.gradRelErr.toExponential(1) : '-'}`,
+      `ratio ${fmt(row.ratio, 2)} (${fmt(row.ratio2Threads, 2)})  wasm kernel ${fmt(oursWasm)} (${fmt(oursWasm2Threads)})  tfjs-wasm ${fmt(tfjsWasm)}  check ${c ? c.gradRelErr.toExponential(1) : '-'}`,
   );
   return row;
 }

@@ -10,6 +10,9 @@ interface Row {
   layers: number;
   ours: number;
   ours2Threads?: number;
+  oursWasm?: number;
+  oursWasm2Threads?: number;
+  kernels?: string;
   pytorch: number | null;
   ratio: number | null;
   ratio2Threads?: number | null;
@@ -30,12 +33,15 @@ const r = JSON.parse(readFileSync(process.argv[2] ?? 'bench/results.json', 'utf8
 const f = (v: number | null | undefined, digits = 0): string => (v === null || v === undefined ? '-' : v.toFixed(digits));
 const lines: string[] = [];
 lines.push(`Machine: ${r.machine.cores} cores, ${r.machine.cpu}, node ${r.machine.node}, ${r.machine.date}. Median of ${r.method.repeats} fresh-process repeats of >= ${r.method.secondsPerRepeat} s; batch 256, h = d.`);
+const kernels = [...new Set(r.train.map((t) => t.kernels).filter(Boolean))].join(', ');
+if (kernels) lines.push(`Kernels of the "ours" columns: ${kernels}; the "wasm kernel" columns are the same runs with ACTION_LENS_NO_NATIVE=1.`);
 lines.push('');
-lines.push('| kind | d | L | ours, 1 thread (steps/s) | ours, 2 threads | PyTorch, 1 thread | ratio 1 thread | ratio 2 threads | tfjs-wasm | check (grad rel. err.) | load avg |');
-lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+lines.push('| kind | d | L | ours, 1 thread (steps/s) | ours, 2 threads | PyTorch, 1 thread | ratio 1 thread | ratio 2 threads | wasm kernel, 1 thread | wasm kernel, 2 threads | ratio wasm 1T / 2T | tfjs-wasm | check (grad rel. err.) | load avg |');
+lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+const ratio = (v: number | undefined, p: number | null): string => (v === undefined || !p ? '-' : (v / p).toFixed(2));
 for (const t of r.train) {
   lines.push(
-    `| ${t.kind} | ${t.d} | ${t.layers} | ${f(t.ours)} | ${f(t.ours2Threads)} | ${f(t.pytorch)} | ${f(t.ratio, 2)} | ${f(t.ratio2Threads, 2)} | ${f(t.tfjsWasm)} | ${t.check ? t.check.gradRelErr.toExponential(1) : '-'} | ${t.load ? t.load.map((v) => v.toFixed(1)).join(' → ') : '-'} |`,
+    `| ${t.kind} | ${t.d} | ${t.layers} | ${f(t.ours)} | ${f(t.ours2Threads)} | ${f(t.pytorch)} | ${f(t.ratio, 2)} | ${f(t.ratio2Threads, 2)} | ${f(t.oursWasm)} | ${f(t.oursWasm2Threads)} | ${ratio(t.oursWasm, t.pytorch)} / ${ratio(t.oursWasm2Threads, t.pytorch)} | ${f(t.tfjsWasm)} | ${t.check ? t.check.gradRelErr.toExponential(1) : '-'} | ${t.load ? t.load.map((v) => v.toFixed(1)).join(' → ') : '-'} |`,
   );
 }
 lines.push('');

@@ -6,6 +6,7 @@
 import { Adam, clipGradient } from '../src/core/train/adam';
 import { argValue, parseConfig, RACE_ROWS, raceBatch, raceData, raceFlow } from './common';
 import { createEngine, type EngineName } from '../src/core/train/engines';
+import { kernelsInUse } from '../src/core/flow/wasm/kernel';
 
 async function main(): Promise<void> {
   const cfg = parseConfig(process.argv);
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   }
   const elapsed = (performance.now() - t0) / 1000;
   engine.dispose?.();
-  process.stdout.write(`${JSON.stringify({ side: engine.name, ...cfg, steps, seconds: elapsed, stepsPerSecond: steps / elapsed, lastLoss: loss })}\n`);
+  process.stdout.write(`${JSON.stringify({ side: engine.name, kernels: kernelsInUse(), ...cfg, steps, seconds: elapsed, stepsPerSecond: steps / elapsed, lastLoss: loss })}\n`);
 }
 
 void main();

@@ -2,7 +2,12 @@
 // once it exists) and the webview (media/, once it exists). With --bench, also the bench's timed
 // scripts (bench/out/), built like the product so that the bench measures the code that ships.
 import { build } from 'esbuild';
-import { existsSync, chmodSync, cpSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
+
+// The optional native product kernel (dist/native/gemm.node), loaded beside the bundles.
+const native = spawnSync(process.execPath, ['scripts/build-native.mjs', 'dist/native'], { stdio: 'inherit' });
+if (native.status !== 0) process.exit(native.status ?? 1);
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
@@ -12,6 +17,8 @@ await build({ ...common, entryPoints: ['src/core/train/parallel-worker.ts'], out
 if (process.argv.includes('--bench')) {
   for (const name of ['train-ours', 'extract', 'cumulants']) await build({ ...common, entryPoints: [`bench/${name}.ts`], outfile: `bench/out/${name}.js` });
   await build({ ...common, entryPoints: ['src/core/train/parallel-worker.ts'], outfile: 'bench/out/parallel-worker.js' });
+  rmSync('bench/out/native', { recursive: true, force: true });
+  if (existsSync('dist/native/gemm.node')) cpSync('dist/native/gemm.node', 'bench/out/native/gemm.node');
 }
 if (existsSync('src/extension/worker.ts')) {
   // The extension's training worker (node:worker_threads), loaded by dist/extension.js.

@@ -610,6 +610,8 @@ function testVsix() {
     if (!list.some((p) => /^extension\/media\/katex\/fonts\/KaTeX_Main-Regular\.woff2$/.test(p))) problems.push('missing the KaTeX fonts');
     // Every bundle the build makes (but the CLI) is loaded at run time: a new one must be listed in .vscodeignore.
     for (const f of readdirSync(join(ROOT, 'dist'))) if (f.endsWith('.js') && f !== 'cli.js' && !has(`dist/${f}`)) problems.push(`missing dist/${f} (add it to .vscodeignore)`);
+    // The native product kernel, where the build made it (the training worker loads it from dist/native).
+    if (existsSync(join(ROOT, 'dist/native/gemm.node')) && !has('dist/native/gemm.node')) problems.push('missing dist/native/gemm.node');
     for (const p of list) {
       if (/^extension\/(src|test|webview|scripts|out|examples|node_modules|\.vscode-test|test-artifacts|bench)\//.test(p)) problems.push(`should not ship ${p}`);
       if (/\.ts$|\.map$/.test(p)) problems.push(`should not ship ${p}`);

@@ -55,11 +55,22 @@ function onHeap(a: Float64Array): Float64Array {
  */
 const noWasm = process.env.ACTION_LENS_NO_WASM ? 'ACTION_LENS_NO_WASM is set' : false;
 const noFma = noWasm || (process.env.ACTION_LENS_NO_FMA ? 'ACTION_LENS_NO_FMA is set' : false);
-const skipFor = (variant: KernelVariant): string | false => (variant === 'fma' ? noFma : noWasm);
+const noNative = noFma || (process.env.ACTION_LENS_NO_NATIVE ? 'ACTION_LENS_NO_NATIVE is set' : false);
+const skipFor = (variant: KernelVariant): string | false => (variant === 'native' ? noNative : variant === 'fma' ? noFma : noWasm);
+
+// The native kernel is optional for users, but the build makes it on the machines the tests run on
+// (Linux x64 with a C compiler: scripts/install-system-deps.sh installs one), so a build that silently
+// fell back to wasm fails here.
+const nativeExpected = process.platform === 'linux' && process.arch === 'x64' ? noNative : 'the native kernel is built and tested on Linux x64';
+test('the native product kernel is built and in use, with fused multiply-adds (npm run build makes dist/native/gemm.node)', { skip: nativeExpected }, () => {
+  const k = loadKernels();
+  assert.equal(k?.variant, 'native', 'native kernel loaded (see the build output: "native kernel not built (...)")');
+  assert.ok(k?.nativeIsa === 'avx512' || k?.nativeIsa === 'avx2', `instruction set ${k?.nativeIsa}`);
+});
 
 test('the WebAssembly kernels are available on this Node, products with fused multiply-adds (the float64 engine relies on them for speed)', { skip: noFma }, () => {
   assert.ok(wasmAvailable());
-  assert.equal(loadKernels()?.variant, 'fma');
+  assert.ok(loadKernels()?.variants.fma, 'the fma variant compiled');
 });
 
 /** Runs `body` with the products on `variant`, then restores the default. */
@@ -81,7 +92,7 @@ const shapes: [number, number, number][] = [
 ];
 for (const [n, m, k] of shapes) {
   for (const transA of [false, true]) {
-    for (const [place, variant] of [['js arrays', 'fma'], ['heap', 'fma'], ['heap', 'plain']] as const) {
+    for (const [place, variant] of [['js arrays', 'fma'], ['heap', 'fma'], ['heap', 'plain'], ['js arrays', 'native'], ['heap', 'native']] as const) {
       test(`op(A) B, ${n}x${m}x${k}, transA ${transA}, operands in ${place}, ${variant} kernel: zero start, bias, accumulate`, { skip: skipFor(variant) }, () => withVariant(variant, () => {
         const rng = new Rng(n * 1000 + m + k);
         const put = place === 'heap' ? onHeap : (a: Float64Array): Float64Array => a;
@@ -123,7 +134,7 @@ for (const [n, m, k] of shapes) {
   }
 }
 
-for (const variant of ['fma', 'plain'] as const) test(`triangular products skip zeros and unwanted halves, and the wanted entries are exact (${variant} kernel)`, { skip: skipFor(variant) }, () => withVariant(variant, () => {
+for (const variant of ['native', 'fma', 'plain'] as const) test(`triangular products skip zeros and unwanted halves, and the wanted entries are exact (${variant} kernel)`, { skip: skipFor(variant) }, () => withVariant(variant, () => {
   for (const d of [32, 30]) {
     const rng = new Rng(d);
     const lower = (i: number, j: number): boolean => j <= i;
@@ -147,6 +158,148 @@ for (const variant of ['fma', 'plain'] as const) test(`triangular products skip 
     close(out, naive(d, d, d, lo, true, dense, zero), (r, c) => c >= r, d, `d ${d}: Lo^T G`);
   }
 }));
+
+test('the native kernel computes what the wasm kernel computes, to the bit: 400 random products (strides, bias, accumulation, triangular flags, epilogues)', { skip: noNative }, () => {
+  const k = loadKernels();
+  const heap = kernelHeap();
+  assert.ok(k && heap && k.variants.native, 'native kernel loaded');
+  const native = k.variants.native.gemm.gemmStrided;
+  const wasm = (k.nativeIsa === 'baseline' ? k.variants.plain : k.variants.fma ?? k.variants.plain).gemm.gemmStrided;
+  const rng = new Rng(2026);
+  const int = (lo: number, hi: number): number => lo + Math.floor(rng.uniform() * (hi - lo + 1));
+  const filled = (size: number): Float64Array => {
+    const v = heap.alloc(size);
+    for (let i = 0; i < size; i++) v[i] = rng.normal();
+    return v;
+  };
+  for (let trial = 0; trial < 400; trial++) {
+    const n = 4 * int(1, 12);
+    const m = 4 * int(1, 12);
+    const kk = int(1, 40);
+    const transA = rng.uniform() < 0.5;
+    const lda = (transA ? n : kk) + int(0, 3);
+    const ldb = m + int(0, 5);
+    const ldo = m + 2 * int(0, 2);
+    const mode = int(0, 2);
+    const tri = rng.uniform() < 0.3 ? int(1, 63) : 0;
+    const auxMode = mode === 2 ? 0 : int(0, 2);
+    const a = filled(transA ? kk * lda : n * lda);
+    const b = filled(kk * ldb);
+    const bias = filled(m);
+    // Outputs start from the same random values: entries a product must not touch are compared too.
+    const start = filled(n * ldo);
+    const outs = [filled(n * ldo), filled(n * ldo)];
+    const auxStart = filled(n * ldo);
+    const auxes = [filled(n * ldo), filled(n * ldo)];
+    [native, wasm].forEach((gemm, i) => {
+      outs[i].set(start);
+      auxes[i].set(auxStart);
+      gemm(n, m, kk, a.byteOffset, transA ? 1 : lda, transA ? lda : 1, b.byteOffset, ldb, outs[i].byteOffset, ldo, bias.byteOffset, mode, tri, auxMode ? auxes[i].byteOffset : 0, auxMode);
+    });
+    const what = `trial ${trial}: ${n}x${m}x${kk} transA ${transA} mode ${mode} tri ${tri} aux ${auxMode}`;
+    assert.ok(Buffer.from(outs[0].buffer, outs[0].byteOffset, outs[0].byteLength).equals(Buffer.from(outs[1].buffer, outs[1].byteOffset, outs[1].byteLength)), `${what}: outputs`);
+    assert.ok(Buffer.from(auxes[0].buffer, auxes[0].byteOffset, auxes[0].byteLength).equals(Buffer.from(auxes[1].buffer, auxes[1].byteOffset, auxes[1].byteLength)), `${what}: epilogue matrices`);
+    for (const v of [a, b, bias, start, auxStart, ...outs, ...auxes]) heap.release(v);
+  }
+});
+
+test('the native kernel takes any shape in place: 300 random products with odd n and m give the bits of the wasm kernel on zero-padded copies', { skip: noNative }, () => {
+  const k = loadKernels();
+  const heap = kernelHeap();
+  assert.ok(k && heap && k.variants.native);
+  const native = k.variants.native.gemm.gemmStrided;
+  const wasm = (k.nativeIsa === 'baseline' ? k.variants.plain : k.variants.fma ?? k.variants.plain).gemm.gemmStrided;
+  const rng = new Rng(7);
+  const int = (lo: number, hi: number): number => lo + Math.floor(rng.uniform() * (hi - lo + 1));
+  const filled = (size: number): Float64Array => {
+    const v = heap.alloc(size);
+    for (let i = 0; i < size; i++) v[i] = rng.normal();
+    return v;
+  };
+  /** A copy of a rows x cols matrix (row stride ld) with row stride ldTo and rowsTo rows, zeros elsewhere. */
+  const padded = (v: Float64Array, rows: number, cols: number, ld: number, rowsTo: number, ldTo: number): Float64Array => {
+    const out = heap.alloc(rowsTo * ldTo);
+    for (let r = 0; r < rows; r++) out.set(v.subarray(r * ld, r * ld + cols), r * ldTo);
+    return out;
+  };
+  const up4 = (v: number): number => Math.ceil(v / 4) * 4;
+  for (let trial = 0; trial < 300; trial++) {
+    const n = int(1, 30);
+    const m = int(1, 30);
+    const kk = int(1, 30);
+    const np = up4(n);
+    const mp = up4(m);
+    const transA = rng.uniform() < 0.5;
+    const lda = (transA ? n : kk) + int(0, 3);
+    const ldb = m + int(0, 3);
+    const ldo = m + int(0, 3);
+    const mode = int(0, 2);
+    const tri = rng.uniform() < 0.3 ? int(1, 63) : 0;
+    const auxMode = mode === 2 ? 0 : int(0, 2);
+    const a = filled(transA ? kk * lda : n * lda);
+    const b = filled(kk * ldb);
+    const bias = filled(m);
+    const out = filled(n * ldo);
+    const aux = filled(n * ldo);
+    const start = Float64Array.from(out);
+    const auxStart = Float64Array.from(aux);
+    // The wasm kernel's problem: n and m padded to multiples of 4 with zeros.
+    const ldaP = transA ? Math.max(lda, np) : lda;
+    const aP = transA ? padded(a, kk, n, lda, kk, ldaP) : padded(a, n, kk, lda, np, lda);
+    const ldbP = Math.max(ldb, mp);
+    const bP = padded(b, kk, m, ldb, kk, ldbP);
+    const biasP = padded(bias, 1, m, m, 1, mp);
+    const ldoP = Math.max(ldo, mp);
+    const outP = padded(out, n, m, ldo, np, ldoP);
+    const auxP = padded(aux, n, m, ldo, np, ldoP);
+    native(n, m, kk, a.byteOffset, transA ? 1 : lda, transA ? lda : 1, b.byteOffset, ldb, out.byteOffset, ldo, bias.byteOffset, mode, tri, auxMode ? aux.byteOffset : 0, auxMode);
+    wasm(np, mp, kk, aP.byteOffset, transA ? 1 : ldaP, transA ? ldaP : 1, bP.byteOffset, ldbP, outP.byteOffset, ldoP, biasP.byteOffset, mode, tri, auxMode ? auxP.byteOffset : 0, auxMode);
+    const what = `trial ${trial}: ${n}x${m}x${kk} transA ${transA} mode ${mode} tri ${tri} aux ${auxMode}`;
+    for (let r = 0; r < n; r++)
+      for (let c = 0; c < ldo; c++) {
+        const inside = c < m;
+        assert.ok(Object.is(out[r * ldo + c], inside ? outP[r * ldoP + c] : start[r * ldo + c]), `${what}: out(${r}, ${c})`);
+        assert.ok(Object.is(aux[r * ldo + c], inside ? auxP[r * ldoP + c] : auxStart[r * ldo + c]), `${what}: aux(${r}, ${c})`);
+      }
+    for (const v of [a, b, bias, out, aux, aP, bP, biasP, outP, auxP]) heap.release(v);
+  }
+});
+
+test('a product gives the same bits whether the wasm kernel stages its operands (JS arrays, odd shapes) or the native one reads them in place: accumulation, epilogues, triangles', { skip: noNative }, () => {
+  const rng = new Rng(11);
+  const int = (lo: number, hi: number): number => lo + Math.floor(rng.uniform() * (hi - lo + 1));
+  const random = (size: number): Float64Array => Float64Array.from({ length: size }, () => rng.normal());
+  const bytes = (v: Float64Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  for (let trial = 0; trial < 150; trial++) {
+    const n = int(5, 45);
+    const m = int(5, 45);
+    // Enough work that the wasm side stages into its kernel rather than taking the JS loops (WASM_MIN_WORK).
+    const kk = Math.max(int(1, 30), Math.ceil(16384 / (n * m)));
+    const transA = rng.uniform() < 0.5;
+    const lda = (transA ? n : kk) + int(0, 3);
+    const ldb = m + int(0, 3);
+    const ldo = m + int(0, 3);
+    const start = [{}, { bias: random(m) }, { accumulate: true }][int(0, 2)];
+    const epilogue = 'accumulate' in start ? 0 : int(0, 2);
+    const tri = rng.uniform() < 0.3 ? int(1, 63) : 0;
+    const a = random(transA ? kk * lda : n * lda);
+    const b = random(kk * ldb);
+    const out0 = random(n * ldo);
+    const aux0 = random(n * ldo);
+    const run = (variant: KernelVariant, place: (v: Float64Array) => Float64Array): Float64Array[] => {
+      const out = place(Float64Array.from(out0));
+      const aux = place(Float64Array.from(aux0));
+      const options: ProductOptions = { lda, ldb, ldo, tri, ...start, ...(epilogue === 1 ? { squares: aux } : epilogue === 2 ? { timesTwice: aux } : {}) };
+      withVariant(variant, () => gemmAB(n, m, kk, place(a), transA, place(b), out, options));
+      return [Float64Array.from(out), Float64Array.from(aux)];
+    };
+    const staged = run('fma', (v) => v);
+    const inPlace = run('native', onHeap);
+    const what = `trial ${trial}: ${n}x${m}x${kk} transA ${transA} ${Object.keys(start)} epilogue ${epilogue} tri ${tri}`;
+    assert.ok(bytes(staged[0]).equals(bytes(inPlace[0])), `${what}: output`);
+    assert.ok(bytes(staged[1]).equals(bytes(inPlace[1])), `${what}: epilogue matrix`);
+  }
+});
 
 test('heap views stay valid when the heap grows, and released blocks are reused', () => {
   const memory = sharedMemory(1, 1024);

@@ -15,6 +15,10 @@ function stage(heap: WasmHeap, slot: number, doubles: number): Float64Array {
 
 const pad = (v: number, to: number): number => Math.ceil(v / to) * to;
 
+/** gemm.wat's output-half flags (TRI.outLower, TRI.outUpper in kernels.ts). */
+const TRI_OUT_LOWER = 16;
+const TRI_OUT_UPPER = 32;
+
 /**
  * Copies a rows x cols matrix (row stride `from` in a) into a staging view with row stride `stride`,
  * zero padded to paddedRows rows.
@@ -96,8 +100,8 @@ export interface ProductOptions {
 /**
  * op(A) B in wasm, op(A) = A (n x k, row-major) or, with transA, A^T for A stored k x n: the kernel
  * reads A through strides, so neither case copies more than the operands. B is k x m row-major.
- * Operands and output that live in the kernel heap (and whose shapes need no padding: n and m
- * multiples of 4) are used in place; others are copied through staging buffers. false (nothing
+ * Operands and output that live in the kernel heap (and, for the wasm kernel, whose shapes need no
+ * padding: n and m multiples of 4) are used in place; others are copied through staging buffers. false (nothing
  * done) when the kernel is unavailable, or when operands would have to be copied and the product has
  * fewer than minStagedWork multiply-adds.
  */
@@ -116,8 +120,10 @@ export function wasmGemmAB(
   if (!w) return false;
   const heap = w.heap;
   const { bias, accumulate = false, tri = 0, lda = transA ? n : k, ldb = m, ldo = m, squares, timesTwice } = options;
-  // In place needs shapes without padding and the buffer in the heap; -1: copy through staging.
-  const direct = n % 4 === 0 && m % 4 === 0;
+  // In place needs the buffer in the heap and, for the wasm kernel, shapes without padding (the
+  // native one takes any shape); -1: copy through staging.
+  const native = w.variant === 'native';
+  const direct = native || (n % 4 === 0 && m % 4 === 0);
   const at = (v: Float64Array): number => (direct ? heap.pointerOf(v) : -1);
   let aPtr = at(a);
   let bPtr = at(b);
@@ -126,13 +132,14 @@ export function wasmGemmAB(
   // An elementwise step after the product runs in the kernel, on the output in place.
   const aux = squares ?? timesTwice;
   const auxPtr = aux ? at(aux) : 0;
-  if (aux && (outPtr < 0 || auxPtr < 0)) return false;
   const auxMode = squares ? 1 : timesTwice ? 2 : 0;
-  // Small products pay off in wasm only when nothing has to be copied in or out.
-  const inPlace = aPtr >= 0 && bPtr >= 0 && biasPtr >= 0 && outPtr >= 0;
-  if (!inPlace && n * m * k < minStagedWork) return false;
-  const np = pad(n, 4);
-  const mp = pad(m, 4);
+  // Small products pay off in wasm only when nothing has to be copied in or out. The rule is the wasm
+  // kernel's even when the native one runs: the same products then take the JS loops on every build,
+  // so a seed gives the same model with or without the native kernel.
+  const inHeap = [a, b, out, ...(bias ? [bias] : []), ...(aux ? [aux] : [])].every((v) => heap.pointerOf(v) >= 0);
+  if (!(inHeap && n % 4 === 0 && m % 4 === 0) && n * m * k < minStagedWork) return false;
+  const np = native ? n : pad(n, 4);
+  const mp = native ? m : pad(m, 4);
   let aStride = lda;
   if (aPtr < 0) {
     const sa = stage(heap, 0, np * k);
@@ -156,17 +163,27 @@ export function wasmGemmAB(
   const sar = transA ? 1 : aStride;
   const saj = transA ? aStride : 1;
   const mode = accumulate ? 2 : bias ? 1 : 0;
-  if (outPtr >= 0) {
+  if (outPtr >= 0 && auxPtr >= 0) {
     w.gemm.gemmStrided(np, mp, k, aPtr, sar, saj, bPtr, bStride, outPtr, ldo, biasPtr, mode, tri, auxPtr, auxMode);
     return true;
   }
+  // The output through staging. It starts from out's values when the product accumulates (each entry
+  // is then one chain of multiply-adds from its old value, the same bits as in place) or leaves
+  // blocks unwritten (an output-half flag), so that they come back unchanged.
+  const halves = (tri & (TRI_OUT_LOWER | TRI_OUT_UPPER)) !== 0;
   const so = stage(heap, 2, np * mp);
-  w.gemm.gemmStrided(np, mp, k, aPtr, sar, saj, bPtr, bStride, so.byteOffset, mp, biasPtr, accumulate ? 0 : mode, tri, 0, 0);
+  if (accumulate || halves) put(so, out, n, m, mp, np, ldo);
+  let sx: Float64Array | null = null;
+  if (aux) {
+    sx = stage(heap, 4, np * mp);
+    if (timesTwice || halves) put(sx, aux, n, m, mp, np, ldo);
+  }
+  w.gemm.gemmStrided(np, mp, k, aPtr, sar, saj, bPtr, bStride, so.byteOffset, mp, biasPtr, mode, tri, sx ? sx.byteOffset : 0, auxMode);
   for (let r = 0; r < n; r++) {
     const src = r * mp;
     const dst = r * ldo;
-    if (accumulate) for (let c = 0; c < m; c++) out[dst + c] += so[src + c];
-    else out.set(so.subarray(src, src + m), dst);
+    out.set(so.subarray(src, src + m), dst);
+    if (squares && sx) squares.set(sx.subarray(src, src + m), dst);
   }
   return true;
 }

@@ -4,13 +4,16 @@ import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-bytes';
 import { sharedMemory, WasmHeap } from './heap';
 import { UNITWISE_WASM_BASE64 } from './unitwise-bytes';
 import { UNITWISE_FMA_WASM_BASE64 } from './unitwise-fma-bytes';
+import { loadNativeGemm } from './native';
 
 /**
  * The WebAssembly SIMD kernels (gemm.wat: products; unitwise.wat: the training step's elementwise
  * passes), instantiated synchronously on first use on one shared memory, the kernel heap. null when
  * the runtime lacks WebAssembly SIMD or shared memory, or when ACTION_LENS_NO_WASM is set (to
  * measure the plain-JS path); callers then use their JS loops. ACTION_LENS_NO_FMA keeps the
- * kernels on separate multiplies and adds.
+ * kernels on separate multiplies and adds. Where the native product kernel was built (native.ts),
+ * it takes over gemmStrided, the training step's products, on the same heap and with the same
+ * results to the bit; ACTION_LENS_NO_NATIVE keeps the wasm one.
  */
 export interface GemmExports {
   gemmNT: (n: number, m: number, k: number, a: number, b: number, out: number) => void;
@@ -31,7 +34,7 @@ export interface UnitwiseExports {
   weightedGram: (m: number, w: number, buf: number, offs: number, cols: number, rowsG: number, out: number, ldo: number) => void;
 }
 
-export type KernelVariant = 'fma' | 'plain';
+export type KernelVariant = 'native' | 'fma' | 'plain';
 
 interface KernelSet {
   gemm: GemmExports;
@@ -39,10 +42,15 @@ interface KernelSet {
 }
 
 export interface Kernels extends KernelSet {
-  /** The variant in use: fused multiply-adds where the runtime has relaxed SIMD, else plain. */
+  /**
+   * The variant in use: the native products where built (with the wasm elementwise kernels), else
+   * fused multiply-adds where the runtime has relaxed SIMD, else plain.
+   */
   variant: KernelVariant;
-  /** Both variants (fma is null without relaxed SIMD), for tests and the bench to compare. */
-  variants: { fma: KernelSet | null; plain: KernelSet };
+  /** Every variant (null where unavailable), for tests and the bench to compare. */
+  variants: { native: KernelSet | null; fma: KernelSet | null; plain: KernelSet };
+  /** The native kernel's instruction set ('avx512', 'avx2', 'baseline'), null when it is not in use. */
+  nativeIsa: string | null;
   heap: WasmHeap;
 }
 
@@ -86,7 +94,19 @@ export function loadKernels(): Kernels | null {
     });
     const plain = instantiate(plainModules);
     const fma = fmaModules ? instantiate(fmaModules) : null;
-    kernels = { ...(fma ?? plain), variant: fma ? 'fma' : 'plain', variants: { fma, plain }, heap: new WasmHeap(memory) };
+    const wasmSet = fma ?? plain;
+    const heap = new WasmHeap(memory);
+    const native = loadNativeGemm(heap);
+    // Fused native arithmetic where the kernels were told to stay unfused would change results.
+    const useNative = native && !(native.fused && process.env.ACTION_LENS_NO_FMA) ? native : null;
+    const nativeSet = useNative ? { gemm: { gemmNT: wasmSet.gemm.gemmNT, gemmStrided: useNative.gemmStrided }, unitwise: wasmSet.unitwise } : null;
+    kernels = {
+      ...(nativeSet ?? wasmSet),
+      variant: nativeSet ? 'native' : fma ? 'fma' : 'plain',
+      variants: { native: nativeSet, fma, plain },
+      nativeIsa: useNative?.isa ?? null,
+      heap,
+    };
   } catch {
     kernels = null;
   }
@@ -112,7 +132,7 @@ function compileRelaxed(wasm: WasmApi, base64: string): object | null {
   }
 }
 
-/** Switches the kernels between the fused and the plain variant (tests compare them). */
+/** Switches the kernels between the native, the fused and the plain variant (tests compare them). */
 export function useKernelVariant(variant: KernelVariant): boolean {
   const k = loadKernels();
   const chosen = k?.variants[variant];
@@ -130,4 +150,11 @@ export function wasmAvailable(): boolean {
 /** The heap the kernels compute in (null without them): buffers allocated there are used in place. */
 export function kernelHeap(): WasmHeap | null {
   return loadKernels()?.heap ?? null;
+}
+
+/** What runs the training step's arithmetic, for the bench's record: 'native-avx512', 'native-avx2', 'native-baseline', 'wasm-fma', 'wasm-plain' or 'js'. */
+export function kernelsInUse(): string {
+  const k = loadKernels();
+  if (!k) return 'js';
+  return k.variant === 'native' ? `native-${k.nativeIsa}` : `wasm-${k.variant}`;
 }

@@ -1,0 +1,77 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GemmExports } from './kernel';
+import type { WasmHeap } from './heap';
+
+/**
+ * The native product kernel (native/gemm.c, built by scripts/build-native.mjs into dist/native/):
+ * gemm.wat's gemmStrided on the CPU's own vectors, computing in the kernel heap's memory by the same
+ * byte offsets. Optional: where it was not built (no C compiler, another platform) the wasm kernel
+ * runs, with the same results to the bit.
+ */
+interface NativeModule {
+  /** Binds this thread's calls to the heap memory (a view at its offset 0) and the argument block. */
+  bind(memory: Float64Array, argsOffset: number): void;
+  /** Runs gemmStrided with the 15 integers in the argument block. */
+  run(): void;
+  /** The instruction set the dispatcher chose: 'avx512', 'avx2' (both with FMA) or 'baseline' (without). */
+  isa(): string;
+}
+
+export interface NativeGemm {
+  gemmStrided: GemmExports['gemmStrided'];
+  /** 'avx512' | 'avx2' (fused multiply-adds) or 'baseline' (separate multiplies and adds). */
+  isa: string;
+  /** Whether its arithmetic is fused, i.e. which wasm variant it matches bit for bit. */
+  fused: boolean;
+}
+
+/** Where the built module is: beside the bundles (dist/native, bench/out/native) or, from the sources, in dist/. */
+function modulePath(): string | null {
+  const candidates = [process.env.ACTION_LENS_NATIVE_GEMM, join(__dirname, 'native', 'gemm.node'), join(__dirname, '..', '..', '..', '..', 'dist', 'native', 'gemm.node')];
+  for (const p of candidates) if (p && existsSync(p)) return p;
+  return null;
+}
+
+/** The native kernel bound to `heap`, or null when it is turned off (ACTION_LENS_NO_NATIVE), not built or not loadable here. */
+export function loadNativeGemm(heap: WasmHeap): NativeGemm | null {
+  if (process.env.ACTION_LENS_NO_NATIVE) return null;
+  const path = modulePath();
+  if (!path) return null;
+  let native: NativeModule;
+  try {
+    native = createRequire(__filename)(path) as NativeModule;
+  } catch {
+    // Built for another platform or Node ABI: the wasm kernel runs.
+    return null;
+  }
+  // The argument block lives in the heap, so each call passes nothing through N-API's argument list.
+  const block = heap.alloc(8);
+  const args = new Int32Array(block.buffer, block.byteOffset, 15);
+  native.bind(new Float64Array(heap.memory.buffer, 0, 1), block.byteOffset);
+  const isa = native.isa();
+  const run = native.run;
+  return {
+    isa,
+    fused: isa !== 'baseline',
+    gemmStrided(n, m, k, a, sar, saj, b, ldb, out, ldo, bias, mode, tri, aux, auxMode) {
+      args[0] = n;
+      args[1] = m;
+      args[2] = k;
+      args[3] = a;
+      args[4] = sar;
+      args[5] = saj;
+      args[6] = b;
+      args[7] = ldb;
+      args[8] = out;
+      args[9] = ldo;
+      args[10] = bias;
+      args[11] = mode;
+      args[12] = tri;
+      args[13] = aux;
+      args[14] = auxMode;
+      run();
+    },
+  };
+}
