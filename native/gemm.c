@@ -16,7 +16,8 @@
 #include <string.h>
 
 /* The heap's memory (a shared WebAssembly.Memory never moves when it grows) and the argument block:
-   JS writes a product's 15 integers there and calls `run`, which costs less than passing them. */
+   JS writes a product's 15 integers and the heap's size there and calls `run`, which costs less than
+   passing them through N-API. */
 static __thread char *heap;
 static __thread int32_t *args;
 
@@ -121,15 +122,33 @@ CLONES static void gemmStrided(int n, int m, int k, const double *a, int sar, in
 
 #define PTR(i) (args[i] ? (double *)(heap + args[i]) : (double *)0)
 
+/* Whether a matrix of rows x cols doubles at byte offset `at` (strides in doubles) lies within the heap's
+   `size` bytes. Nothing to check when it is empty. */
+static int within(int64_t at, int64_t rows, int64_t cols, int64_t rowStride, int64_t colStride, int64_t size) {
+  if (rows <= 0 || cols <= 0) return 1;
+  if (at < 8 || rowStride < 0 || colStride < 0) return 0;
+  return at + 8 * ((rows - 1) * rowStride + (cols - 1) * colStride + 1) <= size;
+}
+
 static napi_value run(napi_env env, napi_callback_info info) {
-  (void)env;
   (void)info;
-  gemmStrided(args[0], args[1], args[2], PTR(3), args[4], args[5], PTR(6), args[7], PTR(8), args[9], PTR(10),
-              args[11], args[12], PTR(13), args[14]);
+  /* WebAssembly checks every access against its memory; a native kernel must check its reach itself,
+     or a wrong offset would corrupt the process instead of throwing. */
+  int n = args[0], m = args[1], k = args[2], mode = args[11], auxMode = args[14];
+  int64_t size = args[15];
+  int ok = n >= 0 && m >= 0 && k >= 0 && within(args[3], n, k, args[4], args[5], size) &&
+           within(args[6], k, m, args[7], 1, size) && within(args[8], n, m, args[9], 1, size) &&
+           (mode != 1 || within(args[10], 1, m, 0, 1, size)) && (auxMode == 0 || within(args[13], n, m, args[9], 1, size));
+  if (!ok) {
+    napi_throw_range_error(env, NULL, "native gemmStrided: an operand reaches outside the kernel heap");
+    return NULL;
+  }
+  gemmStrided(n, m, k, PTR(3), args[4], args[5], PTR(6), args[7], PTR(8), args[9], PTR(10), mode, args[12], PTR(13),
+              auxMode);
   return NULL;
 }
 
-/* bind(memoryView: Float64Array over the whole heap memory, argsOffset: byte offset of 15 int32s). */
+/* bind(memoryView: Float64Array over the whole heap memory, argsOffset: byte offset of 16 int32s). */
 static napi_value bind(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -150,7 +169,8 @@ static napi_value bind(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* Which instruction set the dispatcher picked, for the bench's record. */
+/* Which instruction set the dispatcher picked, for the bench's record; 'baseline' is the only one
+   without fused multiply-adds (native.ts matches it with the plain wasm kernel). */
 static napi_value isa(napi_env env, napi_callback_info info) {
   (void)info;
   const char *name = "baseline";
@@ -158,6 +178,9 @@ static napi_value isa(napi_env env, napi_callback_info info) {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("x86-64-v4")) name = "avx512";
   else if (__builtin_cpu_supports("x86-64-v3")) name = "avx2";
+#elif defined(__aarch64__)
+  /* AArch64 always has FMA, and -ffp-contract=fast uses it. */
+  name = "neon";
 #endif
   napi_value s;
   napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &s);

@@ -16,10 +16,13 @@ function find(dir) {
 
 // --no-wasm: the same tests on the plain-JS paths (ACTION_LENS_NO_WASM), as on a runtime without
 // WebAssembly SIMD or shared memory; the kernels' own tests skip themselves then.
+// --no-native: on the WebAssembly kernels alone (ACTION_LENS_NO_NATIVE), as where the native product
+// kernel was not built.
 const args = process.argv.slice(2);
 const noWasm = args.includes('--no-wasm');
-const filter = args.filter((a) => a !== '--no-wasm');
+const noNative = args.includes('--no-native');
+const filter = args.filter((a) => a !== '--no-wasm' && a !== '--no-native');
 const files = find('test').filter((f) => filter.length === 0 || filter.some((s) => f.includes(s))).sort();
-const env = noWasm ? { ...process.env, ACTION_LENS_NO_WASM: '1' } : process.env;
+const env = { ...process.env, ...(noWasm ? { ACTION_LENS_NO_WASM: '1' } : {}), ...(noNative ? { ACTION_LENS_NO_NATIVE: '1' } : {}) };
 const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
 process.exit(res.status ?? 1);

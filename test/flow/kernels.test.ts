@@ -301,6 +301,26 @@ test('a product gives the same bits whether the wasm kernel stages its operands 
   }
 });
 
+test('the native kernel refuses a product that would reach outside the kernel heap (wasm would trap) and runs the same product inside it', { skip: noNative }, () => {
+  const k = loadKernels();
+  const heap = kernelHeap();
+  assert.ok(k && heap && k.variants.native);
+  const native = k.variants.native.gemm.gemmStrided;
+  const a = heap.alloc(64);
+  const b = heap.alloc(64);
+  const out = heap.alloc(64);
+  const end = heap.byteLength;
+  const reject = /outside the kernel heap/;
+  // 8 x 8 from A at the heap's last 64 bytes: rows 1-7 lie beyond it.
+  assert.throws(() => native(8, 8, 8, end - 64, 8, 1, b.byteOffset, 8, out.byteOffset, 8, 0, 0, 0, 0, 0), reject, 'A past the end');
+  assert.throws(() => native(4, 4, 4, a.byteOffset, 4, 1, b.byteOffset, 4, end - 8, 4, 0, 0, 0, 0, 0), reject, 'output past the end');
+  assert.throws(() => native(4, 4, 4, a.byteOffset, 4, 1, 0, 4, out.byteOffset, 4, 0, 0, 0, 0, 0), reject, 'null operand');
+  assert.throws(() => native(4, 4, 4, a.byteOffset, 4, 1, b.byteOffset, 4, out.byteOffset, 4, 0, 1, 0, 0, 0), reject, 'bias mode without a bias');
+  assert.throws(() => native(4, 4, 4, a.byteOffset, 4, 1, b.byteOffset, 4, out.byteOffset, 4, 0, 0, 0, 0, 1), reject, 'epilogue without its matrix');
+  native(4, 4, 4, a.byteOffset, 4, 1, b.byteOffset, 4, out.byteOffset, 4, 0, 0, 0, 0, 0);
+  for (const v of [a, b, out]) heap.release(v);
+});
+
 test('heap views stay valid when the heap grows, and released blocks are reused', () => {
   const memory = sharedMemory(1, 1024);
   assert.ok(memory);

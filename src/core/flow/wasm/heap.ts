@@ -39,6 +39,8 @@ export class WasmHeap {
   private readonly live = new Map<number, number>();
   /** Bytes below `top` have been handed out at least once. Offset 0 stays unused (a null pointer). */
   private top = 64;
+  /** The memory's size in bytes (it grows only here). The native kernel checks its reach against it, as wasm's own bounds checks would. */
+  byteLength: number;
   /**
    * Every buffer object this memory has shown: after a growth, older views still hold an older,
    * shorter buffer object over the same memory, and their offsets stay valid.
@@ -47,6 +49,7 @@ export class WasmHeap {
 
   constructor(memory: WasmMemory) {
     this.memory = memory;
+    this.byteLength = memory.buffer.byteLength;
   }
 
   /** A view of `doubles` doubles (zeroed unless `zero` is false) that lives in wasm memory until `release`. */
@@ -57,7 +60,10 @@ export class WasmHeap {
       offset = this.top;
       const end = offset + 8 * 2 ** cls;
       const have = this.memory.buffer.byteLength;
-      if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+      if (end > have) {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+        this.byteLength = this.memory.buffer.byteLength;
+      }
       this.top = end;
     }
     this.live.set(offset, cls);

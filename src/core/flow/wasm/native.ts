@@ -13,15 +13,18 @@ import type { WasmHeap } from './heap';
 interface NativeModule {
   /** Binds this thread's calls to the heap memory (a view at its offset 0) and the argument block. */
   bind(memory: Float64Array, argsOffset: number): void;
-  /** Runs gemmStrided with the 15 integers in the argument block. */
+  /**
+   * Runs gemmStrided with the 15 integers in the argument block; the 16th is the heap's size in bytes,
+   * and a product that would reach outside it throws a RangeError instead of running.
+   */
   run(): void;
-  /** The instruction set the dispatcher chose: 'avx512', 'avx2' (both with FMA) or 'baseline' (without). */
+  /** The instruction set the dispatcher chose: 'avx512', 'avx2', 'neon' (with FMA) or 'baseline' (without). */
   isa(): string;
 }
 
 export interface NativeGemm {
   gemmStrided: GemmExports['gemmStrided'];
-  /** 'avx512' | 'avx2' (fused multiply-adds) or 'baseline' (separate multiplies and adds). */
+  /** 'avx512' | 'avx2' | 'neon' (fused multiply-adds) or 'baseline' (separate multiplies and adds). */
   isa: string;
   /** Whether its arithmetic is fused, i.e. which wasm variant it matches bit for bit. */
   fused: boolean;
@@ -48,7 +51,7 @@ export function loadNativeGemm(heap: WasmHeap): NativeGemm | null {
   }
   // The argument block lives in the heap, so each call passes nothing through N-API's argument list.
   const block = heap.alloc(8);
-  const args = new Int32Array(block.buffer, block.byteOffset, 15);
+  const args = new Int32Array(block.buffer, block.byteOffset, 16);
   native.bind(new Float64Array(heap.memory.buffer, 0, 1), block.byteOffset);
   const isa = native.isa();
   const run = native.run;
@@ -71,6 +74,7 @@ export function loadNativeGemm(heap: WasmHeap): NativeGemm | null {
       args[12] = tri;
       args[13] = aux;
       args[14] = auxMode;
+      args[15] = heap.byteLength;
       run();
     },
   };
