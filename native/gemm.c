@@ -27,8 +27,9 @@ static __thread int32_t *args;
 #define CLONES
 #endif
 
-/* Vectors of 4 and 8 doubles, unaligned: GCC maps them to the clone's widest registers (one zmm, or
-   two ymm, or four xmm for the 8-wide one). */
+/* Vectors of 2, 4 and 8 doubles, unaligned: GCC maps them to the clone's widest registers (one zmm,
+   or two ymm, or four xmm for the 8-wide one). */
+typedef double v2d __attribute__((vector_size(16), aligned(8)));
 typedef double v4d __attribute__((vector_size(32), aligned(8)));
 typedef double v8d __attribute__((vector_size(64), aligned(8)));
 
@@ -73,14 +74,16 @@ typedef double v8d __attribute__((vector_size(64), aligned(8)));
 
 BLOCK(block4x16, 4, v8d, 8, 2)
 BLOCK(block4x4, 4, v4d, 4, 1)
+BLOCK(block4x2, 4, v2d, 2, 1)
 BLOCK(block4x1, 4, double, 1, 1)
 BLOCK(block1x16, 1, v8d, 8, 2)
 BLOCK(block1x4, 1, v4d, 4, 1)
+BLOCK(block1x2, 1, v2d, 2, 1)
 BLOCK(block1x1, 1, double, 1, 1)
 
 /*
- * Any n and m (the wasm kernel needs multiples of 4, so its callers pad and copy): the last rows and
- * columns are blocks of one row or one column. With triangular flags, each entry's j range and
+ * Any n and m (the wasm kernel needs multiples of 4, so its callers pad and copy): the last rows are
+ * blocks of one row, the last columns blocks of two or one. With triangular flags, each entry's j range and
  * skipping are those of the wasm kernel's 4 x 4 block holding it.
  */
 CLONES static void gemmStrided(int n, int m, int k, const double *a, int sar, int saj, const double *b, int ldb,
@@ -90,7 +93,7 @@ CLONES static void gemmStrided(int n, int m, int k, const double *a, int sar, in
   for (int r = 0; r < n; r += 4) {
     int rows = n - r < 4 ? n - r : 4;
     for (int c = 0; c < m;) {
-      int width = !tri && c + 16 <= m ? 16 : c + 4 <= m ? 4 : 1;
+      int width = !tri && c + 16 <= m ? 16 : c + 4 <= m ? 4 : c + 2 <= m ? 2 : 1;
       int j0 = 0, j1 = k;
       if (tri) {
         int cb = c & ~3;
@@ -106,11 +109,13 @@ CLONES static void gemmStrided(int n, int m, int k, const double *a, int sar, in
       if (rows == 4) {
         if (width == 16) block4x16(ARGS, r, c, j0, j1);
         else if (width == 4) block4x4(ARGS, r, c, j0, j1);
+        else if (width == 2) block4x2(ARGS, r, c, j0, j1);
         else block4x1(ARGS, r, c, j0, j1);
       } else {
         for (int i = r; i < r + rows; i++) {
           if (width == 16) block1x16(ARGS, i, c, j0, j1);
           else if (width == 4) block1x4(ARGS, i, c, j0, j1);
+          else if (width == 2) block1x2(ARGS, i, c, j0, j1);
           else block1x1(ARGS, i, c, j0, j1);
         }
       }

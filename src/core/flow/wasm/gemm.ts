@@ -120,24 +120,29 @@ export function wasmGemmAB(
   if (!w) return false;
   const heap = w.heap;
   const { bias, accumulate = false, tri = 0, lda = transA ? n : k, ldb = m, ldo = m, squares, timesTwice } = options;
-  // In place needs the buffer in the heap and, for the wasm kernel, shapes without padding (the
-  // native one takes any shape); -1: copy through staging.
-  const native = w.variant === 'native';
-  const direct = native || (n % 4 === 0 && m % 4 === 0);
-  const at = (v: Float64Array): number => (direct ? heap.pointerOf(v) : -1);
-  let aPtr = at(a);
-  let bPtr = at(b);
-  let biasPtr = bias ? at(bias) : 0;
-  const outPtr = at(out);
-  // An elementwise step after the product runs in the kernel, on the output in place.
+  // Where each buffer lives in the heap (-1: elsewhere; 0: absent).
   const aux = squares ?? timesTwice;
-  const auxPtr = aux ? at(aux) : 0;
   const auxMode = squares ? 1 : timesTwice ? 2 : 0;
+  const aAt = heap.pointerOf(a);
+  const bAt = heap.pointerOf(b);
+  const biasAt = bias ? heap.pointerOf(bias) : 0;
+  const outAt = heap.pointerOf(out);
+  const auxAt = aux ? heap.pointerOf(aux) : 0;
+  const inHeap = aAt >= 0 && bAt >= 0 && biasAt >= 0 && outAt >= 0 && auxAt >= 0;
   // Small products pay off in wasm only when nothing has to be copied in or out. The rule is the wasm
   // kernel's even when the native one runs: the same products then take the JS loops on every build,
   // so a seed gives the same model with or without the native kernel.
-  const inHeap = [a, b, out, ...(bias ? [bias] : []), ...(aux ? [aux] : [])].every((v) => heap.pointerOf(v) >= 0);
-  if (!(inHeap && n % 4 === 0 && m % 4 === 0) && n * m * k < minStagedWork) return false;
+  const fourfold = n % 4 === 0 && m % 4 === 0;
+  if (!(inHeap && fourfold) && n * m * k < minStagedWork) return false;
+  // In place needs the buffer in the heap and, for the wasm kernel, shapes without padding (the
+  // native one takes any shape); -1: copy through staging.
+  const native = w.variant === 'native';
+  const direct = native || fourfold;
+  let aPtr = direct ? aAt : -1;
+  let bPtr = direct ? bAt : -1;
+  let biasPtr = bias && !direct ? -1 : biasAt;
+  const outPtr = direct ? outAt : -1;
+  const auxPtr = aux && !direct ? -1 : auxAt;
   const np = native ? n : pad(n, 4);
   const mp = native ? m : pad(m, 4);
   let aStride = lda;
