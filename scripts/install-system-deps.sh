@@ -5,7 +5,9 @@
 #   - libkrb5-dev, ripgrep, make, g++, python3: code-server's install (test:extension) builds its
 #     native modules (kerberos, node-pty) and packs Debian's rg in place of a GitHub download
 #     (see scripts/install-code-server.sh and TESTING.md);
-#   - unzip: the extension test lists the packaged .vsix.
+#   - unzip: the extension test lists the packaged .vsix;
+#   - gcc (cc): the native product kernel (scripts/build-native.mjs); without it the build skips it
+#     and the tests that expect it on Linux x64 fail.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
@@ -15,6 +17,7 @@ command -v make >/dev/null 2>&1 || missing+=(make)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system dependencies present"
   exit 0

@@ -213,6 +213,7 @@ export function validateReport(x: unknown): ReportValidation {
     c.num(model.layers, 'model.layers', { integer: true, min: 0 });
     c.num(model.hidden, 'model.hidden', { min: 0 });
     c.num(model.order, 'model.order', { integer: true, min: 0 });
+    if (model.kernels !== undefined) c.str(model.kernels, 'model.kernels');
   }
 
   const training = c.rec(r.training, 'training');

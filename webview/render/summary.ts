@@ -43,7 +43,7 @@ export function renderSummary(ctx: RenderContext, onExport: (format: ExportForma
     ['input', h('span', { title: input.path, class: 'al-path' }, input.path)],
     ['rows', `${input.rows}${input.skippedRows.length > 0 ? ` (${input.skippedRows.length} skipped)` : ''}`],
     [`columns (${input.columns.length})`, colList],
-    ['model', `${model.layerKind} × ${model.layers} layers, hidden ${model.hidden}, order K = ${model.order}, ${model.parameters} parameters, seed ${model.seed}, ${model.engine}`],
+    ['model', `${model.layerKind} × ${model.layers} layers, hidden ${model.hidden}, order K = ${model.order}, ${model.parameters} parameters, seed ${model.seed}, ${model.engine}${model.kernels ? ` (${model.kernels})` : ''}`],
     ['NLL (nats/row)', h('span', { title: `train ${exact(training.trainNll)}, held out ${exact(training.valNll)}, Gaussian ${exact(training.gaussianValNll)}` },
       `train ${fmt(training.trainNll)} · held out ${fmt(training.valNll)} · Gaussian fit ${fmt(training.gaussianValNll)}`)],
     ['training', `${training.stoppedBecause}, kept epoch ${training.bestEpoch} of ${training.epochs}`],

@@ -5,6 +5,7 @@ import { jetToTerms, largestTerms } from '../action/terms';
 import type { Table } from '../data/csv';
 import type { Flow } from '../flow/flow';
 import { saveModel, type SavedModel } from '../flow/serialize';
+import { kernelsInUse } from '../flow/wasm/kernel';
 import { binomial, MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
 import { PAPER_CITATION, SCHEMA_VERSION, type LayerKindName, type Report, type ReportLayer } from '../report/schema';
@@ -221,6 +222,7 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
         std: Array.from(restoreColumns(Float64Array.from(std), 1, canonical)),
       },
       engine: engineName,
+      kernels: kernelsInUse(),
     },
     training: { ...result, trainRows: nTrain, valRows: nVal, gaussianValNll, restarts: restarts.summary },
     action: {

@@ -54,6 +54,11 @@ export interface ReportModel {
   /** Path of the saved weights, relative to the report. */
   weightsFile?: string;
   engine: string;
+  /**
+   * What ran the training step's arithmetic (kernelsInUse: 'native-avx512', 'wasm-fma', 'js', ...): a
+   * speed detail, recorded because the fused and unfused variants round differently.
+   */
+  kernels?: string;
 }
 
 export interface TrainingPoint {

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { validateReport } from '../../../src/panel/messages';
 import type { RunOutcome } from '../../../src/extension/runs';
 import { api, QUICK, sha256, waitFor, webviewTabs, wsPath } from './helpers';
@@ -47,6 +48,10 @@ export function define(): void {
       assert.deepEqual(v.report.input.columns, ['x0', 'x1', 'x2', 'x3']);
       assert.equal(v.report.training.stoppedBecause, 'steps');
       assert.equal(v.report.model.weightsFile, 'data.report.model.json');
+      // The training worker in the extension host loaded the kernels the build made (the .vsix carries dist/native).
+      const extensionPath = vscode.extensions.getExtension('action-lens.action-lens')?.extensionPath ?? '';
+      const native = existsSync(join(extensionPath, 'dist', 'native', 'gemm.node'));
+      assert.match(v.report.model.kernels ?? '', native ? /^native-/ : /^(wasm|js)/, `kernels ${v.report.model.kernels}`);
       assert.equal(JSON.parse(readFileSync(modelPath, 'utf8')).format, 'action-lens-model');
       assert.equal(sha256(csv), before, 'the CSV is never written');
       // The panel: its webview script ran (it said ready) and got the report.
