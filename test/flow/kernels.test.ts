@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { gemmAB, gemmABjs, TRI, type ProductOptions } from '../../src/core/flow/kernels';
-import { kernelHeap, loadKernels, useKernelVariant, wasmAvailable, type KernelVariant } from '../../src/core/flow/wasm/kernel';
+import { kernelHeap, loadKernels, useKernelVariant, wasmAvailable, type GemmExports, type KernelVariant } from '../../src/core/flow/wasm/kernel';
 import { sharedMemory, WasmHeap } from '../../src/core/flow/wasm/heap';
 import { Rng } from '../../src/core/util/rng';
 import { MonotoneCubic } from '../../src/core/flow/cubic';
@@ -159,63 +159,30 @@ for (const variant of ['native', 'fma', 'plain'] as const) test(`triangular prod
   }
 }));
 
-test('the native kernel computes what the wasm kernel computes, to the bit: 400 random products (strides, bias, accumulation, triangular flags, epilogues)', { skip: noNative }, () => {
+/** The native kernel's gemmStrided and the wasm variant with the same arithmetic (fused, unless the native build is the baseline one). */
+function kernelPair(): { heap: WasmHeap; native: GemmExports['gemmStrided']; wasm: GemmExports['gemmStrided'] } {
   const k = loadKernels();
-  const heap = kernelHeap();
-  assert.ok(k && heap && k.variants.native, 'native kernel loaded');
-  const native = k.variants.native.gemm.gemmStrided;
-  const wasm = (k.nativeIsa === 'baseline' ? k.variants.plain : k.variants.fma ?? k.variants.plain).gemm.gemmStrided;
-  const rng = new Rng(2026);
-  const int = (lo: number, hi: number): number => lo + Math.floor(rng.uniform() * (hi - lo + 1));
-  const filled = (size: number): Float64Array => {
-    const v = heap.alloc(size);
-    for (let i = 0; i < size; i++) v[i] = rng.normal();
-    return v;
-  };
-  for (let trial = 0; trial < 400; trial++) {
-    const n = 4 * int(1, 12);
-    const m = 4 * int(1, 12);
-    const kk = int(1, 40);
-    const transA = rng.uniform() < 0.5;
-    const lda = (transA ? n : kk) + int(0, 3);
-    const ldb = m + int(0, 5);
-    const ldo = m + 2 * int(0, 2);
-    const mode = int(0, 2);
-    const tri = rng.uniform() < 0.3 ? int(1, 63) : 0;
-    const auxMode = mode === 2 ? 0 : int(0, 2);
-    const a = filled(transA ? kk * lda : n * lda);
-    const b = filled(kk * ldb);
-    const bias = filled(m);
-    // Outputs start from the same random values: entries a product must not touch are compared too.
-    const start = filled(n * ldo);
-    const outs = [filled(n * ldo), filled(n * ldo)];
-    const auxStart = filled(n * ldo);
-    const auxes = [filled(n * ldo), filled(n * ldo)];
-    [native, wasm].forEach((gemm, i) => {
-      outs[i].set(start);
-      auxes[i].set(auxStart);
-      gemm(n, m, kk, a.byteOffset, transA ? 1 : lda, transA ? lda : 1, b.byteOffset, ldb, outs[i].byteOffset, ldo, bias.byteOffset, mode, tri, auxMode ? auxes[i].byteOffset : 0, auxMode);
-    });
-    const what = `trial ${trial}: ${n}x${m}x${kk} transA ${transA} mode ${mode} tri ${tri} aux ${auxMode}`;
-    assert.ok(Buffer.from(outs[0].buffer, outs[0].byteOffset, outs[0].byteLength).equals(Buffer.from(outs[1].buffer, outs[1].byteOffset, outs[1].byteLength)), `${what}: outputs`);
-    assert.ok(Buffer.from(auxes[0].buffer, auxes[0].byteOffset, auxes[0].byteLength).equals(Buffer.from(auxes[1].buffer, auxes[1].byteOffset, auxes[1].byteLength)), `${what}: epilogue matrices`);
-    for (const v of [a, b, bias, start, auxStart, ...outs, ...auxes]) heap.release(v);
-  }
-});
+  assert.ok(k && k.variants.native, 'native kernel loaded');
+  const wasm = k.nativeIsa === 'baseline' ? k.variants.plain : k.variants.fma ?? k.variants.plain;
+  return { heap: k.heap, native: k.variants.native.gemm.gemmStrided, wasm: wasm.gemm.gemmStrided };
+}
 
-test('the native kernel takes any shape in place: 300 random products with odd n and m give the bits of the wasm kernel on zero-padded copies', { skip: noNative }, () => {
-  const k = loadKernels();
-  const heap = kernelHeap();
-  assert.ok(k && heap && k.variants.native);
-  const native = k.variants.native.gemm.gemmStrided;
-  const wasm = (k.nativeIsa === 'baseline' ? k.variants.plain : k.variants.fma ?? k.variants.plain).gemm.gemmStrided;
-  const rng = new Rng(7);
-  const int = (lo: number, hi: number): number => lo + Math.floor(rng.uniform() * (hi - lo + 1));
-  const filled = (size: number): Float64Array => {
-    const v = heap.alloc(size);
-    for (let i = 0; i < size; i++) v[i] = rng.normal();
-    return v;
+/** Seeded integers in [lo, hi] and matrices of normal numbers (in `heap` when given) for the randomized comparisons. */
+function randomSource(seed: number, heap?: WasmHeap): { int: (lo: number, hi: number) => number; filled: (size: number) => Float64Array } {
+  const rng = new Rng(seed);
+  return {
+    int: (lo, hi) => lo + Math.floor(rng.uniform() * (hi - lo + 1)),
+    filled: (size) => {
+      const v = heap ? heap.alloc(size) : new Float64Array(size);
+      for (let i = 0; i < size; i++) v[i] = rng.normal();
+      return v;
+    },
   };
+}
+
+test('the native kernel computes what the wasm kernel computes, to the bit, and takes any shape in place: 500 random products (strides, bias, accumulation, triangular flags, epilogues; n and m odd or multiples of 4) against the wasm kernel on zero-padded copies', { skip: noNative }, () => {
+  const { heap, native, wasm } = kernelPair();
+  const { int, filled } = randomSource(7, heap);
   /** A copy of a rows x cols matrix (row stride ld) with row stride ldTo and rowsTo rows, zeros elsewhere. */
   const padded = (v: Float64Array, rows: number, cols: number, ld: number, rowsTo: number, ldTo: number): Float64Array => {
     const out = heap.alloc(rowsTo * ldTo);
@@ -223,18 +190,18 @@ test('the native kernel takes any shape in place: 300 random products with odd n
     return out;
   };
   const up4 = (v: number): number => Math.ceil(v / 4) * 4;
-  for (let trial = 0; trial < 300; trial++) {
-    const n = int(1, 30);
-    const m = int(1, 30);
-    const kk = int(1, 30);
+  for (let trial = 0; trial < 500; trial++) {
+    const n = int(1, 48);
+    const m = int(1, 48);
+    const kk = int(1, 40);
     const np = up4(n);
     const mp = up4(m);
-    const transA = rng.uniform() < 0.5;
+    const transA = int(0, 1) === 1;
     const lda = (transA ? n : kk) + int(0, 3);
     const ldb = m + int(0, 3);
     const ldo = m + int(0, 3);
     const mode = int(0, 2);
-    const tri = rng.uniform() < 0.3 ? int(1, 63) : 0;
+    const tri = int(0, 9) < 3 ? int(1, 63) : 0;
     const auxMode = mode === 2 ? 0 : int(0, 2);
     const a = filled(transA ? kk * lda : n * lda);
     const b = filled(kk * ldb);
@@ -266,22 +233,20 @@ test('the native kernel takes any shape in place: 300 random products with odd n
 });
 
 test('a product gives the same bits whether the wasm kernel stages its operands (JS arrays, odd shapes) or the native one reads them in place: accumulation, epilogues, triangles', { skip: noNative }, () => {
-  const rng = new Rng(11);
-  const int = (lo: number, hi: number): number => lo + Math.floor(rng.uniform() * (hi - lo + 1));
-  const random = (size: number): Float64Array => Float64Array.from({ length: size }, () => rng.normal());
+  const { int, filled: random } = randomSource(11);
   const bytes = (v: Float64Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   for (let trial = 0; trial < 150; trial++) {
     const n = int(5, 45);
     const m = int(5, 45);
     // Enough work that the wasm side stages into its kernel rather than taking the JS loops (WASM_MIN_WORK).
     const kk = Math.max(int(1, 30), Math.ceil(16384 / (n * m)));
-    const transA = rng.uniform() < 0.5;
+    const transA = int(0, 1) === 1;
     const lda = (transA ? n : kk) + int(0, 3);
     const ldb = m + int(0, 3);
     const ldo = m + int(0, 3);
     const start = [{}, { bias: random(m) }, { accumulate: true }][int(0, 2)];
     const epilogue = 'accumulate' in start ? 0 : int(0, 2);
-    const tri = rng.uniform() < 0.3 ? int(1, 63) : 0;
+    const tri = int(0, 9) < 3 ? int(1, 63) : 0;
     const a = random(transA ? kk * lda : n * lda);
     const b = random(kk * ldb);
     const out0 = random(n * ldo);
