@@ -68,6 +68,18 @@ test('the native product kernel is built and in use, with fused multiply-adds (n
   assert.ok(k?.nativeIsa === 'avx512' || k?.nativeIsa === 'avx2', `instruction set ${k?.nativeIsa}`);
 });
 
+test('the native kernel runs only where its arithmetic is the wasm kernels\' (so a seed gives the same model on every build): not with ACTION_LENS_NO_FMA', { skip: nativeExpected }, () => {
+  const kernels = (env: Record<string, string>): string => {
+    const res = spawnSync(process.execPath, ['--import', 'tsx', '-e', "console.log(require('./src/core/flow/wasm/kernel').kernelsInUse())"], { encoding: 'utf8', env: { ...process.env, ...env } });
+    assert.equal(res.status, 0, res.stderr);
+    return res.stdout.trim();
+  };
+  assert.match(kernels({}), /^native-avx(512|2)$/);
+  assert.equal(kernels({ ACTION_LENS_NO_FMA: '1' }), 'wasm-plain');
+  assert.equal(kernels({ ACTION_LENS_NO_NATIVE: '1' }), 'wasm-fma');
+  assert.equal(kernels({ ACTION_LENS_NO_WASM: '1' }), 'js');
+});
+
 test('the WebAssembly kernels are available on this Node, products with fused multiply-adds (the float64 engine relies on them for speed)', { skip: noFma }, () => {
   assert.ok(wasmAvailable());
   assert.ok(loadKernels()?.variants.fma, 'the fma variant compiled');

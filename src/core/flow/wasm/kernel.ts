@@ -97,8 +97,10 @@ export function loadKernels(): Kernels | null {
     const wasmSet = fma ?? plain;
     const heap = new WasmHeap(memory);
     const native = loadNativeGemm(heap);
-    // Fused native arithmetic where the kernels were told to stay unfused would change results.
-    const useNative = native && !(native.fused && process.env.ACTION_LENS_NO_FMA) ? native : null;
+    // Only where its arithmetic is the wasm variant's (fused with fma, unfused with plain): then a seed
+    // gives the same model with or without it. A mismatch (an unfused build beside relaxed SIMD, a
+    // fused one where the runtime lacks it or ACTION_LENS_NO_FMA is set) keeps the wasm kernel.
+    const useNative = native && native.fused === (fma !== null) ? native : null;
     const nativeSet = useNative ? { gemm: { gemmNT: wasmSet.gemm.gemmNT, gemmStrided: useNative.gemmStrided }, unitwise: wasmSet.unitwise } : null;
     kernels = {
       ...(nativeSet ?? wasmSet),
