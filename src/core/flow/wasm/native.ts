@@ -30,7 +30,10 @@ export interface NativeGemm {
   fused: boolean;
 }
 
-/** Where the built module is: beside the bundles (dist/native, bench/out/native) or, from the sources, in dist/. */
+/**
+ * Where the built module is: ACTION_LENS_NATIVE_GEMM (a path, to test another build of the kernel),
+ * else beside the bundles (dist/native, bench/out/native) or, run from the sources, in dist/.
+ */
 function modulePath(): string | null {
   const candidates = [process.env.ACTION_LENS_NATIVE_GEMM, join(__dirname, 'native', 'gemm.node'), join(__dirname, '..', '..', '..', '..', 'dist', 'native', 'gemm.node')];
   for (const p of candidates) if (p && existsSync(p)) return p;
