@@ -8,10 +8,7 @@
  */
 import { wasmGemmAB, wasmGemmNT, wasmGemmVisit, type ProductOptions } from './wasm/gemm';
 
-export type { ProductOptions } from './wasm/gemm';
-
-/** ProductOptions.tri flags: which operand is triangular, which half of the output is wanted (gemm.wat). */
-export const TRI = { aLower: 1, aUpper: 2, bUpper: 4, bLower: 8, outLower: 16, outUpper: 32 } as const;
+export { TRI, type ProductOptions } from './wasm/gemm';
 
 /** Below this many multiply-adds the copy into wasm memory costs more than the SIMD saves (operands already in the heap go to wasm at any size). */
 const WASM_MIN_WORK = 16384;

@@ -15,9 +15,8 @@ function stage(heap: WasmHeap, slot: number, doubles: number): Float64Array {
 
 const pad = (v: number, to: number): number => Math.ceil(v / to) * to;
 
-/** gemm.wat's output-half flags (TRI.outLower, TRI.outUpper in kernels.ts). */
-const TRI_OUT_LOWER = 16;
-const TRI_OUT_UPPER = 32;
+/** ProductOptions.tri flags: which operand is triangular, which half of the output is wanted (gemm.wat). */
+export const TRI = { aLower: 1, aUpper: 2, bUpper: 4, bLower: 8, outLower: 16, outUpper: 32 } as const;
 
 /**
  * Copies a rows x cols matrix (row stride `from` in a) into a staging view with row stride `stride`,
@@ -89,7 +88,7 @@ export interface ProductOptions {
   bias?: Float64Array;
   /** out += A B. */
   accumulate?: boolean;
-  /** Known zeros of triangular operands, the kernel's flags (TRI in kernels.ts). */
+  /** Known zeros of triangular operands and the wanted half of the output (TRI's flags). */
   tri?: number;
   /** After the product, also write the squares of its entries here (out's layout; not with accumulate). */
   squares?: Float64Array;
@@ -175,7 +174,7 @@ export function wasmGemmAB(
   // The output through staging. It starts from out's values when the product accumulates (each entry
   // is then one chain of multiply-adds from its old value, the same bits as in place) or leaves
   // blocks unwritten (an output-half flag), so that they come back unchanged.
-  const halves = (tri & (TRI_OUT_LOWER | TRI_OUT_UPPER)) !== 0;
+  const halves = (tri & (TRI.outLower | TRI.outUpper)) !== 0;
   const so = stage(heap, 2, np * mp);
   if (accumulate || halves) put(so, out, n, m, mp, np, ldo);
   let sx: Float64Array | null = null;
