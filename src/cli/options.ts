@@ -1,3 +1,5 @@
+import type { ExpansionRequest } from '../core/action/expansion';
+import { SETTING_LIMITS, type IntegerSetting } from '../core/pipeline/limits';
 import { InputError } from '../core/util/errors';
 
 /** Option parsers for commander that turn bad values into InputErrors naming the option (exit 2). */
@@ -31,4 +33,22 @@ export function listOption(value: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+/** An integer option whose range is the setting's in the one table of limits (core/pipeline/limits.ts). */
+export function limitedInteger(name: string, setting: IntegerSetting): (value: string) => number {
+  const { min, max } = SETTING_LIMITS[setting];
+  return integerOption(name, min, max);
+}
+
+/** --expand-at: auto, zero, mean, or one finite number per column. */
+export function expansionOption(value: string): ExpansionRequest {
+  const v = value.trim();
+  if (v === 'auto' || v === 'zero' || v === 'mean') return v;
+  const parts = v.split(',').map((p) => p.trim());
+  const numbers = parts.map(Number);
+  if (parts.length === 0 || parts.some((p) => p === '') || numbers.some((x) => !Number.isFinite(x))) {
+    throw new InputError(`--expand-at must be auto, zero, mean or one number per column separated by commas, got "${value}"`);
+  }
+  return numbers;
 }

@@ -5,6 +5,7 @@
 
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_LEARN_SETTINGS, type LearnSettings } from '../core/pipeline/learn';
+import { SETTING_LIMITS } from '../core/pipeline/limits';
 import type { LayerKindName } from '../core/report/schema';
 
 export const LAYER_KINDS: readonly LayerKindName[] = ['cubic', 'coupling'];
@@ -16,11 +17,15 @@ export interface LearnOverrides {
   /** null: the number of columns. */
   hidden?: number | null;
   order?: number;
-  epochs?: number;
+  /** The training budget in optimizer steps. */
+  maxSteps?: number;
+  /** Where the action is expanded: auto (default), zero or mean. */
+  expansion?: 'auto' | 'zero' | 'mean';
   seed?: number;
   /** Empty: all columns. */
   columns?: string[];
   /** Programmatic only (tests, scripts): */
+  epochs?: number;
   steps?: number;
   patience?: number;
   restarts?: number;
@@ -35,23 +40,8 @@ export interface ResolvedLearn {
   skipInvalid: boolean;
 }
 
-interface IntRule {
-  min: number;
-  max: number;
-}
-
-const INT_RULES: Record<'layers' | 'hidden' | 'order' | 'epochs' | 'seed' | 'steps' | 'patience' | 'restarts' | 'modelSamples' | 'batch', IntRule> = {
-  layers: { min: 1, max: 64 },
-  hidden: { min: 1, max: 4096 },
-  order: { min: 0, max: 12 },
-  epochs: { min: 1, max: 1_000_000 },
-  seed: { min: 0, max: 2 ** 32 - 1 },
-  steps: { min: 1, max: 100_000_000 },
-  patience: { min: 1, max: 1_000_000 },
-  restarts: { min: 1, max: 64 },
-  modelSamples: { min: 100, max: 10_000_000 },
-  batch: { min: 1, max: 1_000_000 },
-};
+const INT_RULES = SETTING_LIMITS;
+export const EXPANSION_CHOICES = ['auto', 'zero', 'mean'] as const;
 
 function checkInt(name: keyof typeof INT_RULES, v: unknown, errors: string[], source: string): number | undefined {
   if (v === undefined) return undefined;
@@ -85,6 +75,10 @@ export function checkOverrides(x: unknown, source = ''): { overrides: LearnOverr
     const v = checkInt(k, o[k], errors, source);
     if (v !== undefined) out[k] = v;
   }
+  if (o.expansion !== undefined) {
+    if (typeof o.expansion === 'string' && (EXPANSION_CHOICES as readonly string[]).includes(o.expansion)) out.expansion = o.expansion as LearnOverrides['expansion'];
+    else errors.push(`${source}expansion must be one of ${EXPANSION_CHOICES.join(', ')} (got ${JSON.stringify(o.expansion)})`);
+  }
   if (o.columns !== undefined && o.columns !== null) {
     if (Array.isArray(o.columns) && o.columns.every((c) => typeof c === 'string')) out.columns = (o.columns as string[]).map((c) => c.trim()).filter((c) => c !== '');
     else errors.push(`${source}columns must be a list of column names or 0-based indices (got ${JSON.stringify(o.columns)})`);
@@ -97,7 +91,7 @@ export function checkOverrides(x: unknown, source = ''): { overrides: LearnOverr
 }
 
 /** The keys of the actionLens.* configuration that feed learning. */
-export const CONFIG_KEYS = ['layerKind', 'layers', 'hidden', 'order', 'epochs', 'seed', 'columns'] as const;
+export const CONFIG_KEYS = ['layerKind', 'layers', 'hidden', 'order', 'maxSteps', 'expansion', 'seed', 'columns'] as const;
 
 /** Settings from the configuration getter (only keys the user set, or defaults), checked. */
 export function overridesFromConfig(get: (key: string) => unknown): { overrides: LearnOverrides; errors: string[] } {
@@ -119,7 +113,9 @@ export function resolveLearn(config: LearnOverrides, run: LearnOverrides = {}): 
     layers: o.layers ?? DEFAULT_LEARN_SETTINGS.layers,
     hidden: o.hidden === null ? undefined : o.hidden,
     order: o.order ?? DEFAULT_LEARN_SETTINGS.order,
-    epochs: o.epochs ?? DEFAULT_LEARN_SETTINGS.epochs,
+    maxSteps: o.maxSteps ?? DEFAULT_LEARN_SETTINGS.maxSteps,
+    epochs: o.epochs,
+    expansion: o.expansion ?? DEFAULT_LEARN_SETTINGS.expansion,
     steps: o.steps,
     patience: o.patience ?? DEFAULT_LEARN_SETTINGS.patience,
     restarts: o.restarts ?? DEFAULT_LEARN_SETTINGS.restarts,

@@ -1,16 +1,17 @@
 /**
  * "Learn Action (choose settings)…": a quick pick of the run's settings (layer kind, layers, hidden
- * width, order, epochs, seed, columns), each changed in its own pick or input box, then Learn.
+ * width, order, step budget, seed, columns), each changed in its own pick or input box, then Learn.
  * Nothing modal; Escape on the list cancels.
  */
 
 import * as vscode from 'vscode';
 import { open } from 'node:fs/promises';
 import { DEFAULT_LEARN_SETTINGS } from '../core/pipeline/learn';
+import { SETTING_LIMITS } from '../core/pipeline/limits';
 import { headerLineIndex, sniffDelimiter, splitHeader } from './csvHeader';
 import { LAYER_KINDS, type LearnOverrides } from './settings';
 
-type Key = 'learn' | 'layerKind' | 'layers' | 'hidden' | 'order' | 'epochs' | 'seed' | 'columns';
+type Key = 'learn' | 'layerKind' | 'layers' | 'hidden' | 'order' | 'maxSteps' | 'seed' | 'columns';
 
 interface Item extends vscode.QuickPickItem {
   key: Key;
@@ -18,10 +19,10 @@ interface Item extends vscode.QuickPickItem {
 
 /** The settings entered as integers: their input box's title, range, and value when not overridden. */
 const INTEGER_SETTINGS = {
-  layers: { title: 'Layers L', min: 1, max: 64, fallback: DEFAULT_LEARN_SETTINGS.layers },
-  order: { title: 'Order K of the extracted action', min: 0, max: 12, fallback: DEFAULT_LEARN_SETTINGS.order },
-  epochs: { title: 'Epochs (upper bound; early stopping usually ends sooner)', min: 1, max: 1_000_000, fallback: DEFAULT_LEARN_SETTINGS.epochs },
-  seed: { title: 'Seed', min: 0, max: 2 ** 32 - 1, fallback: 1 },
+  layers: { title: 'Layers L', ...SETTING_LIMITS.layers, fallback: DEFAULT_LEARN_SETTINGS.layers },
+  order: { title: 'Order K of the extracted action', ...SETTING_LIMITS.order, fallback: DEFAULT_LEARN_SETTINGS.order },
+  maxSteps: { title: 'Training budget in optimizer steps (early stopping normally ends sooner)', ...SETTING_LIMITS.maxSteps, fallback: DEFAULT_LEARN_SETTINGS.maxSteps },
+  seed: { title: 'Seed', ...SETTING_LIMITS.seed, fallback: 1 },
 } as const;
 
 /** The header names of a CSV, from its first 64 KB (for the column pick). */
@@ -63,7 +64,7 @@ export async function chooseSettings(csvPath: string, initial: LearnOverrides): 
       { key: 'layers', label: 'Layers L', description: String(o.layers ?? INTEGER_SETTINGS.layers.fallback) },
       { key: 'hidden', label: 'Hidden width H (coupling layers)', description: o.hidden == null ? 'number of columns' : String(o.hidden) },
       { key: 'order', label: 'Order K of the action', description: String(o.order ?? INTEGER_SETTINGS.order.fallback) },
-      { key: 'epochs', label: 'Epochs (upper bound)', description: String(o.epochs ?? INTEGER_SETTINGS.epochs.fallback) },
+      { key: 'maxSteps', label: 'Training budget (steps)', description: String(o.maxSteps ?? INTEGER_SETTINGS.maxSteps.fallback) },
       { key: 'seed', label: 'Seed', description: String(o.seed ?? INTEGER_SETTINGS.seed.fallback) },
       { key: 'columns', label: 'Columns', description: o.columns && o.columns.length > 0 ? o.columns.join(', ') : 'all' },
     ];
@@ -85,7 +86,7 @@ export async function chooseSettings(csvPath: string, initial: LearnOverrides): 
       }
       case 'layers':
       case 'order':
-      case 'epochs':
+      case 'maxSteps':
       case 'seed': {
         const setting = INTEGER_SETTINGS[pick.key];
         const v = await intInput(setting.title, o[pick.key] ?? setting.fallback, setting.min, setting.max);
@@ -93,7 +94,7 @@ export async function chooseSettings(csvPath: string, initial: LearnOverrides): 
         break;
       }
       case 'hidden': {
-        const v = await intInput('Hidden width H (empty: the number of columns)', o.hidden ?? undefined, 1, 4096, 'number of columns');
+        const v = await intInput('Hidden width H (empty: the number of columns)', o.hidden ?? undefined, SETTING_LIMITS.hidden.min, SETTING_LIMITS.hidden.max, 'number of columns');
         if (v !== undefined) o.hidden = v.trim() === '' ? null : Number(v);
         break;
       }

@@ -3,32 +3,16 @@ import assert from 'node:assert/strict';
 import { layerDiagrams } from '../../src/core/action/diagrams';
 import type { Flow } from '../../src/core/flow/flow';
 import { MonomialBasis } from '../../src/core/poly/basis';
-import { axpy, mulAdd, norm, variableJet, zeroJet, type Jet } from '../../src/core/poly/jet';
+import { norm, variableJet, type Jet } from '../../src/core/poly/jet';
 import { AffineLU } from '../../src/core/flow/affine';
 import { randomFlow } from '../helpers/flows';
+import { compose } from '../helpers/compose';
 
 function exactIn(flow: Flow, basis: MonomialBasis, l: number): Jet {
   return flow.actionJet(basis, l);
 }
 function exactOut(flow: Flow, basis: MonomialBasis, l: number): Jet {
   return l + 1 < flow.layers.length ? flow.actionJet(basis, l + 1) : flow.latentActionJet(basis);
-}
-
-/** Composition by plain polynomial evaluation: sum_m c_m prod_{i in m} g_i(u), truncated at the basis order. */
-function compose(basis: MonomialBasis, action: Jet, g: Jet[]): Jet {
-  const out = zeroJet(basis);
-  for (let m = 0; m < basis.size; m++) {
-    if (action[m] === 0) continue;
-    let prod = zeroJet(basis);
-    prod[0] = 1;
-    for (const i of basis.monomial(m)) {
-      const next = zeroJet(basis);
-      mulAdd(basis, next, prod, g[i]);
-      prod = next;
-    }
-    axpy(out, action[m], prod);
-  }
-  return out;
 }
 
 test('without constants (zero biases) the classes and the log-det vertices add up to the exact S_in: no remainder', () => {

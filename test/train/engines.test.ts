@@ -66,7 +66,7 @@ test('cubic: both engines train to the same held-out NLL on a small problem', as
     const flow = buildFlow([0, 0], [1.3, 1], { layerKind: 'cubic', layers: 1, hidden: d, seed: 4 });
     const engine = await createEngine(name, flow);
     const before = flow.meanNll(val, nVal);
-    await train(flow, trainRows, nTrain, val, nVal, { epochs: 1, steps: 400, batch: 256, learningRate: 2e-2, patience: 10, seed: 1, maxGradNorm: 100, engine });
+    await train(flow, trainRows, nTrain, val, nVal, { maxSteps: 400, steps: 400, batch: 256, learningRate: 2e-2, patience: 10, seed: 1, maxGradNorm: 100, engine });
     // Judge both models with the float64 engine, so that only the training differs.
     results.push(flow.meanNll(val, nVal));
     assert.ok(results[results.length - 1] < before - 0.05, `${name}: training did not improve the held-out NLL (${before} -> ${results[results.length - 1]})`);

@@ -8,7 +8,8 @@ import { DEFAULT_LEARN_SETTINGS, learn, type LearnSettings } from '../../core/pi
 import type { LayerKindName } from '../../core/report/schema';
 import type { EngineChoice } from '../../core/train/engines';
 import { writeFileAtomic } from '../../core/util/atomic';
-import { choiceOption, integerOption, listOption, numberOption } from '../options';
+import { choiceOption, expansionOption, limitedInteger, listOption, numberOption } from '../options';
+import type { ExpansionRequest } from '../../core/action/expansion';
 import { ProgressReporter } from '../progress';
 import { withInterrupt } from '../interrupt';
 import { writeStandaloneReport } from '../html-export';
@@ -18,7 +19,9 @@ interface LearnFlags {
   layers: number;
   hidden?: number;
   order: number;
-  epochs: number;
+  maxSteps: number;
+  epochs?: number;
+  maxSeconds?: number;
   batch: number;
   lr: number;
   patience: number;
@@ -32,6 +35,7 @@ interface LearnFlags {
   html?: string;
   quiet?: boolean;
   engine: EngineChoice;
+  expandAt: ExpansionRequest;
 }
 
 export function registerLearn(program: Command): void {
@@ -41,19 +45,22 @@ export function registerLearn(program: Command): void {
     .description('Train an invertible network on a CSV and extract its action ln p(x) exactly up to order K.')
     .argument('[file.csv]', 'the data: one row per sample, one numeric column per variable (header optional); default: the bundled example (a 4-site phi^3 + phi^4 lattice)')
     .option('--layer-kind <kind>', 'nonlinear layer kind: cubic (monotone cubic activation) or coupling (quadratic coupling)', choiceOption('--layer-kind', ['cubic', 'coupling'] as const), s.layerKind)
-    .option('--layers <L>', 'number of (affine, nonlinear) blocks', integerOption('--layers', 1, 64), s.layers)
-    .option('--hidden <H>', 'hidden width of coupling layers (default: number of columns)', integerOption('--hidden', 1, 4096))
-    .option('--order <K>', 'highest order of the extracted action', integerOption('--order', 0, 12), s.order)
-    .option('--epochs <E>', 'upper bound on training epochs (early stopping usually ends sooner)', integerOption('--epochs', 1), s.epochs)
-    .option('--batch <B>', 'mini-batch size', integerOption('--batch', 1), s.batch)
+    .option('--layers <L>', 'number of (affine, nonlinear) blocks', limitedInteger('--layers', 'layers'), s.layers)
+    .option('--hidden <H>', 'hidden width of coupling layers (default: number of columns)', limitedInteger('--hidden', 'hidden'))
+    .option('--order <K>', 'highest order of the extracted action', limitedInteger('--order', 'order'), s.order)
+    .option('--max-steps <N>', 'training budget in optimizer steps (early stopping on the held-out rows normally ends sooner)', limitedInteger('--max-steps', 'maxSteps'), s.maxSteps)
+    .option('--max-seconds <T>', 'also stop after T seconds of training (the result then depends on the machine\'s speed)', numberOption('--max-seconds', (v) => v > 0, 'a positive number'))
+    .option('--epochs <E>', 'also stop after E passes over the training rows (default: no such limit)', limitedInteger('--epochs', 'epochs'))
+    .option('--batch <B>', 'mini-batch size', limitedInteger('--batch', 'batch'), s.batch)
     .option('--lr <rate>', 'Adam learning rate', numberOption('--lr', (v) => v > 0 && v < 10, 'a positive number'), s.learningRate)
-    .option('--patience <P>', 'early stopping: epochs without held-out improvement', integerOption('--patience', 1), s.patience)
-    .option('--steps <N>', 'train for exactly N optimizer steps, no early stopping (keeps the final weights)', integerOption('--steps', 1))
-    .option('--seed <S>', 'random seed (runs are reproducible from it)', integerOption('--seed', 0, 2 ** 32 - 1), 1)
+    .option('--patience <P>', 'early stopping: optimizer steps without held-out improvement', limitedInteger('--patience', 'patience'), s.patience)
+    .option('--steps <N>', 'train for exactly N optimizer steps, no early stopping (keeps the final weights)', limitedInteger('--steps', 'steps'))
+    .option('--seed <S>', 'random seed (runs are reproducible from it)', limitedInteger('--seed', 'seed'), 1)
+    .option('--expand-at <point>', 'expansion point x0 of the action: auto (the data\'s mean unless 0 lies within every column\'s spread), zero, mean, or one number per column, comma-separated', expansionOption, 'auto')
     .option('--columns <list>', 'columns to use, by name or 0-based index, comma-separated', listOption)
     .option('--val-fraction <f>', 'fraction of rows held out for validation', numberOption('--val-fraction', (v) => v > 0 && v < 0.9, 'a number in (0, 0.9)'), s.valFraction)
     .option('--skip-invalid', 'skip (and record) rows with non-numeric cells instead of stopping')
-    .option('--model-samples <N>', 'exact model samples for the cumulant comparison', integerOption('--model-samples', 100), s.modelSamples)
+    .option('--model-samples <N>', 'exact model samples for the cumulant comparison', limitedInteger('--model-samples', 'modelSamples'), s.modelSamples)
     .option('--out <report.json>', 'where to write the report (default: beside the CSV, <name>.report.json); the model goes to <report>.model.json')
     .option('--html <report.html>', 'also write a standalone HTML report')
     .option('--engine <name>', 'training engine: float64 (TypeScript + wasm kernels, one thread), parallel (the same on two threads), tfjs (TensorFlow.js: tfjs-node if installed, else wasm; float32) or auto (the fastest for this d, per docs/PERFORMANCE.md)', choiceOption('--engine', ['auto', 'float64', 'parallel', 'tfjs'] as const), 'auto')
@@ -95,7 +102,9 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     layers: flags.layers,
     hidden: flags.hidden,
     order: flags.order,
+    maxSteps: flags.maxSteps,
     epochs: flags.epochs,
+    maxSeconds: flags.maxSeconds,
     batch: flags.batch,
     learningRate: flags.lr,
     patience: flags.patience,
@@ -104,6 +113,7 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     valFraction: flags.valFraction,
     modelSamples: flags.modelSamples,
     engine: flags.engine,
+    expansion: flags.expandAt,
   };
   const { report, model } = await withInterrupt('cancelling; the best model so far is kept', (signal) =>
     learn(table, settings, {

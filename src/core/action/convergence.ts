@@ -1,20 +1,26 @@
 import type { Flow } from '../flow/flow';
 import { MonotoneCubic } from '../flow/cubic';
+import { Standardize } from '../flow/standardize';
 import { MonomialBasis } from '../poly/basis';
 import { variableJet, type Jet } from '../poly/jet';
 import type { ConvergenceInfo } from '../report/schema';
 
 /**
- * Radius of convergence of the order-K series of S around x = 0 (METHOD.md section 2). -1/2|f|^2 is a
- * polynomial; each cubic unit adds ln(1 + 2 a u + 3 c u^2), singular at the complex roots
- * u* = (-a +- i sqrt(3c - a^2)) / (3c). With u = u0 + grad.x + ..., the series converges in the
- * Euclidean ball |x| < |u* - u0| / |grad|. For the first cubic layer u is affine in x and this radius
- * is exact; deeper units are reached through polynomials, and the radius is the linearised estimate.
+ * Radius of convergence of the order-K series of S around the expansion point x0 (METHOD.md section
+ * 2). -1/2|f|^2 is a polynomial; each cubic unit adds ln(1 + 2 a u + 3 c u^2), singular at the complex
+ * roots u* = (-a +- i sqrt(3c - a^2)) / (3c). With u = u0 + grad.(x - x0) + ..., the series converges
+ * in the ball |x - x0| < |u* - u0| / |grad|. For the first cubic layer u is affine in x and this
+ * radius is exact; deeper units are reached through polynomials, and the radius is the linearised
+ * estimate. The same ball is also measured in standardized units ((x - x0) / std per column), where
+ * the distance of a row from x0 means the same for every column whatever its units.
  */
-export function convergenceRadius(flow: Flow): ConvergenceInfo {
+export function convergenceRadius(flow: Flow, at?: ArrayLike<number>): ConvergenceInfo {
   const basis = new MonomialBasis(flow.dim, 1);
-  let coords: Jet[] = Array.from({ length: flow.dim }, (_, i) => variableJet(basis, i));
+  let coords: Jet[] = Array.from({ length: flow.dim }, (_, i) => variableJet(basis, i, at ? at[i] : 0));
+  const first = flow.layers[0];
+  const std = first instanceof Standardize ? first.std : null;
   let radius: number | null = null;
+  let radiusStandardized: number | null = null;
   let limitingLayer: number | undefined;
   let limitingUnit: number | undefined;
   let linearised = false;
@@ -26,26 +32,34 @@ export function convergenceRadius(flow: Flow): ConvergenceInfo {
         const { a, c } = layer.coefficients(i);
         const u = coords[i];
         let g2 = 0;
-        for (let k = 0; k < flow.dim; k++) g2 += u[1 + k] * u[1 + k];
+        let g2std = 0;
+        for (let k = 0; k < flow.dim; k++) {
+          g2 += u[1 + k] * u[1 + k];
+          if (std) g2std += (u[1 + k] * std[k]) ** 2;
+        }
         const re = -a / (3 * c) - u[0];
         const im2 = (3 * c - a * a) / (9 * c * c);
-        const r = g2 > 0 ? Math.sqrt(re * re + im2) / Math.sqrt(g2) : Number.POSITIVE_INFINITY;
+        const distance = Math.sqrt(re * re + im2);
+        const r = g2 > 0 ? distance / Math.sqrt(g2) : Number.POSITIVE_INFINITY;
         if (radius === null || r < radius) {
           radius = r;
           limitingLayer = l;
           limitingUnit = i;
           linearised = seenNonlinear;
         }
+        const rs = g2std > 0 ? distance / Math.sqrt(g2std) : Number.POSITIVE_INFINITY;
+        if (std && (radiusStandardized === null || rs < radiusStandardized)) radiusStandardized = rs;
       }
     }
     if (layer.kind !== 'standardize' && layer.kind !== 'affine') seenNonlinear = true;
     coords = layer.jet(basis, coords).output;
   }
-  if (radius === null) return { radius: null, method: 'polynomial flow: ln p is a polynomial, its series converges everywhere' };
+  if (radius === null) return { radius: null, radiusStandardized: null, method: 'polynomial flow: ln p is a polynomial, its series converges everywhere' };
   return {
     radius,
+    ...(std ? { radiusStandardized } : {}),
     method: linearised
-      ? 'nearest complex singularity of ln(1 + 2au + 3cu^2), mapped to data units by the linearisation of u(x) at 0 (an estimate: the limiting unit sits behind a nonlinear layer)'
+      ? 'nearest complex singularity of ln(1 + 2au + 3cu^2), mapped to data units by the linearisation of u(x) at the expansion point (an estimate: the limiting unit sits behind a nonlinear layer)'
       : 'nearest complex singularity of ln(1 + 2au + 3cu^2), mapped to data units exactly (u is affine in x)',
     limitingLayer,
     limitingUnit,

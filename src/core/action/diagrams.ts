@@ -17,13 +17,16 @@ export interface LayerDiagrams {
  * jet rule applied to the identity, so any layer kind gets diagrams for free. Classes (k; legs) sum
  * the contributions of all vertices of order k; the remainder is what the exact S_in holds beyond
  * the classes and the layer's own log-det vertices: the vertices of S_out above order K that
- * terminate down (zero when the layer has no constants).
+ * terminate down (zero when the layer has no constants). actionIn is expanded around `inputPoint`
+ * (default 0) and actionOut around 0 of the layer's output coordinates.
  */
-export function layerDiagrams(flow: Flow, basis: MonomialBasis, layerIndex: number, actionOut: Jet, actionIn: Jet): LayerDiagrams {
+export function layerDiagrams(flow: Flow, basis: MonomialBasis, layerIndex: number, actionOut: Jet, actionIn: Jet, inputPoint?: ArrayLike<number>): LayerDiagrams {
   const K = basis.order;
   const d = flow.dim;
   const layer = flow.layers[layerIndex];
-  const identity = Array.from({ length: d }, (_, i) => variableJet(basis, i));
+  // The layer map expanded around the point actionIn is expanded around (0 unless given): its
+  // constant part is what legs terminate on.
+  const identity = Array.from({ length: d }, (_, i) => variableJet(basis, i, inputPoint ? inputPoint[i] : 0));
   const { output, logDet } = layer.jet(basis, identity);
   // parts[i][j]: the degree-j part of the layer map's i-th output, or null when it vanishes.
   const parts: Array<Array<Jet | null>> = output.map((g) =>

@@ -13,6 +13,8 @@ export interface UncertaintyOptions {
   /** Rows used to estimate the Fisher information (a seeded subsample of the training rows). */
   maxRows: number;
   seed: number;
+  /** The expansion point of the coefficients (raw units; default 0). */
+  at?: ArrayLike<number>;
 }
 
 /**
@@ -34,7 +36,7 @@ export function coefficientStdErrors(flow: Flow, basis: MonomialBasis, rows: Flo
   // (J_k . v)^2 / (n lambda): one product J V^T, no P x P covariance.
   const { vectors, lambdas } = keptEigenpairs(fisher, p, 1e-10);
   const q = lambdas.length;
-  const jac = coefficientJacobian(flow, basis);
+  const jac = coefficientJacobian(flow, basis, options.at);
   const proj = new Float64Array(basis.size * q);
   if (q > 0) gemmNT(basis.size, q, p, jac, vectors, proj);
   const out = new Float64Array(basis.size);
@@ -128,17 +130,17 @@ export function stdErrSecondsEstimate(flow: Flow, basis: MonomialBasis, rows: nu
   return 2 * p * extraction + rows * SECONDS_PER_SCORE_ROW + ((rows / 2 + basis.size) * p * p) / MULTIPLY_ADDS_PER_SECOND + p ** 3 / EIGEN_CUBES_PER_SECOND;
 }
 
-/** dc_m / dtheta_j (basis.size x P, row-major) by central differences of the exact extraction. */
-export function coefficientJacobian(flow: Flow, basis: MonomialBasis): Float64Array {
+/** dc_m / dtheta_j (basis.size x P, row-major) by central differences of the exact extraction around `at`. */
+export function coefficientJacobian(flow: Flow, basis: MonomialBasis, at?: ArrayLike<number>): Float64Array {
   const p = flow.paramCount;
   const jac = new Float64Array(basis.size * p);
   for (let j = 0; j < p; j++) {
     const keep = flow.params[j];
     const h = 1e-5 * Math.max(1, Math.abs(keep));
     flow.params[j] = keep + h;
-    const up = flow.actionJet(basis);
+    const up = flow.actionJet(basis, 0, at);
     flow.params[j] = keep - h;
-    const down = flow.actionJet(basis);
+    const down = flow.actionJet(basis, 0, at);
     flow.params[j] = keep;
     for (let k = 0; k < basis.size; k++) jac[k * p + j] = (up[k] - down[k]) / (2 * h);
   }

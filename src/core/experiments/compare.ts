@@ -1,13 +1,16 @@
 import { MonomialBasis } from '../poly/basis';
 import { termsToJet } from '../action/terms';
 import type { Action, OrderComparison } from '../report/schema';
+import { shiftPolynomial } from '../poly/shift';
 
 /**
  * Learned vs true coefficients per order 1..K (order 0 is only a normalisation): the relative error
  * of the whole order (Euclidean norms over all its monomials), and the size of spurious terms where
- * the truth is zero.
+ * the truth is zero. The truth is re-expanded about the learned action's expansion point first; it
+ * must hold the true polynomial's every term (as theories' true actions do) for that to be exact.
  */
-export function compareActions(learned: Action, truth: Action, d: number): OrderComparison[] {
+export function compareActions(learned: Action, truthAnywhere: Action, d: number): OrderComparison[] {
+  const truth = reexpandAction(truthAnywhere, learned.expansionPoint ?? new Array<number>(d).fill(0));
   const K = Math.min(learned.order, truth.order);
   const basis = new MonomialBasis(d, Math.max(learned.order, truth.order));
   const l = termsToJet(basis, learned.terms);
@@ -56,6 +59,18 @@ export function compareActions(learned: Action, truth: Action, d: number): Order
     });
   }
   return out;
+}
+
+/**
+ * The same polynomial expanded about another point (docs/METHOD.md section 1): exact when the action
+ * holds every term of its polynomial, as a true action does; for a truncated learned series it is the
+ * truncated polynomial re-expanded. Orders above the action's order are dropped.
+ */
+export function reexpandAction(action: Action, to: readonly number[]): Action {
+  const from = action.expansionPoint ?? new Array<number>(to.length).fill(0);
+  const shift = to.map((v, i) => v - from[i]);
+  if (shift.every((s) => s === 0)) return { ...action, expansionPoint: [...to] };
+  return { ...action, expansionPoint: [...to], terms: shiftPolynomial(action.terms, shift, action.order) };
 }
 
 export function formatPercent(x: number | null): string {

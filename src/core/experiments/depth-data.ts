@@ -1,6 +1,6 @@
 import { phi4Lattice } from '../theories';
 import type { ExperimentRun, OrderComparison, Report } from '../report/schema';
-import { formatPercent } from './compare';
+import { formatPercent, reexpandAction } from './compare';
 import { drawSamples, learnOnTheory } from './theory-run';
 import type { Experiment, ExperimentOptions, ExperimentOutput } from './types';
 
@@ -46,7 +46,7 @@ export const depthDataExperiment: Experiment = {
       quick: options.quick,
       seed: options.seed,
       source: { theory: 'phi4', ...PARAMS, depths, sizes },
-      truth: theory.trueAction(),
+      truth: reexpandAction(theory.trueAction(), best.report.action.expansionPoint ?? new Array<number>(theory.d).fill(0)),
       perOrder: best.perOrder,
       runs,
       findings,

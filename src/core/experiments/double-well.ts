@@ -1,6 +1,6 @@
 import { compareCumulants } from '../cumulants';
 import { doubleWell } from '../theories';
-import { formatPercent } from './compare';
+import { formatPercent, reexpandAction } from './compare';
 import { findModes } from './modes';
 import { cumulantFindings, drawSamples, learnOnTheory, type TheoryRunResult } from './theory-run';
 import type { Experiment, ExperimentOptions, ExperimentOutput } from './types';
@@ -60,7 +60,7 @@ export const doubleWellExperiment: Experiment = {
       quick: options.quick,
       seed: options.seed,
       source: { theory: 'doublewell', ...PARAMS, sampler: data.diagnostics },
-      truth: theory.trueAction(),
+      truth: reexpandAction(theory.trueAction(), main.report.action.expansionPoint ?? new Array<number>(theory.d).fill(0)),
       perOrder: main.perOrder,
       runs: results.map((r) => r.run),
       findings,

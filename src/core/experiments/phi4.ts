@@ -1,5 +1,5 @@
 import { phi4Lattice } from '../theories';
-import { formatPercent } from './compare';
+import { formatPercent, reexpandAction } from './compare';
 import { cumulantFindings, drawSamples, learnOnTheory } from './theory-run';
 import type { Experiment, ExperimentOptions, ExperimentOutput } from './types';
 
@@ -49,7 +49,7 @@ export const phi4Experiment: Experiment = {
       quick: options.quick,
       seed: options.seed,
       source: { theory: 'phi4', ...PHI4_PARAMS, sampler: data.diagnostics },
-      truth: theory.trueAction(),
+      truth: reexpandAction(theory.trueAction(), main.report.action.expansionPoint ?? new Array<number>(theory.d).fill(0)),
       perOrder: main.perOrder,
       runs: results.map((r) => r.run),
       findings,

@@ -24,7 +24,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  *
  * Returns null when a layer offers neither structure or K < 2 (the caller then uses the generic route).
  */
-export function structuredActionJet(layers: Layer[], dim: number, basis: MonomialBasis, from: number): Jet | null {
+export function structuredActionJet(layers: Layer[], dim: number, basis: MonomialBasis, from: number, at?: ArrayLike<number>): Jet | null {
   const K = basis.order;
   if (K < 2) return null;
   const tail = layers.slice(from);
@@ -33,9 +33,9 @@ export function structuredActionJet(layers: Layer[], dim: number, basis: Monomia
   const lower = lowerBasis(basis);
   const n1 = lower.size;
 
-  // Point pass: the expansion point entering every layer (the image of u = 0), then the adjoint.
+  // Point pass: the expansion point entering every layer (the image of u = at), then the adjoint.
   const points: Float64Array[] = [];
-  let cur = new Float64Array(d);
+  let cur = at ? Float64Array.from(at) : new Float64Array(d);
   const ld = new Float64Array(1);
   for (const layer of tail) {
     points.push(cur);
@@ -67,7 +67,10 @@ export function structuredActionJet(layers: Layer[], dim: number, basis: Monomia
   const action = zeroJet(basis);
   action[0] = -d * HALF_LOG_2PI;
   let coords = new Float64Array(d * n1);
-  for (let i = 0; i < d; i++) coords[i * n1 + lower.start[1] + i] = 1;
+  for (let i = 0; i < d; i++) {
+    coords[i * n1] = at ? at[i] : 0;
+    coords[i * n1 + lower.start[1] + i] = 1;
+  }
   const lRows = new Float64Array(d * n1);
   const tRows = new Float64Array(d * n1);
   const coordsT = new Float64Array(n1 * d);

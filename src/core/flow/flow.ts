@@ -178,23 +178,25 @@ export class Flow {
   /**
    * The action of the coordinates that enter layer `from` (0 = the data), as a jet truncated at the
    * basis order: S_from(u) = -1/2 |z(u)|^2 - (d/2) ln 2pi + sum of ln|det| of layers from..end.
-   * Exact to order K (METHOD.md section 4). Expanded around u = 0.
+   * Exact to order K (METHOD.md section 4). Expanded around u = `at` (default 0): the jet's
+   * coefficients are those of monomials in (u - at). Forward propagation from the shifted point is
+   * as exact as from 0; re-expanding a truncated jet afterwards would not be.
    */
-  actionJet(basis: MonomialBasis, from = 0): Jet {
+  actionJet(basis: MonomialBasis, from = 0, at?: ArrayLike<number>): Jet {
     if (!Flow.genericJetsOnly) {
-      const fast = structuredActionJet(this.layers, this.dim, basis, from);
+      const fast = structuredActionJet(this.layers, this.dim, basis, from, at);
       if (fast) return fast;
     }
-    return this.genericActionJet(basis, from);
+    return this.genericActionJet(basis, from, at);
   }
 
   /** Forces the generic jet route (tests compare the two routes; the bench measures both). */
   static genericJetsOnly = false;
 
   /** The generic route: every layer's jet rule on full order-K jets. */
-  genericActionJet(basis: MonomialBasis, from = 0): Jet {
+  genericActionJet(basis: MonomialBasis, from = 0, at?: ArrayLike<number>): Jet {
     let coords: Jet[] = [];
-    for (let i = 0; i < this.dim; i++) coords.push(variableJet(basis, i));
+    for (let i = 0; i < this.dim; i++) coords.push(variableJet(basis, i, at ? at[i] : 0));
     const action = constantJet(basis, -this.dim * HALF_LOG_2PI);
     for (let l = from; l < this.layers.length; l++) {
       const { output, logDet } = this.layers[l].jet(basis, coords);

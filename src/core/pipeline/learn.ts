@@ -1,4 +1,5 @@
 import { convergenceRadius } from '../action/convergence';
+import { chooseExpansionPoint, type ExpansionRequest } from '../action/expansion';
 import { coefficientStdErrors, stdErrSecondsEstimate } from '../action/uncertainty';
 import { diagramClassesForReport, layerDiagrams } from '../action/diagrams';
 import { jetToTerms, largestTerms } from '../action/terms';
@@ -15,13 +16,14 @@ import { EngineSession, type EngineChoice } from '../train/engines';
 import { InputError } from '../util/errors';
 import { TOOL_VERSION } from '../version';
 import { canonicalOrder, reorderColumns, restoreColumns, restoreTerms } from './columns';
-import { compareWithModel, medianNorm } from './model-cumulants';
+import { assessFit } from './fit-quality';
+import { compareWithModel, medianDistance } from './model-cumulants';
 import { chooseStart } from './restarts';
 import { trainOptionsFor } from './train-options';
 import { columnMoments, splitRows } from './split';
 
 /** The trainer's own settings (TrainOptions) plus what the rest of the pipeline needs. */
-export interface LearnSettings extends Pick<TrainOptions, 'epochs' | 'batch' | 'learningRate' | 'patience' | 'steps' | 'seed'> {
+export interface LearnSettings extends Pick<TrainOptions, 'maxSteps' | 'epochs' | 'maxSeconds' | 'batch' | 'learningRate' | 'patience' | 'steps' | 'seed'> {
   layerKind: LayerKindName;
   layers: number;
   /** Hidden width of coupling layers; default d. */
@@ -40,13 +42,15 @@ export interface LearnSettings extends Pick<TrainOptions, 'epochs' | 'batch' | '
   stdErrBudgetSeconds: number;
   /** Training engine for the starts and the final training (src/core/train/engines.ts): float64, parallel, tfjs or auto. */
   engine?: EngineChoice;
+  /** Where the raw-unit action is expanded (action/expansion.ts); default 'auto'. A given point is in the selection's column order. */
+  expansion?: ExpansionRequest;
 }
 
 export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   layerKind: 'cubic',
   layers: 2,
   order: 4,
-  epochs: DEFAULT_TRAIN_OPTIONS.epochs,
+  maxSteps: DEFAULT_TRAIN_OPTIONS.maxSteps,
   batch: DEFAULT_TRAIN_OPTIONS.batch,
   learningRate: DEFAULT_TRAIN_OPTIONS.learningRate,
   patience: DEFAULT_TRAIN_OPTIONS.patience,
@@ -57,6 +61,7 @@ export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   restartSteps: 1500,
   stdErrBudgetSeconds: 10,
   engine: 'auto',
+  expansion: 'auto',
 };
 
 export interface LearnHooks {
@@ -131,18 +136,28 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
 
   hooks.onPhase?.('extracting the action');
   const basis = new MonomialBasis(d, K);
-  const exact: Float64Array[] = flow.layers.map((_, l) => flow.actionJet(basis, l));
+  // A given point comes in the selection's column order; the model works in canonical order.
+  const request = settings.expansion ?? 'auto';
+  const given = typeof request === 'string' ? request : Array.from(canonical, (c) => request[c]);
+  const expansion = chooseExpansionPoint(mean, std, given, Array.from(canonical, (c) => table.columns[c]));
+  const x0 = expansion.point;
+  // exact[0]: S in raw units around x0; exact[l >= 1]: S_l around 0 of the layer's input coordinates.
+  const exact: Float64Array[] = flow.layers.map((_, l) => (l === 0 ? flow.actionJet(basis, 0, x0) : flow.actionJet(basis, l)));
   // Standard errors cost two extractions per parameter and P^2..P^3 work on the Fisher matrix:
   // skipped, and said so, when the model of that cost is over budget.
   const stdErrCost = stdErrSecondsEstimate(flow, basis, Math.min(nTrain, STD_ERR_ROWS));
   let stdErr: Float64Array | undefined;
-  if (settings.stdErrBudgetSeconds > 0 && stdErrCost <= settings.stdErrBudgetSeconds) {
+  // A cancel that arrives after training skips the standard errors, the one slow step left.
+  const cancelledAfterTraining = hooks.signal?.aborted === true && result.stoppedBecause !== 'cancelled';
+  if (settings.stdErrBudgetSeconds > 0 && stdErrCost <= settings.stdErrBudgetSeconds && !cancelledAfterTraining) {
     hooks.onPhase?.('standard errors');
-    stdErr = coefficientStdErrors(flow, basis, trainRows, nTrain, { maxRows: STD_ERR_ROWS, seed: settings.seed });
+    stdErr = coefficientStdErrors(flow, basis, trainRows, nTrain, { maxRows: STD_ERR_ROWS, seed: settings.seed, at: x0 });
   }
   const raw = restoreTerms(jetToTerms(basis, exact[0], 0, stdErr), canonical);
-  const standardized = restoreTerms(jetToTerms(basis, exact[1]), canonical);
-  const convergence = convergenceRadius(flow);
+  // Around the mean, the standardized coefficients are the raw ones times the std of each variable,
+  // and so are their standard errors; around another point the two are different expansions.
+  const standardized = restoreTerms(jetToTerms(basis, exact[1], 0, stdErr && expansion.rule === 'mean' ? scaledByStd(basis, stdErr, std) : undefined), canonical);
+  const convergence = convergenceRadius(flow, x0);
   const warnings: string[] = [];
 
   let layers: ReportLayer[] = [];
@@ -150,7 +165,7 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
     hooks.onPhase?.('diagrams');
     layers = flow.layers.map((layer, l) => {
       const out = l + 1 < flow.layers.length ? exact[l + 1] : flow.latentActionJet(basis);
-      const dg = layerDiagrams(flow, basis, l, out, exact[l]);
+      const dg = layerDiagrams(flow, basis, l, out, exact[l], l === 0 ? x0 : undefined);
       // Layers 0 and 1 read columns (raw, then standardized): name their entries by column.
       const remap = l <= 1 ? canonical : null;
       const mapEntries = <T extends { entries: { monomial: number[]; coefficient: number }[] }>(x: T): T =>
@@ -173,14 +188,14 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
   hooks.onPhase?.('cumulants');
   const cumulantReport = compareWithModel(flow, val, nVal, canonical, settings);
 
-  if (convergence.radius !== null) {
-    const typical = medianNorm(table.data, table.rows, d);
-    if (convergence.radius < typical) {
-      warnings.push(
-        `The order-${K} series of ln p converges only within |x| < ${convergence.radius.toPrecision(3)} (raw units, around x = 0), ` +
-          `but the median row has |x| = ${typical.toPrecision(3)}: the truncated action describes the model near 0, not across the data.`,
-      );
-    }
+  convergence.typicalDistanceStandardized = medianDistance(data, table.rows, d, x0, std);
+  const radiusStd = convergence.radiusStandardized;
+  if (radiusStd !== null && radiusStd !== undefined && radiusStd < convergence.typicalDistanceStandardized) {
+    warnings.push(
+      `The order-${K} series of ln p converges only within ${radiusStd.toPrecision(3)} standard deviations of the expansion point, ` +
+        `but the median row lies ${convergence.typicalDistanceStandardized.toPrecision(3)} standard deviations from it: ` +
+        'the truncated action describes the model near the expansion point, not across the data.',
+    );
   }
   if (result.stoppedBecause === 'diverged') warnings.push(`Training diverged after ${result.divergenceEvents} undone steps; the best model before that is kept.`);
   if (result.stoppedBecause === 'cancelled') {
@@ -190,8 +205,12 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
         : `Training was cancelled at epoch ${result.epochs}; the best model so far (epoch ${result.bestEpoch}) is kept.`,
     );
   }
-  if (result.stoppedBecause === 'max-epochs') warnings.push(`Training reached the epoch limit (${result.epochs}) before early stopping; more epochs may improve the fit.`);
-  if (result.valNll > gaussianValNll) warnings.push(`The held-out NLL (${result.valNll.toFixed(4)}) is worse than a Gaussian fit's (${gaussianValNll.toFixed(4)}).`);
+  if (cancelledAfterTraining) warnings.push('Standard errors were skipped: the run was cancelled after training had finished.');
+  const fit = assessFit({ ...result, gaussianValNll }, cumulantReport.comparisons[0], table.columns);
+  if (fit.verdict !== 'good') {
+    warnings.push(...fit.findings);
+    if (fit.advice.length > 0) warnings.push(`To improve the fit, try ${fit.advice.join('; ')}.`);
+  }
 
   const columns = table.columns;
   const model = saveModel(flow, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: settings.seed, columns: Array.from(canonical, (c) => columns[c]) });
@@ -229,18 +248,40 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
       convention: 'ln p',
       units: 'raw',
       order: K,
+      expansionPoint: Array.from(restoreColumns(x0, 1, canonical)),
+      expansionReason: expansion.reason,
       terms: raw,
       stdErrMethod: stdErr
         ? STD_ERR_METHOD
         : `not computed: an estimated ${stdErrCost.toFixed(1)} s of computation (Fisher matrix, its eigen-decomposition, 2 extractions per parameter), over the budget of ${settings.stdErrBudgetSeconds} s`,
     },
-    actionStandardized: { convention: 'ln p', units: 'standardized', order: K, terms: standardized },
+    actionStandardized: {
+      convention: 'ln p',
+      units: 'standardized',
+      order: K,
+      expansionPoint: new Array<number>(d).fill(0),
+      expansionReason: "the training rows' mean (0 in standardized units)",
+      terms: standardized,
+      ...(stdErr ? { stdErrMethod: expansion.rule === 'mean' ? `${STD_ERR_METHOD}; scaled from the raw units` : 'not computed in standardized units (the raw expansion point is not the mean)' } : {}),
+    },
     convergence,
     layers,
     cumulants: cumulantReport,
+    fit,
     warnings,
   };
   return { report, model, flow, canonical };
+}
+
+/** Standard errors in standardized units from raw ones around the mean: times the std of each variable of the monomial. */
+function scaledByStd(basis: MonomialBasis, stdErr: Float64Array, std: number[]): Float64Array {
+  const out = new Float64Array(stdErr.length);
+  for (let m = 0; m < basis.size; m++) {
+    let s = stdErr[m];
+    for (const i of basis.monomial(m)) s *= std[i];
+    out[m] = s;
+  }
+  return out;
 }
 
 function coordinateName(l: number): string {

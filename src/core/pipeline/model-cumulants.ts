@@ -23,11 +23,12 @@ export function compareWithModel(flow: Flow, val: Float64Array, nVal: number, ca
   return { sets: [dataSet, modelSet], comparisons: [compareCumulants(dataSet, modelSet)], notes };
 }
 
-export function medianNorm(data: Float64Array, n: number, d: number): number {
+/** Median over the rows of the Euclidean distance from x0 in standardized units, |(x - x0) / std|. */
+export function medianDistance(data: Float64Array, n: number, d: number, x0: ArrayLike<number>, std: ArrayLike<number>): number {
   const norms = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     let s = 0;
-    for (let i = 0; i < d; i++) s += data[r * d + i] ** 2;
+    for (let i = 0; i < d; i++) s += ((data[r * d + i] - x0[i]) / std[i]) ** 2;
     norms[r] = Math.sqrt(s);
   }
   norms.sort();

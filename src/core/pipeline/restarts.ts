@@ -32,7 +32,9 @@ export async function chooseStart(
     const flow = buildFlow(mean, std, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: structureSeed });
     if (count === 1) return { flow, summary: undefined };
     hooks.onPhase?.(`start ${r + 1} of ${count}`);
-    const options = trainOptionsFor(settings, hooks, { steps: settings.restartSteps, seed: structureSeed, engine: await engines.for(flow) });
+    // Each start keeps its best weights on the held-out rows (not its last): a start that overfits or
+    // blows up on a few rows must not be carried into the final training.
+    const options = trainOptionsFor(settings, hooks, { steps: undefined, maxSteps: settings.restartSteps, patience: settings.restartSteps, seed: structureSeed, engine: await engines.for(flow) });
     const res = await train(flow, rows.trainRows, rows.nTrain, rows.val, rows.nVal, options);
     candidates.push({ structureSeed, valNll: res.valNll });
     if (res.valNll < bestNll) {

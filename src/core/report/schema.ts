@@ -16,9 +16,19 @@ export interface ActionTerm {
 export interface Action {
   /** The stored form is always ln p (the paper's sign). */
   convention: 'ln p';
-  /** 'raw': the CSV's own units, expanded around x = 0; 'standardized': around the mean, in std units. */
+  /**
+   * 'raw': the CSV's own units; 'standardized': (x - mean) / std of the training rows, expanded
+   * around the mean (its expansion point is 0 in those units).
+   */
   units: 'raw' | 'standardized';
   order: number;
+  /**
+   * The point x0 the action is expanded around, in the action's units, one entry per column:
+   * S(x) = sum_m c_m prod_{i in m} (x_i - x0_i). Absent (reports before it existed): x0 = 0.
+   */
+  expansionPoint?: number[];
+  /** Why this point (e.g. "the training rows' mean: 0 lies outside the data's spread"). */
+  expansionReason?: string;
   terms: ActionTerm[];
   /** How term.stdErr was estimated, or why it is absent. */
   stdErrMethod?: string;
@@ -82,8 +92,21 @@ export interface ReportTraining {
   /** The held-out NLL of a Gaussian fit (the starting point), for scale. */
   gaussianValNll: number;
   bestEpoch: number;
+  /** The optimizer step of the kept model (absent in older reports). */
+  bestStep?: number;
+  /** The step budget (absent in older reports, which were budgeted in epochs). */
+  maxSteps?: number;
+  /** Early stopping: steps without held-out improvement before stopping; null for a fixed --steps run. */
+  patience?: number | null;
+  /** Steps between evaluations of the held-out NLL (the points of `history`). */
+  evaluationInterval?: number;
+  /** The training curve, one point per evaluation (thinned to at most about 1,000 points). */
   history: TrainingPoint[];
-  stoppedBecause: 'early-stopping' | 'max-epochs' | 'steps' | 'cancelled' | 'diverged';
+  /**
+   * early-stopping: the normal end; step-limit / time-limit / max-epochs: a budget ran out first;
+   * steps: a fixed --steps run; cancelled; diverged.
+   */
+  stoppedBecause: 'early-stopping' | 'step-limit' | 'time-limit' | 'max-epochs' | 'steps' | 'cancelled' | 'diverged';
   divergenceEvents: number;
   trainSeconds: number;
   /** Starts trained briefly, the best on held-out rows kept and trained fully (see learn.ts). */
@@ -156,12 +179,30 @@ export interface ReportCumulants {
 }
 
 export interface ConvergenceInfo {
-  /** Radius (Euclidean, raw data units, around x = 0) within which the order-K series converges; null = entire. */
+  /** Radius (Euclidean, raw data units, around the action's expansion point) within which the order-K series converges; null = entire. */
   radius: number | null;
+  /**
+   * The same radius measured in standardized units ((x - mean) / std per column), the scale-free
+   * number to compare with the data's spread; absent in older reports.
+   */
+  radiusStandardized?: number | null;
+  /** Median over the rows of |x - x0| in standardized units, for comparison with radiusStandardized. */
+  typicalDistanceStandardized?: number;
   method: string;
   /** Which unit limits it. */
   limitingLayer?: number;
   limitingUnit?: number;
+}
+
+/** Whether the model reproduces the data, in words (pipeline/fit-quality.ts). */
+export interface FitAssessment {
+  /** good: early-stopped and every cumulant within sampling error; poor: something is not; unconverged: a budget ran out first. */
+  verdict: 'good' | 'poor' | 'unconverged';
+  findings: string[];
+  /** What to try, when the verdict is not good. */
+  advice: string[];
+  /** Family-wise error rate of the per-order cumulant cut. */
+  alpha: number;
 }
 
 export interface Report {
@@ -178,6 +219,8 @@ export interface Report {
   convergence: ConvergenceInfo;
   layers: ReportLayer[];
   cumulants: ReportCumulants;
+  /** Does the model reproduce the data (absent in older reports)? */
+  fit?: FitAssessment;
   warnings: string[];
   /** Experiments add their own section (true action, per-order errors...). */
   experiment?: ExperimentSection;

@@ -10,7 +10,15 @@ export function polynomialTheory(action: Action, d: number, name = 'truncated ac
   const terms = action.terms.filter((t) => t.monomial.length > 0);
   const monomials = terms.map((t) => Int32Array.from(t.monomial));
   const coefficients = Float64Array.from(terms, (t) => t.coefficient);
-  const evalS = (x: Float64Array, grad: Float64Array | null): number => {
+  // The action is a polynomial in (x - x0) (docs/METHOD.md section 1).
+  const x0 = action.expansionPoint ? Float64Array.from(action.expansionPoint) : null;
+  const shifted = new Float64Array(d);
+  const evalS = (xIn: Float64Array, grad: Float64Array | null): number => {
+    let x = xIn;
+    if (x0) {
+      for (let i = 0; i < d; i++) shifted[i] = xIn[i] - x0[i];
+      x = shifted;
+    }
     let s = 0;
     if (grad) grad.fill(0);
     for (let k = 0; k < monomials.length; k++) {
@@ -52,7 +60,8 @@ export function polynomialTheory(action: Action, d: number, name = 'truncated ac
  */
 export function checkNormalizable(action: Action, d: number, seed = 1): { normalizable: boolean; reason: string } {
   const K = action.order;
-  const top = { ...action, terms: action.terms.filter((t) => t.monomial.length === K) };
+  // The top-order form does not depend on the expansion point: test it around 0.
+  const top = { ...action, expansionPoint: undefined, terms: action.terms.filter((t) => t.monomial.length === K) };
   if (K % 2 === 1) return { normalizable: false, reason: `the top order K = ${K} is odd, so S goes to +infinity in some direction` };
   if (top.terms.length === 0) return { normalizable: false, reason: `the order-${K} terms vanish` };
   const theory = polynomialTheory(top, d);

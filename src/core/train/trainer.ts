@@ -8,11 +8,21 @@ import { norm as euclideanNorm } from '../poly/jet';
 import { float64Engine, type TrainingEngine } from './engine';
 
 export interface TrainOptions {
-  /** Upper bound on epochs (ignored when steps is set). */
-  epochs: number;
+  /**
+   * The budget: at most this many optimizer steps. Early stopping on the held-out rows is the normal
+   * end; the budget only catches runs that keep improving (the report then says so).
+   */
+  maxSteps: number;
+  /** Optional cap on epochs (passes over the training rows); none by default. */
+  epochs?: number;
+  /**
+   * Optional cap on the seconds spent in the optimizer. Off by default: with it the result depends
+   * on the machine's speed, and a seed no longer reproduces a run.
+   */
+  maxSeconds?: number;
   batch: number;
   learningRate: number;
-  /** Early stopping: epochs without a validation improvement before stopping. */
+  /** Early stopping: optimizer steps without a held-out improvement before stopping. */
   patience: number;
   /** Train for exactly this many optimizer steps, no early stopping; the final weights are kept. */
   steps?: number;
@@ -27,34 +37,57 @@ export interface TrainOptions {
 export interface TrainingProgress {
   epoch: number;
   step: number;
+  /** The fixed number of steps of a --steps run, else null. */
   totalSteps: number | null;
+  /** The step budget (the fixed steps of a --steps run). */
+  maxSteps: number;
+  /** Epochs the budget allows (for displays that count epochs). */
   maxEpochs: number;
   trainNll: number;
   valNll: number;
   bestValNll: number;
+  /** The step at which the best held-out NLL was reached. */
+  bestStep: number;
+  /** Steps without improvement after which training stops (null for a --steps run). */
+  patience: number | null;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'seed'> = {
-  epochs: 400,
+  maxSteps: 50_000,
   batch: 512,
   learningRate: 5e-3,
-  patience: 40,
+  patience: 2_000,
   maxGradNorm: 100,
 };
 
 /** Consecutive undone steps after which training gives up. */
 const MAX_CONSECUTIVE_FAILURES = 12;
 const MIN_IMPROVEMENT = 1e-5;
-const MIN_PATIENCE_STEPS = 1500;
 const MIN_STEP_FRACTION = 1e-4;
+/**
+ * The held-out NLL is evaluated every few steps so that it costs at most about this fraction of the
+ * optimizer's time: one evaluation is a forward pass over the held-out rows, a step a forward and a
+ * backward pass (about three forward passes) over a batch.
+ */
+const EVAL_COST_FRACTION = 0.1;
+/** Evaluations per patience window at least, so that early stopping sees the curve. */
+const EVALS_PER_PATIENCE = 10;
 
 export type TrainResult = Omit<ReportTraining, 'gaussianValNll' | 'trainRows' | 'valRows'>;
 
+/** Steps between held-out evaluations: a bounded share of the training cost, and several per patience window. */
+export function evaluationInterval(nVal: number, batch: number, patience: number): number {
+  const byCost = Math.ceil(nVal / (3 * batch * EVAL_COST_FRACTION));
+  return Math.max(1, Math.min(byCost, Math.floor(patience / EVALS_PER_PATIENCE)));
+}
+
 /**
  * Maximum likelihood (METHOD.md section 3): minimises the mean -ln p over the training rows with Adam
- * on mini-batches, early stopping on the held-out NLL, gradient-norm clipping. A non-finite loss or
- * gradient undoes the step and halves the learning rate; too many in a row stops the run with
- * 'diverged', keeping the best model. Cancelling (signal) keeps the best model so far.
+ * on mini-batches, early stopping on the held-out NLL, gradient-norm clipping. Training is budgeted in
+ * optimizer steps (an epoch of a few thousand rows is a handful of steps, so epochs say little about
+ * how far training got); the held-out NLL is evaluated every evaluationInterval steps. A non-finite
+ * loss or gradient undoes the step and halves the learning rate; too many in a row stops the run
+ * with 'diverged', keeping the best model. Cancelling (signal) keeps the best model so far.
  * Leaves the kept weights in flow.params.
  */
 export async function train(flow: Flow, train: Float64Array, nTrain: number, val: Float64Array, nVal: number, options: TrainOptions): Promise<TrainResult> {
@@ -71,35 +104,44 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
   const history: TrainingPoint[] = [];
   const stepsPerEpoch = Math.ceil(nTrain / batchSize);
   const fixedSteps = options.steps;
-  const maxEpochs = fixedSteps !== undefined ? Math.ceil(fixedSteps / stepsPerEpoch) : options.epochs;
-  // Patience counts epochs, but never fewer than MIN_PATIENCE_STEPS optimizer steps: with few rows an
-  // epoch is a handful of steps, and leaving the Gaussian saddle takes a few thousand.
-  const patience = Math.max(options.patience, Math.ceil(MIN_PATIENCE_STEPS / stepsPerEpoch));
+  const budget = fixedSteps ?? Math.min(options.maxSteps, options.epochs !== undefined ? options.epochs * stepsPerEpoch : Number.POSITIVE_INFINITY);
+  const maxEpochs = Math.ceil(budget / stepsPerEpoch);
+  const patience = options.patience;
+  const evalEvery = evaluationInterval(nVal, batchSize, patience);
 
   let bestVal = engine.meanNll(val, nVal);
   if (!Number.isFinite(bestVal)) throw new TrainingError('the initial model gives a non-finite likelihood on the held-out rows');
   let bestEpoch = 0;
+  let bestStep = 0;
   let step = 0;
   let epoch = 0;
+  // Position in the current epoch's shuffled order; an epoch starts when it wraps.
+  let cursor = nTrain;
   let divergenceEvents = 0;
   let failures = 0;
-  let stoppedBecause: TrainResult['stoppedBecause'] = fixedSteps !== undefined ? 'steps' : 'max-epochs';
+  let stoppedBecause: TrainResult['stoppedBecause'] | null = null;
   let trainSeconds = 0;
+  let lossSum = 0;
+  let lossRows = 0;
+  let sinceEval = 0;
+  let lastPlateauCut = 0;
 
-  outer: while (epoch < maxEpochs) {
+  while (stoppedBecause === null) {
     if (options.signal?.aborted) {
       stoppedBecause = 'cancelled';
       break;
     }
-    epoch++;
+    // One evaluation window of optimizer steps.
     const t0 = process.hrtime.bigint();
-    shuffle(order, rng);
-    let epochLoss = 0;
-    let epochRows = 0;
-    for (let b = 0; b < nTrain; b += batchSize) {
-      if (fixedSteps !== undefined && step >= fixedSteps) break;
-      const rows = Math.min(batchSize, nTrain - b);
-      gatherRows(train, d, order, b, rows, batch);
+    while (sinceEval < evalEvery && step < budget) {
+      if (cursor >= nTrain) {
+        shuffle(order, rng);
+        cursor = 0;
+        epoch++;
+      }
+      const rows = Math.min(batchSize, nTrain - cursor);
+      gatherRows(train, d, order, cursor, rows, batch);
+      cursor += rows;
       const loss = engine.lossAndGradient(batch, rows, grad);
       // The norm is finite exactly when every entry is, unless squares overflow: then look entry by entry.
       const norm = euclideanNorm(grad);
@@ -113,8 +155,7 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
         // no longer moves (failures interleaved with successes halve it each time).
         if (failures >= MAX_CONSECUTIVE_FAILURES || adam.lr < options.learningRate * MIN_STEP_FRACTION) {
           stoppedBecause = 'diverged';
-          trainSeconds += elapsed(t0);
-          break outer;
+          break;
         }
         continue;
       }
@@ -123,10 +164,13 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
       clipGradient(grad, options.maxGradNorm, norm);
       adam.step(flow.params, grad);
       step++;
-      epochLoss += loss * rows;
-      epochRows += rows;
+      sinceEval++;
+      lossSum += loss * rows;
+      lossRows += rows;
     }
     trainSeconds += elapsed(t0);
+    if (stoppedBecause === 'diverged' && sinceEval === 0) break;
+    sinceEval = 0;
     let valNll = engine.meanNll(val, nVal);
     if (!Number.isFinite(valNll)) {
       // The last steps left the region where the model is finite on held-out rows: undo to the best.
@@ -138,33 +182,44 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
       valNll = bestVal;
       if (adam.lr < options.learningRate * MIN_STEP_FRACTION) stoppedBecause = 'diverged';
     }
-    const trainNll = epochRows > 0 ? epochLoss / epochRows : Number.NaN;
+    const trainNll = lossRows > 0 ? lossSum / lossRows : Number.NaN;
+    lossSum = 0;
+    lossRows = 0;
     history.push({ epoch, step, trainNll, valNll });
     if (valNll < bestVal - MIN_IMPROVEMENT) {
       bestVal = valNll;
       bestEpoch = epoch;
+      bestStep = step;
       best.set(flow.params);
     }
-    options.onProgress?.({ epoch, step, totalSteps: fixedSteps ?? null, maxEpochs, trainNll, valNll, bestValNll: bestVal });
-    if (stoppedBecause === 'diverged') break;
+    options.onProgress?.({ epoch, step, totalSteps: fixedSteps ?? null, maxSteps: budget, maxEpochs, trainNll, valNll, bestValNll: bestVal, bestStep, patience: fixedSteps === undefined ? patience : null });
+    if (stoppedBecause !== null) break;
     // Let cancellation and progress messages through.
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (options.signal?.aborted) {
       stoppedBecause = 'cancelled';
       break;
     }
-    if (fixedSteps !== undefined) {
-      if (step >= fixedSteps) break;
-    } else {
-      const sinceBest = epoch - bestEpoch;
-      if (sinceBest >= patience) {
-        stoppedBecause = 'early-stopping';
-        break;
-      }
-      // Reduce on plateau, gently and with a floor: a smaller step resolves the optimum more finely,
-      // but decaying fast on a noisy held-out curve freezes training on the Gaussian saddle.
-      const plateau = Math.max(1, Math.ceil(patience / 2));
-      if (sinceBest > 0 && sinceBest % plateau === 0) adam.lr = Math.max(adam.lr * 0.5, options.learningRate / 8);
+    if (step >= budget) {
+      stoppedBecause = fixedSteps !== undefined ? 'steps' : options.epochs !== undefined && budget < options.maxSteps ? 'max-epochs' : 'step-limit';
+      break;
+    }
+    if (fixedSteps !== undefined) continue;
+    if (options.maxSeconds !== undefined && trainSeconds >= options.maxSeconds) {
+      stoppedBecause = 'time-limit';
+      break;
+    }
+    const sinceBest = step - bestStep;
+    if (sinceBest >= patience) {
+      stoppedBecause = 'early-stopping';
+      break;
+    }
+    // Reduce on plateau, gently and with a floor: a smaller step resolves the optimum more finely,
+    // but decaying fast on a noisy held-out curve freezes training on the Gaussian saddle.
+    const plateau = Math.max(1, Math.ceil(patience / 2));
+    if (sinceBest >= plateau && step - Math.max(bestStep, lastPlateauCut) >= plateau) {
+      adam.lr = Math.max(adam.lr * 0.5, options.learningRate / 8);
+      lastPlateauCut = step;
     }
   }
 
@@ -183,11 +238,25 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
     trainNll,
     valNll,
     bestEpoch,
-    history,
-    stoppedBecause,
+    bestStep,
+    maxSteps: budget,
+    patience: fixedSteps === undefined ? patience : null,
+    evaluationInterval: evalEvery,
+    history: thinHistory(history, bestStep),
+    stoppedBecause: stoppedBecause ?? 'step-limit',
     divergenceEvents,
     trainSeconds,
   };
+}
+
+/** At most this many points of the training curve go into the report. */
+const HISTORY_POINTS = 1000;
+
+/** Every k-th evaluation (k chosen to keep HISTORY_POINTS), always with the first, the best and the last. */
+export function thinHistory(history: TrainingPoint[], bestStep: number): TrainingPoint[] {
+  if (history.length <= HISTORY_POINTS) return history;
+  const k = Math.ceil(history.length / HISTORY_POINTS);
+  return history.filter((p, i) => i % k === 0 || i === history.length - 1 || p.step === bestStep);
 }
 
 function shuffle(a: Int32Array, rng: Rng): void {
