@@ -95,6 +95,7 @@ test('cubic (default): the report coefficients are the Taylor coefficients of `l
   }
 });
 
+// doc-refs: ignore-next-line: the promises are the report's contract, README.md "## The report".
 test('the report has what PRODUCT.md promises, and the input is untouched', () => {
   const dir = tempDir();
   const out = join(dir, 'r.json');

@@ -5,9 +5,9 @@ import { variableJet, type Jet } from '../poly/jet';
 import type { ConvergenceInfo } from '../report/schema';
 
 /**
- * Radius of convergence of the order-K series of S around x = 0 (METHOD.md section 2). -1/2|f|^2 is a
- * polynomial; each cubic unit adds ln(1 + 2 a u + 3 c u^2), singular at the complex roots
- * u* = (-a +- i sqrt(3c - a^2)) / (3c). With u = u0 + grad.x + ..., the series converges in the
+ * Radius of convergence of the order-K series of S around x = 0 (docs/METHOD.md section 4.6).
+ * -1/2|f|^2 is a polynomial; each cubic unit adds ln(1 + 2 a u + 3 c u^2), singular at the complex
+ * roots u* = (-a +- i sqrt(3c - a^2)) / (3c). With u = u0 + grad.x + ..., the series converges in the
  * Euclidean ball |x| < |u* - u0| / |grad|. For the first cubic layer u is affine in x and this radius
  * is exact; deeper units are reached through polynomials, and the radius is the linearised estimate.
  */

@@ -51,7 +51,7 @@ const MIN_STEP_FRACTION = 1e-4;
 export type TrainResult = Omit<ReportTraining, 'gaussianValNll' | 'trainRows' | 'valRows'>;
 
 /**
- * Maximum likelihood (METHOD.md section 3): minimises the mean -ln p over the training rows with Adam
+ * Maximum likelihood (docs/METHOD.md section 3): minimises the mean -ln p over the training rows with Adam
  * on mini-batches, early stopping on the held-out NLL, gradient-norm clipping. A non-finite loss or
  * gradient undoes the step and halves the learning rate; too many in a row stops the run with
  * 'diverged', keeping the best model. Cancelling (signal) keeps the best model so far.
