@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs code-server (a real VS Code 1.100 workbench + extension host, from the npm registry) into
-# .vscode-test/code-server/ for the extension tests (docs: TESTING.md). Idempotent: does nothing when
+# .vscode-test/code-server/ for the extension tests (docs/TESTING.md). Idempotent: does nothing when
 # it is already installed. Needs only the npm registry and Debian's packages:
 #   - libkrb5-dev (code-server's kerberos module builds against it), ripgrep (see below);
 #   - @vscode/ripgrep's postinstall downloads rg from GitHub unless a tarball is in its cache folder,

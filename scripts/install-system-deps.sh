@@ -4,7 +4,7 @@
 #   - chromium: the real-browser webview tests and the Playwright run through code-server;
 #   - libkrb5-dev, ripgrep, make, g++, python3: code-server's install (test:extension) builds its
 #     native modules (kerberos, node-pty) and packs Debian's rg in place of a GitHub download
-#     (see scripts/install-code-server.sh and TESTING.md);
+#     (see scripts/install-code-server.sh and docs/TESTING.md);
 #   - unzip: the extension test lists the packaged .vsix;
 #   - gcc (cc): the native product kernel (scripts/build-native.mjs); without it the build skips it
 #     and the tests that expect it on Linux x64 fail.

@@ -95,7 +95,7 @@ test('cubic (default): the report coefficients are the Taylor coefficients of `l
   }
 });
 
-test('the report has what PRODUCT.md promises, and the input is untouched', () => {
+test('the report has what the README promises (its section "The report"), and the input is untouched', () => {
   const dir = tempDir();
   const out = join(dir, 'r.json');
   const before = statSync(EXAMPLE).mtimeMs;

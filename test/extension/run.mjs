@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /* global setTimeout, fetch, document, NodeFilter -- node globals, and document inside page.evaluate callbacks (they run in the webview) */
-// The extension's tests against real things (docs: TESTING.md):
+// The extension's tests against real things (docs/TESTING.md):
 //   1. installs code-server if needed (scripts/install-code-server.sh; cached in .vscode-test/),
 //   2. builds the extension and bundles the in-host mocha suite (out/test/extension/suite.js),
 //   3. starts code-server on loopback in its own process group with temporary XDG/user/extension dirs,
@@ -304,7 +304,7 @@ async function openPalette(page, command, itemText) {
     await input.fill(`>${command}`);
     await page.waitForTimeout(300);
     if (await clickListedRow(page, itemText, 20)) return;
-    // A command registered late may not be listed yet: close and reopen (TESTING.md).
+    // A command registered late may not be listed yet: close and reopen (docs/TESTING.md).
     await page.keyboard.press('Escape');
     await page.waitForTimeout(1000);
   }

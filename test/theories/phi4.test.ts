@@ -11,7 +11,7 @@ function denseDelta(d: number, m2: number, kappa: number): number[][] {
   return m;
 }
 
-test('Delta follows METHOD.md section 7, including the d = 1 and d = 2 cases', () => {
+test('Delta follows docs/METHOD.md section 7.1, including the d = 1 and d = 2 cases', () => {
   assert.deepEqual(denseDelta(1, 0.7, 0.3), [[0.7]]);
   const two = denseDelta(2, 0.7, 0.3);
   assert.ok(Math.abs(two[0][0] - 1.3) < 1e-15 && Math.abs(two[1][1] - 1.3) < 1e-15);
@@ -141,7 +141,7 @@ test('trueAction equals the Taylor coefficients of -E at 0 (d = 1, 2, 3, 5), and
     }
     assert.ok(checked > 0);
   }
-  // The closed forms of METHOD.md, spelled out once for d = 5.
+  // The closed forms of docs/METHOD.md section 7.1, spelled out once for d = 5.
   const th = phi4Lattice(sets[3]);
   const c = new Map(th.trueAction().terms.map((t) => [t.monomial.join(','), t.coefficient]));
   assert.equal(c.get('2,2'), -(1.2 + 2 * -0.15) / 2);

@@ -1,5 +1,5 @@
 /**
- * Per-layer diagram classes (METHOD.md section 5), drawn as small SVGs: an S_out vertex with k legs;
+ * Per-layer diagram classes (docs/METHOD.md section 5), drawn as small SVGs: an S_out vertex with k legs;
  * each leg passes (straight), splits in two or three (a fork), or terminates (a filled dot).
  */
 

@@ -20,7 +20,7 @@ interface SampleOptions {
   [param: string]: string | undefined;
 }
 
-/** `action-lens sample <theory>`: synthetic data with a known action (METHOD.md section 7). */
+/** `action-lens sample <theory>`: synthetic data with a known action (docs/METHOD.md section 7). */
 export function registerSample(program: Command): void {
   const cmd = program
     .command('sample')

@@ -6,8 +6,8 @@ import { variableJet, type Jet } from '../poly/jet';
 import type { ConvergenceInfo } from '../report/schema';
 
 /**
- * Radius of convergence of the order-K series of S around the expansion point x0 (METHOD.md section
- * 2). -1/2|f|^2 is a polynomial; each cubic unit adds ln(1 + 2 a u + 3 c u^2), singular at the complex
+ * Radius of convergence of the order-K series of S around the expansion point x0 (docs/METHOD.md
+ * section 4.6). -1/2|f|^2 is a polynomial; each cubic unit adds ln(1 + 2 a u + 3 c u^2), singular at the complex
  * roots u* = (-a +- i sqrt(3c - a^2)) / (3c). With u = u0 + grad.(x - x0) + ..., the series converges
  * in the ball |x - x0| < |u* - u0| / |grad|. For the first cubic layer u is affine in x and this
  * radius is exact; deeper units are reached through polynomials, and the radius is the linearised

@@ -11,7 +11,7 @@ export interface LayerDiagrams {
 }
 
 /**
- * Pulls S_out back through layer g (METHOD.md section 5) and sorts the result into diagram classes.
+ * Pulls S_out back through layer g (docs/METHOD.md section 5) and sorts the result into diagram classes.
  * Each leg of a vertex of S_out goes through one homogeneous part of the layer map: degree 0
  * terminates (a constant), 1 passes, 2 splits in two, 3 in three. The parts are read off the layer's
  * jet rule applied to the identity, so any layer kind gets diagrams for free. Classes (k; legs) sum

@@ -1,5 +1,5 @@
 /**
- * Entry-by-entry agreement of two cumulant sets (METHOD.md section 6): z = (a - b) / sqrt(seA^2 + seB^2).
+ * Entry-by-entry agreement of two cumulant sets (docs/METHOD.md section 6.3): z = (a - b) / sqrt(seA^2 + seB^2).
  */
 
 import type { CumulantComparison, CumulantComparisonEntry, CumulantSet } from '../report/schema';

@@ -1,6 +1,6 @@
 /**
  * Sample cumulants kappa_1..kappa_4 of a table with blocked-jackknife standard errors
- * (METHOD.md section 6).
+ * (docs/METHOD.md section 6).
  *
  * Estimators (plug-in, all with 1/n, so that the four orders are one consistent family):
  *   kappa1_i    = mean_i

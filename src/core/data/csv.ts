@@ -1,7 +1,7 @@
 /**
  * CSV ingest: a table of numbers from a CSV file, streamed (never the whole text in memory),
- * with every problem reported as an InputError naming file, line and column (PRODUCT.md, "Bad
- * input, faults and safety"). The file is opened read-only.
+ * with every problem reported as an InputError naming file, line and column (README.md,
+ * "What `learn` does", step 1). The file is opened read-only.
  *
  * The pieces: csv-source (bytes + sha256), csv-sniff (delimiter), csv-plain (the fast path for
  * quote-free lines), csv-lines (true line numbers), csv-cells (what a cell means), csv-columns (names

@@ -5,7 +5,7 @@ import { depthDataExperiment } from './depth-data';
 import { doubleWellExperiment } from './double-well';
 import type { Experiment } from './types';
 
-/** The paper's experiments (METHOD.md section 8), in the order the palette lists them. */
+/** The paper's experiments (docs/METHOD.md section 8), in the order the palette lists them. */
 export const EXPERIMENTS: readonly Experiment[] = [teacherExperiment, phi4Experiment, depthDataExperiment, doubleWellExperiment];
 
 export function findExperiment(id: string): Experiment {

@@ -15,7 +15,7 @@ const K = 4;
 /**
  * Experiment 0 (ours): data from a random flow of the very class being trained, so the true action
  * is representable exactly. Learned coefficients must approach the teacher's as N grows: this
- * separates estimation error from model-class error (METHOD.md section 8, item 0).
+ * separates estimation error from model-class error (docs/METHOD.md section 8.0).
  */
 export const teacherExperiment: Experiment = {
   id: 'teacher',

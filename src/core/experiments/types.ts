@@ -16,7 +16,7 @@ export interface ExperimentOutput {
   data: Record<string, string>;
 }
 
-/** One of the paper's experiments (METHOD.md section 8), runnable quick (seconds) or full. */
+/** One of the paper's experiments (docs/METHOD.md section 8), runnable quick (seconds) or full. */
 export interface Experiment {
   id: string;
   title: string;

@@ -9,7 +9,7 @@ import { ParamSnapshot } from './snapshot';
 import type { LinearStructure } from './structured';
 
 /**
- * T: y = W x + b with W = P Lo Up (METHOD.md section 2). P is a fixed permutation (y_i = (Lo Up x)_{perm[i]}),
+ * T: y = W x + b with W = P Lo Up (docs/METHOD.md section 2.2). P is a fixed permutation (y_i = (Lo Up x)_{perm[i]}),
  * Lo unit lower-triangular, Up upper-triangular with diagonal exp(s), so ln|det W| = sum(s) and the
  * inverse is two triangular solves.
  *

@@ -14,7 +14,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  * 814,385 coefficients. This route never forms the degree-K parts of the coordinates. They enter the
  * action only linearly (t_K times anything without a constant term lies above K), so their total
  * effect is lambda . (degree-K part) with an adjoint d-vector lambda, obtained by one backward sweep
- * of the point expansion (METHOD.md section 4). What remains of degree K are the "sources": for a unit
+ * of the point expansion (docs/METHOD.md section 4.3). What remains of degree K are the "sources": for a unit
  * with input t (no constant term) and series phi(t) = lambda g(u0 + t) + ln g'(u0 + t), the degree-K
  * part of sum_(k>=2) phi_k t^k = (L t)_K with L = sum_(k>=2) phi_k t^(k-1), which needs only degrees
  * below K. Summed over units, (L t)_K is sum_p L_p^T T_(K-p): dense matrix products over the unit

@@ -13,7 +13,7 @@ const NLL_CHUNK_ROWS = 4096;
 
 /**
  * The flow f = C_L o T_L o ... o C_1 o T_1 o N mapping data to a standard Gaussian latent
- * (METHOD.md section 2). Owns the flat parameter vector; each layer's `params` is a view into it.
+ * (docs/METHOD.md section 2). Owns the flat parameter vector; each layer's `params` is a view into it.
  */
 export class Flow {
   readonly dim: number;
@@ -178,7 +178,7 @@ export class Flow {
   /**
    * The action of the coordinates that enter layer `from` (0 = the data), as a jet truncated at the
    * basis order: S_from(u) = -1/2 |z(u)|^2 - (d/2) ln 2pi + sum of ln|det| of layers from..end.
-   * Exact to order K (METHOD.md section 4). Expanded around u = `at` (default 0): the jet's
+   * Exact to order K (docs/METHOD.md section 4.2). Expanded around u = `at` (default 0): the jet's
    * coefficients are those of monomials in (u - at). Forward propagation from the shifted point is
    * as exact as from 0; re-expanding a truncated jet afterwards would not be.
    */

@@ -23,7 +23,7 @@ const cubic: NonlinearKind = {
   description: 'monotone cubic activation u + a u^2 + c u^3 per unit',
   create(d, _index, _hidden, rng) {
     const layer = new MonotoneCubic(d);
-    // c near 0.01 (smaller values stall, METHOD.md section 8); a starts near zero with a small random tilt.
+    // c near 0.01 (smaller values stall, docs/METHOD.md section 3.3); a starts near zero with a small random tilt.
     const gamma = inverseSoftplus(0.01 - CUBIC_C_FLOOR);
     for (let i = 0; i < d; i++) {
       layer.params[i] = gamma;

@@ -7,7 +7,7 @@ import type { Jet } from '../poly/jet';
  * live in `params`, a view into the flow's flat parameter vector; gradients go to the matching view
  * of the flow's gradient vector.
  *
- * The diagram rule (METHOD.md section 5) needs nothing more than the jet rule: the layer map's
+ * The diagram rule (docs/METHOD.md section 5) needs nothing more than the jet rule: the layer map's
  * homogeneous parts are read off the jet of the identity, so a new kind only implements this.
  */
 export interface Layer {

@@ -104,7 +104,7 @@ function checkReportSize(d: number, K: number, file: string | undefined): void {
   );
 }
 
-/** CSV table → trained flow → exact action, diagrams, cumulants: the report (METHOD.md sections 2-6). */
+/** CSV table → trained flow → exact action, diagrams, cumulants: the report (docs/METHOD.md sections 2-6). */
 export async function learn(table: Table, settings: LearnSettings, hooks: LearnHooks = {}): Promise<LearnResult> {
   const d = table.d;
   const K = settings.order;

@@ -132,7 +132,7 @@ export class MonomialBasis {
     return table;
   }
 
-  /** Number of distinct orderings of monomial m: relates monomial form to symmetric tensors (METHOD.md section 1). */
+  /** Number of distinct orderings of monomial m: relates monomial form to symmetric tensors (docs/METHOD.md section 1). */
   orderings(m: number): number {
     const k = this.deg[m];
     let result = factorial(k);

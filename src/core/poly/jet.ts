@@ -3,7 +3,7 @@ import type { MonomialBasis } from './basis';
 /**
  * A jet: a polynomial in the basis's d variables truncated at total order K, stored as one float64
  * coefficient per monomial (basis order). Sums, products and affine maps of jets are exact up to
- * order K (METHOD.md section 4).
+ * order K (docs/METHOD.md section 4.1).
  */
 export type Jet = Float64Array;
 

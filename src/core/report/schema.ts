@@ -1,11 +1,11 @@
 /**
  * The report: one JSON document per run, the contract between core, CLI, panel and tests
- * (PRODUCT.md, "The report"). Every face renders this and nothing else.
+ * (README.md, "The report"). Every face renders this and nothing else.
  */
 
 export const SCHEMA_VERSION = 1;
 
-/** One coefficient c_m of S(x) = sum_m c_m prod_{i in m} x_i (monomial form, METHOD.md section 1). */
+/** One coefficient c_m of S(x) = sum_m c_m prod_{i in m} x_i (monomial form, docs/METHOD.md section 1). */
 export interface ActionTerm {
   /** Sorted column indices with repetition, e.g. [0, 0, 1] is x0^2 x1. [] is the constant. */
   monomial: number[];
@@ -113,7 +113,7 @@ export interface ReportTraining {
   restarts?: { candidates: Array<{ structureSeed: number; valNll: number }>; chosen: number; stepsEach: number };
 }
 
-/** A class of diagrams (METHOD.md section 5): a vertex of order k whose legs terminate, pass or split. */
+/** A class of diagrams (docs/METHOD.md section 5): a vertex of order k whose legs terminate, pass or split. */
 export interface DiagramClass {
   /** Order of the S_out vertex. */
   vertexOrder: number;

@@ -18,8 +18,8 @@ interface Entry {
 
 /**
  * Delta = (m2 + 2 kappa) I - kappa (shift_+ + shift_-), with the cyclic shifts taken literally
- * (METHOD.md section 7). Building it from the shifts, rather than from the d >= 3 stencil, gives the
- * special cases for free: for d = 2 both shifts are the swap (off-diagonal -2 kappa), for d = 1 both
+ * (docs/METHOD.md section 7.1). Building it from the shifts, rather than from the d >= 3 stencil, gives
+ * the special cases for free: for d = 2 both shifts are the swap (off-diagonal -2 kappa), for d = 1 both
  * are the identity (Delta = m2).
  */
 export function latticeDelta(d: number, m2: number, kappa: number): Entry[] {
@@ -51,10 +51,10 @@ export function latticeDeltaMinEigenvalue(d: number, m2: number, kappa: number):
 }
 
 /**
- * The one-site condition of METHOD.md: E_site'(x) = x (m2 + g3 x / 2 + g4 x^2 / 6) has no root besides
- * 0 when g3^2 < (8/3) g4 m2. (On the boundary the extra stationary point is an inflection, so the
- * strict form errs on the cautious side.) It says nothing beyond one site: for the lattice it is the
- * site condition, which for kappa >= 0 is what decides the uniform direction x_i = t.
+ * The one-site condition of docs/METHOD.md section 7.1: E_site'(x) = x (m2 + g3 x / 2 + g4 x^2 / 6)
+ * has no root besides 0 when g3^2 < (8/3) g4 m2. (On the boundary the extra stationary point is an
+ * inflection, so the strict form errs on the cautious side.) It says nothing beyond one site: for the
+ * lattice it is the site condition, which for kappa >= 0 is what decides the uniform direction x_i = t.
  */
 export function siteUnimodal(m2: number, g3: number, g4: number): boolean {
   if (g4 === 0 && g3 === 0) return m2 > 0;
@@ -93,7 +93,7 @@ function siteBarrier(m2: number, g3: number, g4: number): number {
 }
 
 /**
- * The phi^3 + phi^4 theory on a periodic 1-D lattice of d sites (METHOD.md section 7):
+ * The phi^3 + phi^4 theory on a periodic 1-D lattice of d sites (docs/METHOD.md section 7.1):
  * E(x) = 1/2 x^T Delta x + (g3/3!) sum_i x_i^3 + (g4/4!) sum_i x_i^4, S = -E.
  * Rejects sets whose exp(-E) is not normalizable. `unimodal` is the one-site condition.
  */
@@ -185,8 +185,8 @@ export interface DoubleWellParams {
 }
 
 /**
- * The double well (METHOD.md section 7): the phi^4 lattice with m2 < 0 and g3 = 0, so each site has
- * two symmetric wells at x = +-sqrt(-6 m2 / g4), separated by a barrier of (3/2) m2^2 / g4 per site.
+ * The double well (docs/METHOD.md section 7.2): the phi^4 lattice with m2 < 0 and g3 = 0, so each site
+ * has two symmetric wells at x = +-sqrt(-6 m2 / g4), separated by a barrier of (3/2) m2^2 / g4 per site.
  */
 export function doubleWell(p: DoubleWellParams): Theory {
   requireFinite('m2', p.m2);

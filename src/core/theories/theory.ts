@@ -3,7 +3,7 @@ import { InputError } from '../util/errors';
 
 /**
  * A synthetic theory with a known action: the source of data whose true coefficients are exact,
- * so learned coefficients can be scored (METHOD.md section 7).
+ * so learned coefficients can be scored (docs/METHOD.md section 7).
  */
 export interface Theory {
   readonly name: string;

@@ -82,7 +82,7 @@ export function evaluationInterval(nVal: number, batch: number, patience: number
 }
 
 /**
- * Maximum likelihood (METHOD.md section 3): minimises the mean -ln p over the training rows with Adam
+ * Maximum likelihood (docs/METHOD.md section 3): minimises the mean -ln p over the training rows with Adam
  * on mini-batches, early stopping on the held-out NLL, gradient-norm clipping. Training is budgeted in
  * optimizer steps (an epoch of a few thousand rows is a handful of steps, so epochs say little about
  * how far training got); the held-out NLL is evaluated every evaluationInterval steps. A non-finite
