@@ -2,7 +2,9 @@
  * The action as LaTeX (pure; used by the webview, where KaTeX typesets it, and by the LaTeX export).
  *
  * Conventions (docs/METHOD.md section 1): the stored form is ln p in monomial form,
- * S(x) = sum_m c_m prod_{i in m} x_i; the energy view shows E(x) = -S(x).
+ * S(x) = sum_m c_m prod_{i in m} (x_i - x0_i) around the action's expansion point x0; the energy view
+ * shows E(x) = -S(x). A variable whose x0_i is not 0 is written as its shift, \delta x_i = x_i - x0_i,
+ * and the shifts are defined beside the action (expansionLatex).
  * Column names come from the user's file and are untrusted: they only ever appear inside \text{}
  * with every LaTeX special character escaped.
  */
@@ -25,6 +27,8 @@ export interface LatexOptions {
   minAbs?: number;
   /** The symbol of the variables. Default 'x'. */
   symbol?: string;
+  /** The action's expansion point x0 (absent: 0); variables with x0_i != 0 are shown as shifts. */
+  expansionPoint?: readonly number[];
 }
 
 /** Longest column name put into LaTeX (longer names are cut with an ellipsis). */
@@ -59,11 +63,33 @@ export function escapeLatexText(s: string): string {
   return out;
 }
 
-/** The LaTeX of variable i: x_{\text{name}} or x_{i}. */
-export function variableLatex(index: number, columns: readonly string[], names: VariableNames = 'columns', symbol = 'x'): string {
+/** The LaTeX of variable i: x_{\text{name}} or x_{i}; as a shift \delta x_{...} when `shifted`. */
+export function variableLatex(index: number, columns: readonly string[], names: VariableNames = 'columns', symbol = 'x', shifted = false): string {
   const name = columns[index];
-  if (names === 'indices' || name === undefined || name.trim() === '') return `${symbol}_{${index}}`;
-  return `${symbol}_{\\text{${escapeLatexText(name)}}}`;
+  const prefix = shifted ? '\\delta ' : '';
+  if (names === 'indices' || name === undefined || name.trim() === '') return `${prefix}${symbol}_{${index}}`;
+  return `${prefix}${symbol}_{\\text{${escapeLatexText(name)}}}`;
+}
+
+/** Whether variable i is written as a shift (its expansion point is not 0). */
+function isShifted(point: readonly number[] | undefined, i: number): boolean {
+  return point !== undefined && point[i] !== undefined && point[i] !== 0;
+}
+
+/**
+ * The definitions of the shifted variables, `\delta x_{a} = x_{a} - 300.1,\; ...` (x0 to 7 significant
+ * digits), or '' when the action is expanded around 0.
+ */
+export function expansionLatex(point: readonly number[] | undefined, columns: readonly string[], options: Pick<LatexOptions, 'names' | 'symbol'> = {}): string {
+  if (!point) return '';
+  const parts: string[] = [];
+  point.forEach((v, i) => {
+    if (!isShifted(point, i)) return;
+    const plain = variableLatex(i, columns, options.names ?? 'columns', options.symbol ?? 'x');
+    const shifted = variableLatex(i, columns, options.names ?? 'columns', options.symbol ?? 'x', true);
+    parts.push(`${shifted} = ${plain} ${v < 0 ? '+' : '-'} ${numberLatex(Math.abs(v), 7)}`);
+  });
+  return parts.join(',\\; ');
 }
 
 /** Groups a sorted monomial into (index, power) pairs, in the order of first appearance. */
@@ -78,11 +104,11 @@ export function monomialPowers(monomial: readonly number[]): { index: number; po
   return out;
 }
 
-/** x_{a}^{2} x_{b}; the empty monomial (constant) gives ''. */
-export function monomialLatex(monomial: readonly number[], columns: readonly string[], names: VariableNames = 'columns', symbol = 'x'): string {
+/** x_{a}^{2} x_{b}; the empty monomial (constant) gives ''. Variables with a nonzero expansion point are shifts. */
+export function monomialLatex(monomial: readonly number[], columns: readonly string[], names: VariableNames = 'columns', symbol = 'x', expansionPoint?: readonly number[]): string {
   return monomialPowers(monomial)
     .map(({ index, power }) => {
-      const v = variableLatex(index, columns, names, symbol);
+      const v = variableLatex(index, columns, names, symbol, isShifted(expansionPoint, index));
       return power === 1 ? v : `${v}^{${power}}`;
     })
     .join(' ');
@@ -154,7 +180,7 @@ export function filterTerms<T extends ActionTerm>(terms: readonly T[], orders?: 
 export function termLatex(term: ActionTerm, columns: readonly string[], options: LatexOptions & { first?: boolean } = {}): string {
   const convention = options.convention ?? 'ln p';
   const c = displayedCoefficient(term.coefficient, convention);
-  const mono = monomialLatex(term.monomial, columns, options.names ?? 'columns', options.symbol ?? 'x');
+  const mono = monomialLatex(term.monomial, columns, options.names ?? 'columns', options.symbol ?? 'x', options.expansionPoint);
   const negative = c < 0 || Object.is(c, -0);
   const mag = numberLatex(Math.abs(c), options.digits ?? 4);
   const sign = negative ? '-' : options.first ? '' : '+';
@@ -184,11 +210,12 @@ export function actionToLatex(action: Pick<Action, 'terms'>, columns: readonly s
  * line, grouped by order, and a comment header naming the source (escaped into a comment).
  */
 export function actionToLatexDocument(
-  action: Pick<Action, 'terms' | 'units'>,
+  action: Pick<Action, 'terms' | 'units' | 'expansionPoint' | 'expansionReason'>,
   columns: readonly string[],
   options: LatexOptions & { perLine?: number; source?: string; citation?: string } = {},
 ): string {
   const terms = selectTerms(action, options);
+  const shiftOptions = { ...options, expansionPoint: action.expansionPoint };
   const perLine = Math.max(1, options.perLine ?? 4);
   const lines: string[] = [];
   let current: string[] = [];
@@ -199,7 +226,7 @@ export function actionToLatexDocument(
       current = [];
     }
     lastOrder = t.monomial.length;
-    current.push(termLatex(t, columns, { ...options, first: i === 0 }));
+    current.push(termLatex(t, columns, { ...shiftOptions, first: i === 0 }));
   });
   if (current.length > 0) lines.push(current.join(' '));
   if (lines.length === 0) lines.push('0');
@@ -207,10 +234,14 @@ export function actionToLatexDocument(
   const head = [
     '% Generated by Action Lens.',
     options.source !== undefined ? `% Source: ${comment(options.source)}` : undefined,
-    // doc-refs: ignore-next-line: the conventions this exported line names are docs/METHOD.md section 1.
-    `% Units: ${action.units}; convention: ${options.convention ?? 'ln p'}; monomial form (METHOD.md section 1).`,
+    `% Units: ${action.units}; convention: ${options.convention ?? 'ln p'}; monomial form (docs/METHOD.md section 1 of Action Lens).`,
+    action.expansionPoint?.some((v) => v !== 0)
+      ? `% Expanded around x0 = (${action.expansionPoint.map((v) => String(v)).join(', ')})${action.expansionReason ? `: ${comment(action.expansionReason)}` : ''}.`
+      : undefined,
     options.citation !== undefined ? `% Method: ${comment(options.citation)}` : undefined,
   ].filter((l): l is string => l !== undefined);
+  const definitions = expansionLatex(action.expansionPoint, columns, options);
+  if (definitions !== '') lines.push(`\\text{with } ${definitions}`);
   const body = lines.map((l, i) => (i === 0 ? `${actionLhs(options.convention)} &\\ ${l}` : `&\\ ${l}`)).join(' \\\\\n');
   return [
     ...head,

@@ -169,6 +169,12 @@ class Checker {
     this.num(a.order, `${path}.order`, { integer: true, min: 0 });
     this.terms(a.terms, `${path}.terms`, d);
     if (a.stdErrMethod !== undefined) this.str(a.stdErrMethod, `${path}.stdErrMethod`);
+    if (a.expansionPoint !== undefined) {
+      const p = this.arr(a.expansionPoint, `${path}.expansionPoint`);
+      if (p && p.length !== d) this.fail(`${path}.expansionPoint`, `has ${p.length} entries for ${d} columns`);
+      p?.forEach((v, i) => this.num(v, `${path}.expansionPoint[${i}]`));
+    }
+    if (a.expansionReason !== undefined) this.str(a.expansionReason, `${path}.expansionReason`);
   }
 }
 
@@ -289,6 +295,14 @@ export function validateReport(x: unknown): ReportValidation {
     if (cum.notes !== undefined) c.strings(cum.notes, 'cumulants.notes');
   }
 
+  if (r.fit !== undefined) {
+    const fit = c.rec(r.fit, 'fit');
+    if (fit) {
+      c.oneOf(fit.verdict, ['good', 'poor', 'unconverged'], 'fit.verdict');
+      c.strings(fit.findings, 'fit.findings');
+      c.strings(fit.advice, 'fit.advice');
+    }
+  }
   c.strings(r.warnings, 'warnings');
   // The experiment section is rendered defensively piece by piece; here only its outer shape.
   if (r.experiment !== undefined && r.experiment !== null) {

@@ -238,8 +238,8 @@ test('panel renders the report under the strict CSP (KaTeX, fonts, superscripts,
     assert.match(m.lhs, /^S\(x\)/);
     const title = (await page.getAttribute('.al-term[data-monomial="0,0"]', 'title')) ?? '';
     assert.ok(title.includes('-0.51234567890123'), `full precision in the hover: ${title}`);
-    assert.ok(title.includes('standard error: 0.01'), 'stdErr in the hover');
-    assert.ok(title.includes('layer 0: vertex 2'), 'the diagrams that produced the term');
+    assert.match(title, /± 0\.01 \(standard error\)/, 'stdErr in the hover');
+    assert.match(title, /built from \(diagrams of layer 0[^\n]*\n\s+-0\.512346\s+order-2 vertex: 2 pass\n\s+= -0\.512346/, `the diagrams that produced the term, adding up: ${title}`);
     const g = await pageGlobals(page);
     assert.deepEqual(g.csp, [], 'no CSP violations');
     assert.deepEqual(w.errors, [], 'no console errors');

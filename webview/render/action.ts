@@ -1,9 +1,11 @@
 /** The action S(x) (or E = -S), typeset term by term with KaTeX, with filters. */
 
 import type { Action, ActionTerm, Report } from '../../src/core/report/schema';
+import { termContributions } from '../../src/panel/contributions';
 import {
   actionLhs,
   displayedCoefficient,
+  expansionLatex,
   filterTerms,
   monomialText,
   sortTerms,
@@ -19,40 +21,33 @@ export function shownAction(report: Report, standardized: boolean): Action {
   return standardized && report.actionStandardized ? report.actionStandardized : report.action;
 }
 
-function monoKey(m: readonly number[]): string {
-  return m.join(',');
-}
+/** Parts shown in a tooltip at most (the largest by magnitude; the sum line covers all). */
+const TOOLTIP_PARTS = 8;
 
-/** Diagram classes (of layers reading the data x) whose entries include the monomial. */
-function producers(report: Report): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const layer of report.layers) {
-    if (layer.inputName !== 'x') continue;
-    for (const cls of layer.diagrams) {
-      for (const e of cls.entries ?? []) {
-        const k = monoKey(e.monomial);
-        const list = out.get(k) ?? [];
-        list.push(`layer ${layer.index}: vertex ${cls.vertexOrder} [${cls.legs.join(', ')}] → ${fmt(e.coefficient)}`);
-        out.set(k, list);
-      }
-    }
-  }
-  return out;
-}
-
-function termTitle(term: ActionTerm, ctx: RenderContext, produced: Map<string, string[]>): string {
+/**
+ * A term's tooltip: its value with its standard error, the exact float64 value, and the diagram
+ * parts that add up to it in the shown units and sign convention (src/panel/contributions.ts).
+ */
+function termTitle(term: ActionTerm, ctx: RenderContext): string {
   const { report, ui } = ctx;
+  const sign = ui.convention === 'energy' ? -1 : 1;
   const c = displayedCoefficient(term.coefficient, ui.convention);
+  const units = ui.standardized && report.actionStandardized ? 'standardized units' : 'raw units';
   const lines = [
-    `${monomialText(term.monomial, report.input.columns, ui.names)}  (order ${term.monomial.length})`,
-    `coefficient (${ui.convention === 'energy' ? 'energy, −ln p' : 'ln p'}): ${exact(c)}`,
+    `${monomialText(term.monomial, report.input.columns, ui.names)}  (order ${term.monomial.length}, ${units})`,
+    `coefficient (${ui.convention === 'energy' ? 'energy, −ln p' : 'ln p'}): ${fmt(c, 6)}${term.stdErr !== undefined && term.stdErr !== null ? ` ± ${fmt(term.stdErr, 2)} (standard error)` : ''}`,
+    `exact: ${exact(c)}`,
   ];
-  if (term.stdErr !== undefined && term.stdErr !== null) lines.push(`standard error: ${exact(term.stdErr)}`);
-  const p = produced.get(monoKey(term.monomial));
-  if (p && p.length > 0) {
-    lines.push('diagrams:');
-    lines.push(...p.slice(0, 8).map((s) => `  ${s}`));
-    if (p.length > 8) lines.push(`  … ${p.length - 8} more`);
+  const parts = termContributions(report, term.monomial, ui.standardized && report.actionStandardized !== undefined);
+  if (parts && parts.parts.length > 0) {
+    lines.push(`built from (${parts.source}):`);
+    const shown = [...parts.parts].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+    lines.push(...shown.slice(0, TOOLTIP_PARTS).map((p) => `  ${fmt(sign * p.value, 6)}  ${p.label}`));
+    if (shown.length > TOOLTIP_PARTS) {
+      const rest = shown.slice(TOOLTIP_PARTS).reduce((s, p) => s + sign * p.value, 0);
+      lines.push(`  ${fmt(rest, 6)}  ${shown.length - TOOLTIP_PARTS} smaller parts`);
+    }
+    lines.push(parts.complete ? `  = ${fmt(sign * parts.sum, 6)}` : '  (some classes keep only their largest entries in the report: the parts shown do not add up to the whole)');
   }
   return lines.join('\n');
 }
@@ -136,16 +131,15 @@ export function renderAction(ctx: RenderContext): HTMLElement {
   const lhs = h('span', { class: 'al-lhs' });
   typeset(lhs, actionLhs(ui.convention));
   eq.append(lhs);
-  const produced = producers(report);
   const columns = report.input.columns;
   visible.forEach((t, i) => {
     const span = h('span', {
       class: `al-term al-order-${t.monomial.length}`,
-      title: termTitle(t, ctx, produced),
+      title: termTitle(t, ctx),
       data: { order: t.monomial.length, monomial: t.monomial.join(','), coefficient: displayedCoefficient(t.coefficient, ui.convention) },
       attrs: { tabindex: 0 },
     });
-    typeset(span, termLatex(t, columns, { convention: ui.convention, names: ui.names, first: i === 0 }));
+    typeset(span, termLatex(t, columns, { convention: ui.convention, names: ui.names, first: i === 0, expansionPoint: action.expansionPoint }));
     eq.append(span);
   });
   if (visible.length === 0) {
@@ -163,12 +157,21 @@ export function renderAction(ctx: RenderContext): HTMLElement {
         )
       : null;
 
+  // The shifted variables, defined beside the equation (typeset), and the point in words.
+  const definitionsTex = expansionLatex(action.expansionPoint, columns, { names: ui.names });
+  const definitions = definitionsTex === '' ? null : h('div', { class: 'al-expansion', id: 'al-expansion', role: 'math' });
+  if (definitions) typeset(definitions, `\\text{with } ${definitionsTex}`);
+  const around = action.units === 'standardized'
+    ? "around the training rows' mean"
+    : action.expansionPoint?.some((v) => v !== 0)
+      ? `around x0 = ${action.expansionReason ?? 'the point given'}`
+      : `around x = 0${action.expansionReason ? ` (${action.expansionReason})` : ''}`;
   const caption = h(
     'p',
-    { class: 'al-caption' },
-    `${visible.length} of ${action.terms.length} terms shown · ${action.units} units${action.units === 'raw' ? ', expanded around x = 0' : ', around the mean'} · monomial form S(x) = Σ c_m Π x_i · order ≤ ${action.order}`,
+    { class: 'al-caption', id: 'al-expansion-caption' },
+    `${visible.length} of ${action.terms.length} terms shown · ${action.units} units, expanded ${around} · monomial form S(x) = Σ c_m Π (x_i − x0_i) · order ≤ ${action.order}`,
   );
   // Hovering a term shows its standard error; say how it was estimated (or why there is none).
   const errors = action.stdErrMethod ? h('p', { class: 'al-caption al-stderr-method' }, `Standard errors: ${action.stdErrMethod}.`) : null;
-  return h('section', { class: 'al-section', id: 'al-action' }, controls, eq, more, caption, errors);
+  return h('section', { class: 'al-section', id: 'al-action' }, controls, eq, definitions, more, caption, errors);
 }

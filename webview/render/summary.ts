@@ -1,6 +1,6 @@
 /** The summary header: input, model, NLLs, convergence, warnings (prominent), export buttons, citation. */
 
-import { PAPER_CITATION } from '../../src/core/report/schema';
+import { PAPER_CITATION, type FitAssessment, type Report } from '../../src/core/report/schema';
 import type { ExportFormat } from '../../src/panel/messages';
 import type { RenderContext } from '../context';
 import { h } from '../dom';
@@ -46,9 +46,10 @@ export function renderSummary(ctx: RenderContext, onExport: (format: ExportForma
     ['model', `${model.layerKind} × ${model.layers} layers, hidden ${model.hidden}, order K = ${model.order}, ${model.parameters} parameters, seed ${model.seed}, ${model.engine}${model.kernels ? ` (${model.kernels})` : ''}`],
     ['NLL (nats/row)', h('span', { title: `train ${exact(training.trainNll)}, held out ${exact(training.valNll)}, Gaussian ${exact(training.gaussianValNll)}` },
       `train ${fmt(training.trainNll)} · held out ${fmt(training.valNll)} · Gaussian fit ${fmt(training.gaussianValNll)}`)],
-    ['training', `${training.stoppedBecause}, kept epoch ${training.bestEpoch} of ${training.epochs}`],
-    ['convergence radius', h('span', { title: convergence.method }, convergence.radius === null ? '∞ (entire)' : `${fmt(convergence.radius)} (raw units, around x = 0)`)],
+    ['training', trainingText(training)],
+    ['convergence radius', h('span', { title: convergence.method }, convergenceText(report))],
   ];
+  if (report.fit) kv.push(['fit', h('span', { class: `al-fit al-fit-${report.fit.verdict}`, id: 'al-fit', title: report.fit.findings.join('\n') }, fitText(report.fit))]);
 
   const buttons = (['latex', 'json', 'html'] as const)
     .filter((f) => f !== 'html' || canExportHtml)
@@ -67,6 +68,40 @@ export function renderSummary(ctx: RenderContext, onExport: (format: ExportForma
     h('dl', { class: 'al-kv' }, ...kv.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
     report.about ? h('p', { class: 'al-caption' }, report.about) : null,
   );
+}
+
+const STOPPED: Record<string, string> = {
+  'early-stopping': 'ended by early stopping',
+  'step-limit': 'stopped at its step budget, still improving',
+  'time-limit': 'stopped at its time limit, still improving',
+  'max-epochs': 'stopped at its epoch limit, still improving',
+  steps: 'a fixed number of steps',
+  cancelled: 'cancelled',
+  diverged: 'diverged',
+};
+
+function trainingText(t: Report['training']): string {
+  const why = STOPPED[t.stoppedBecause] ?? t.stoppedBecause;
+  if (t.bestStep === undefined) return `${why}, kept epoch ${t.bestEpoch} of ${t.epochs}`;
+  const budget = t.maxSteps !== undefined ? ` of a budget of ${t.maxSteps.toLocaleString('en-US')}` : '';
+  return `${why} after ${t.steps.toLocaleString('en-US')} steps${budget} (${t.epochs} epochs); kept the model of step ${t.bestStep.toLocaleString('en-US')}`;
+}
+
+function convergenceText(report: Report): string {
+  const c = report.convergence;
+  if (c.radius === null) return '∞ (ln p is a polynomial)';
+  const x0 = report.action.expansionPoint?.some((v) => v !== 0) ? 'x0' : 'x = 0';
+  if (c.radiusStandardized !== undefined && c.radiusStandardized !== null) {
+    const typical = c.typicalDistanceStandardized !== undefined ? `; the median row lies ${fmt(c.typicalDistanceStandardized, 3)} from it` : '';
+    return `${fmt(c.radiusStandardized, 3)} standard deviations around ${x0}${typical} (${fmt(c.radius)} in raw units)`;
+  }
+  return `${fmt(c.radius)} (raw units, around ${x0})`;
+}
+
+function fitText(fit: FitAssessment): string {
+  if (fit.verdict === 'good') return 'good: the model reproduces the held-out data within sampling error';
+  const what = fit.verdict === 'poor' ? 'poor' : 'not converged';
+  return `${what}: ${fit.findings.length} finding${fit.findings.length === 1 ? '' : 's'} in the warnings above${fit.advice.length > 0 ? `; try ${fit.advice.join('; ')}` : ''}`;
 }
 
 export function renderFooter(ctx: RenderContext): HTMLElement {
