@@ -100,8 +100,8 @@ function convergenceText(report: Report): string {
 
 function fitText(fit: FitAssessment): string {
   if (fit.verdict === 'good') return 'good: the model reproduces the held-out data within sampling error';
-  const what = fit.verdict === 'poor' ? 'poor' : 'not converged';
-  return `${what}: ${fit.findings.length} finding${fit.findings.length === 1 ? '' : 's'} in the warnings above${fit.advice.length > 0 ? `; try ${fit.advice.join('; ')}` : ''}`;
+  const what = fit.verdict === 'poor' ? 'poor: the model does not reproduce the data' : 'not converged';
+  return `${what} (${fit.findings.length === 1 ? 'the finding and what to try are' : `${fit.findings.length} findings and what to try are`} in the warnings above)`;
 }
 
 export function renderFooter(ctx: RenderContext): HTMLElement {

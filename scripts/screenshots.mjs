@@ -1,0 +1,42 @@
+// The README's screenshots: `learn` on the bundled examples with the default settings, the standalone
+// HTML report in Debian's Chromium (light and dark), one image per view into docs/images/.
+// Usage: npm run build && node scripts/screenshots.mjs
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const work = mkdtempSync(join(tmpdir(), 'action-lens-shots-'));
+const shots = [
+  { csv: 'examples/measurements.csv', name: 'measurements', views: [['action', 'light'], ['cumulants', 'light'], ['diagrams', 'dark']] },
+  { csv: 'examples/phi4-lattice-d4.csv', name: 'panel', views: [['action', 'light'], ['action', 'dark'], ['diagrams', 'light'], ['diagrams', 'dark'], ['cumulants', 'light'], ['cumulants', 'dark']] },
+];
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  for (const { csv, name, views } of shots) {
+    const html = join(work, `${name}.html`);
+    const res = spawnSync(process.execPath, ['dist/cli.js', 'learn', csv, '--out', join(work, `${name}.report.json`), '--html', html, '--quiet'], { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`learn ${csv} failed: ${res.stderr}`);
+    for (const [tab, scheme] of views) {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 820 }, colorScheme: scheme });
+      await page.goto(`file://${html}`);
+      await page.waitForSelector('body[data-rendered="true"]');
+      if (tab !== 'action') {
+        await page.click(`vscode-tab-header[data-tab="${tab}"]`);
+        await page.waitForTimeout(300);
+      }
+      await page.evaluate('document.fonts.ready');
+      const out = join('docs', 'images', `${name}-${tab}-${scheme}.png`);
+      await page.screenshot({ path: out });
+      console.log(out);
+      await page.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
