@@ -47,7 +47,10 @@ export interface WorkerErrorInfo {
   message: string;
   file?: string;
   line?: number;
+  /** 1-based character column where the fault starts (a CSV cell: where the cell starts). */
   column?: number;
+  /** Characters of the fault on that line (a CSV cell's text), for selecting exactly it. */
+  length?: number;
   stack?: string;
   /** True for an InputError (bad input: the message is for the user as is). */
   input: boolean;
@@ -94,6 +97,7 @@ export function parseFromWorker(x: unknown): FromWorker | null {
           file: isStr(e.file) ? e.file : undefined,
           line: isNum(e.line) ? e.line : undefined,
           column: isNum(e.column) ? e.column : undefined,
+          length: isNum(e.length) ? e.length : undefined,
           stack: isStr(e.stack) ? e.stack : undefined,
           input: e.input === true,
         },
@@ -108,16 +112,17 @@ export function isCancelMessage(x: unknown): x is ToWorker {
   return isRecord(x) && x.type === 'cancel';
 }
 
-/** Describes any thrown value for the host (keeps InputError's file, line and column). */
+/** Describes any thrown value for the host (keeps InputError's file, line, column and length). */
 export function describeError(err: unknown): WorkerErrorInfo {
   if (err instanceof Error) {
-    const e = err as Error & { file?: unknown; line?: unknown; column?: unknown };
+    const e = err as Error & { file?: unknown; line?: unknown; column?: unknown; length?: unknown };
     return {
       name: err.name,
       message: err.message,
       file: isStr(e.file) ? e.file : undefined,
       line: isNum(e.line) ? e.line : undefined,
       column: isNum(e.column) ? e.column : undefined,
+      length: isNum(e.length) ? e.length : undefined,
       stack: err.stack,
       input: err.name === 'InputError',
     };

@@ -99,11 +99,13 @@ test('worker protocol: messages are checked, errors keep file, line and column',
   assert.equal(parseFromWorker({ type: 'done' }), null);
   assert.equal(parseFromWorker('x'), null);
   assert.deepEqual(parseFromWorker({ type: 'phase', phase: 'training' }), { type: 'phase', phase: 'training' });
-  const info = describeError(new InputError('non-numeric value "abc"', { file: '/d/a.csv', line: 5, column: 3 }));
-  assert.equal(info.message, '/d/a.csv:5:3: non-numeric value "abc"');
-  assert.deepEqual([info.file, info.line, info.column, info.input], ['/d/a.csv', 5, 3, true]);
+  const info = describeError(new InputError('non-numeric value "abc" in column "c" (field 3)', { file: '/d/a.csv', line: 5, column: 17, length: 3 }));
+  assert.equal(info.message, '/d/a.csv:5:17: non-numeric value "abc" in column "c" (field 3)');
+  assert.deepEqual([info.file, info.line, info.column, info.length, info.input], ['/d/a.csv', 5, 17, 3, true]);
   const parsed = parseFromWorker({ type: 'error', error: info });
   assert.ok(parsed && parsed.type === 'error' && parsed.error.line === 5 && parsed.error.input);
+  assert.deepEqual(parsed.type === 'error' && [parsed.error.column, parsed.error.length], [17, 3], 'the column and the length cross the worker boundary');
+  assert.equal(parseFromWorker({ type: 'error', error: { ...info, length: 'three' } })?.type === 'error' ? 'ok' : 'no', 'ok');
   assert.equal(describeError('plain').input, false);
 });
 
@@ -134,6 +136,6 @@ test('the worker bundle learns off the main thread and can be cancelled (best mo
   writeFileSync(bad, 'a,b\n1,2\n3,x\n');
   await assert.rejects(
     new WorkerJobRun(WORKER, { kind: 'learn', csvPath: bad, settings, reportPath: join(dir, 'b.json'), modelPath: join(dir, 'b.model.json') }).result,
-    (e: unknown) => e instanceof WorkerJobError && e.info.input && e.info.line === 3 && e.info.column === 2 && e.message.startsWith(`${bad}:3:2:`),
+    (e: unknown) => e instanceof WorkerJobError && e.info.input && e.info.line === 3 && e.info.column === 3 && e.info.length === 1 && e.message.startsWith(`${bad}:3:3:`),
   );
 });
