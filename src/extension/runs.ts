@@ -12,6 +12,7 @@ import { log } from './log';
 import { ReportPanel } from './panel';
 import type { WorkerJob, WorkerProgress } from './protocol';
 import type { ReportIndex } from './reports';
+import { errorSpan } from './runMessages';
 import { checkOverrides, outputPaths, outputFolderFor, overridesFromConfig, resolveLearn, type LearnOverrides } from './settings';
 import { chooseSettings } from './settingsPick';
 import { WorkerJobError, WorkerJobRun } from './workerClient';
@@ -20,7 +21,9 @@ export interface RunError {
   message: string;
   file?: string;
   line?: number;
+  /** 1-based character column and length of the fault on the line (a CSV cell). */
   column?: number;
+  length?: number;
   input: boolean;
 }
 
@@ -240,7 +243,8 @@ export class Runs {
         } catch (e) {
           const info = e instanceof WorkerJobError ? e.info : { message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined, input: false };
           if (!(e instanceof WorkerJobError) || !e.info.input) log().error(`${label}: ${info.message}${info.stack ? `\n${info.stack}` : ''}`);
-          return { ok: false, error: { message: info.message, file: 'file' in info ? info.file : undefined, line: 'line' in info ? info.line : undefined, column: 'column' in info ? info.column : undefined, input: info.input }, cancelled: jobRun.isCancelled };
+          const { message, file, line, column, length, input } = { file: undefined, line: undefined, column: undefined, length: undefined, ...info };
+          return { ok: false, error: { message, file, line, column, length, input }, cancelled: jobRun.isCancelled };
         } finally {
           sub.dispose();
           this.active.delete(id);
@@ -282,9 +286,10 @@ export class Runs {
     if (choice === 'Show Log') log().show(true);
     if (choice === 'Go to Line' && error.file !== undefined && error.line !== undefined) {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(error.file));
-      const line = Math.max(0, Math.min(doc.lineCount - 1, error.line - 1));
       const editor = await vscode.window.showTextDocument(doc);
-      const range = doc.lineAt(line).range;
+      // The cell itself when the error has a column (CSV errors do), else the whole line.
+      const span = errorSpan({ line: error.line, column: error.column, length: error.length }, { lineCount: doc.lineCount, lineLength: (i) => doc.lineAt(i).text.length });
+      const range = new vscode.Range(span.line, span.start, span.line, span.end);
       editor.selection = new vscode.Selection(range.start, range.end);
       editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
     }

@@ -524,7 +524,7 @@ async function uiChooseSettings(page, ws) {
 
 // The panel's column link (a revealColumn message) selects the column's name in the CSV; a malformed
 // CSV from the explorer's context menu gives a notification naming file:line:column whose
-// "Go to Line" button puts the cursor there.
+// "Go to Line" button selects the cell at fault.
 async function statusSelection(page, pattern, timeoutMs = 15_000) {
   const end = Date.now() + timeoutMs;
   let last = '';
@@ -560,10 +560,11 @@ async function uiRevealAndErrors(page, ws, frame) {
     const toast = page.locator('.notification-toast', { hasText: 'non-numeric value' }).first();
     await toast.waitFor({ state: 'visible', timeout: 30_000 });
     const text = ((await toast.locator('.notification-list-item-message').first().textContent()) ?? '').replace(/\s+/g, ' ');
-    const expected = `${join(ws, 'bad.csv')}:5:3: non-numeric value "abc"`;
+    // Line 5 is 0.72950,1.12685,abc: the cell starts at character 17 and is 3 long.
+    const expected = `${join(ws, 'bad.csv')}:5:17: non-numeric value "abc" in column "c" (field 3)`;
     await toast.locator('.monaco-button', { hasText: 'Go to Line' }).click();
-    const sel = await statusSelection(page, /Ln 5, Col \d+ \(\d+ selected\)/);
-    record('[ui] a malformed CSV: the notification names file:line:column and "Go to Line" goes there', text.includes(expected) && !existsSync(join(ws, 'bad.report.json')), Date.now() - started, `notification: ${text.slice(0, 160)}\nstatus bar: ${sel.trim()}`);
+    const sel = await statusSelection(page, /Ln 5, Col 17 \(3 selected\)/);
+    record('[ui] a malformed CSV: the notification names file:line:column and "Go to Line" selects the cell', text.includes(expected) && !existsSync(join(ws, 'bad.report.json')), Date.now() - started, `notification: ${text.slice(0, 200)}\nstatus bar: ${sel.trim()}`);
   } catch (e) {
     await page.screenshot({ path: join(ARTIFACTS, 'extension-error-failure.png') }).catch(() => {});
     record('[ui] a malformed CSV: the notification names file:line:column', false, Date.now() - started, e.message);
