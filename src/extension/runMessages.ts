@@ -1,7 +1,10 @@
 /**
  * What a finished or failed run tells the user, as pure functions of the report or the error (no
- * vscode, so they are unit-tested): where "Go to Line" puts the selection.
+ * vscode, so they are unit-tested): where "Go to Line" puts the selection, and the notice after a
+ * cancelled run, which follows the report rather than the moment the cancel was asked for.
  */
+
+import type { Report, ReportTraining } from '../core/report/schema';
 
 /** A 0-based span on one line of a document, as "Go to Line" selects it. */
 export interface LineSpan {
@@ -25,4 +28,37 @@ export function errorSpan(
   const start = Math.max(0, Math.min(width, where.column - 1));
   const end = Math.max(start, Math.min(width, start + Math.max(0, where.length ?? 0)));
   return { line, start, end };
+}
+
+/** Why training ended, in words, for a training that was not cancelled. */
+const FINISHED_BECAUSE: Record<Exclude<ReportTraining['stoppedBecause'], 'cancelled'>, string> = {
+  'early-stopping': 'early stopping',
+  'max-epochs': 'epoch limit reached',
+  steps: 'step limit reached',
+  diverged: 'stopped after diverging',
+};
+
+/** A report warning in the middle of a sentence: no final period, a lower-case first letter unless it starts an acronym. */
+function clause(w: string): string {
+  const t = w.trim().replace(/\.$/, '');
+  return /^[A-Z][a-z]/.test(t) ? t[0].toLowerCase() + t.slice(1) : t;
+}
+
+/**
+ * The notice after a run the user cancelled. When the cancel stopped the training, it says where
+ * and what is kept. When it came after training had ended (early stopping, a limit) it says so, and
+ * what the cancel skipped, as the report's warnings tell it (the core names what it left out).
+ */
+export function cancelNotice(report: Report, reportName: string): string {
+  const t = report.training;
+  const nll = Number.isFinite(t.valNll) ? t.valNll.toFixed(4) : String(t.valNll);
+  if (t.stoppedBecause === 'cancelled') {
+    if (t.epochs === 0) {
+      return `training was cancelled while comparing starts; the best start so far (validation NLL ${nll}), only briefly trained, is kept in ${reportName}.`;
+    }
+    return `training was cancelled at epoch ${t.epochs}; the best model so far (epoch ${t.bestEpoch}, validation NLL ${nll}) is kept in ${reportName}.`;
+  }
+  const skipped = report.warnings.filter((w) => /cancel/i.test(w)).map(clause);
+  const what = skipped.length > 0 ? skipped.join('; ') : 'nothing was skipped';
+  return `cancelled after training had finished (${FINISHED_BECAUSE[t.stoppedBecause]}, epoch ${t.bestEpoch} kept); ${what}. The report is in ${reportName}.`;
 }

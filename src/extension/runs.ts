@@ -12,7 +12,7 @@ import { log } from './log';
 import { ReportPanel } from './panel';
 import type { WorkerJob, WorkerProgress } from './protocol';
 import type { ReportIndex } from './reports';
-import { errorSpan } from './runMessages';
+import { cancelNotice, errorSpan } from './runMessages';
 import { checkOverrides, outputPaths, outputFolderFor, overridesFromConfig, resolveLearn, type LearnOverrides } from './settings';
 import { chooseSettings } from './settingsPick';
 import { WorkerJobError, WorkerJobRun } from './workerClient';
@@ -264,10 +264,7 @@ export class Runs {
       }
     }
     if (outcome.cancelled) {
-      const t = outcome.report.training;
-      void vscode.window.showInformationMessage(
-        `Action Lens: training was cancelled at epoch ${t.epochs}; the best model so far (epoch ${t.bestEpoch}, validation NLL ${t.valNll.toFixed(4)}) is kept in ${vscode.workspace.asRelativePath(outcome.reportPath, false)}.`,
-      );
+      void vscode.window.showInformationMessage(`Action Lens: ${cancelNotice(outcome.report, vscode.workspace.asRelativePath(outcome.reportPath, false))}`);
     }
     return outcome;
   }
