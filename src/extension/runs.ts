@@ -9,8 +9,10 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Report } from '../core/report/schema';
 import { EXPERIMENTS } from '../core/experiments';
 import { log } from './log';
+import { pickCsv } from './pickCsv';
 import { ReportPanel } from './panel';
 import type { WorkerJob, WorkerProgress } from './protocol';
+import { phaseFraction, progressMessage } from './progressText';
 import type { ReportIndex } from './reports';
 import { cancelNotice, errorSpan } from './runMessages';
 import { checkOverrides, outputPaths, outputFolderFor, overridesFromConfig, resolveLearn, type LearnOverrides } from './settings';
@@ -198,28 +200,20 @@ export class Runs {
     const outcome = await vscode.window.withProgress<RunOutcome>(
       { location: vscode.ProgressLocation.Notification, title: `Action Lens: ${label}`, cancellable: true },
       async (progress, token) => {
-        let shownFraction = 0;
+        let shownPercent = 0;
         let lastReport = 0;
         const show = (force = false): void => {
           const now = Date.now();
           if (!force && now - lastReport < 150) return;
           lastReport = now;
-          let message = phase;
           let increment: number | undefined;
-          if (last && (phase === 'training' || phase.startsWith('start '))) {
-            const total = last.totalSteps !== null ? `epoch ${last.epoch} · step ${last.step}/${last.totalSteps}` : `epoch ${last.epoch}/${last.maxEpochs}`;
-            message = `${phase === 'training' ? '' : `${phase} · `}${total} · validation NLL ${last.valNll.toFixed(4)} (best ${last.bestValNll.toFixed(4)})`;
-            if (phase === 'training') {
-              const fraction = last.totalSteps !== null ? last.step / Math.max(1, last.totalSteps) : last.epoch / Math.max(1, last.maxEpochs);
-              const pct = Math.min(100, Math.max(0, fraction * 100));
-              if (pct > shownFraction) {
-                increment = pct - shownFraction;
-                shownFraction = pct;
-              }
-            }
+          // The bar measures the final training only (the starts before it are short).
+          const fraction = phase === 'training' ? phaseFraction(phase, last) : null;
+          if (fraction !== null && fraction * 100 > shownPercent) {
+            increment = fraction * 100 - shownPercent;
+            shownPercent = fraction * 100;
           }
-          if (jobRun.isCancelled) message = `cancelling: finishing the report with the best model so far · ${message}`;
-          progress.report({ message, increment });
+          progress.report({ message: progressMessage(phase, last, jobRun.isCancelled), increment });
         };
         const jobRun = new WorkerJobRun(this.workerScript, job, {
           onProgress: (p) => {
@@ -229,6 +223,8 @@ export class Runs {
           },
           onPhase: (p) => {
             phase = p;
+            // Progress belongs to its phase: the last numbers of the comparison of starts must not show under 'training'.
+            last = undefined;
             this.progressEmitter.fire({ runId: id, label, phase: p });
             show(true);
           },
@@ -291,20 +287,4 @@ export class Runs {
       editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
     }
   }
-}
-
-async function pickCsv(): Promise<vscode.Uri | undefined> {
-  const isCsv = (u: vscode.Uri | undefined): u is vscode.Uri => u !== undefined && u.scheme === 'file' && /\.(csv|tsv)$/i.test(u.fsPath);
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (isCsv(active)) return active;
-  // The panel may have the focus: a single CSV visible beside it is the one meant.
-  const visible = [...new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri).filter(isCsv).map((u) => u.toString()))];
-  if (visible.length === 1) return vscode.Uri.parse(visible[0]);
-  const picked = await vscode.window.showOpenDialog({
-    canSelectMany: false,
-    filters: { CSV: ['csv', 'tsv', 'txt'] },
-    title: 'Action Lens: the CSV to learn from',
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-  });
-  return picked?.[0];
 }
