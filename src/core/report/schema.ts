@@ -22,6 +22,8 @@ export interface Action {
   terms: ActionTerm[];
   /** How term.stdErr was estimated, or why it is absent. */
   stdErrMethod?: string;
+  /** The point the terms are expanded around (raw units, one entry per report column); absent: all zeros, as in older reports. */
+  expansionPoint?: number[];
 }
 
 export interface SkippedRow {

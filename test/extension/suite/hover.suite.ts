@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Report } from '../../../src/core/report/schema';
-import { columnTerms, formatCoefficient } from '../../../src/extension/columnTerms';
+import { HOVER_MAX_LINES, hoverContent } from '../../../src/extension/hoverContent';
+import { formatCoefficient } from '../../../src/panel/numbers';
 import type { RunOutcome } from '../../../src/extension/runs';
 import { api, hoverText, QUICK, waitFor, wsPath } from './helpers';
 
@@ -32,14 +33,19 @@ export function define(): void {
       assert.equal(hovers.length, 1, 'one Action Lens hover');
       const text = hoverText(hovers[0]);
       assert.ok(text.includes(name));
-      const expected = columnTerms(report, col);
-      assert.ok(expected.self.length >= 4, 'self terms up to order 4');
-      for (const t of [...expected.self, ...expected.couplings]) {
-        assert.ok(text.includes(formatCoefficient(t.coefficient)), `hover shows ${t.label} = ${formatCoefficient(t.coefficient)}`);
+      // The link first, on the line with the column's name; short enough to show whole.
+      const lines = text.split('\n').filter((l) => l.trim() !== '');
+      assert.match(lines[0], new RegExp(`^\\*\\*${name}\\*\\* · \\[Open in Action Lens\\]\\(command:actionLens\\.showColumn\\?`));
+      assert.ok(lines.length <= HOVER_MAX_LINES, `${lines.length} lines:\n${text}`);
+      const expected = hoverContent(report, col, wsPath('data.report.json'), false);
+      assert.ok(expected.shown.filter((t) => t.monomial.every((i) => i === col)).length >= 4, 'self terms up to order 4');
+      for (const t of expected.shown) {
+        const shown = formatCoefficient(t.coefficient, t.stdErr);
+        assert.ok(text.includes(`\`${shown}\``), `hover shows ${t.label} = ${shown}`);
       }
-      // The coefficient of x2^2 in the report is in the hover.
+      // The coefficient of x2^2 in the report is in the hover, to its significance.
       const c22 = report.action.terms.find((t) => t.monomial.length === 2 && t.monomial[0] === col && t.monomial[1] === col);
-      assert.ok(c22 && text.includes(formatCoefficient(c22.coefficient)));
+      assert.ok(c22 && text.includes(formatCoefficient(c22.coefficient, c22.stdErr)));
       // Another column's own terms are not listed as self terms.
       assert.match(text, /command:actionLens\.showColumn\?/);
       const md = hovers[0].contents[0] as vscode.MarkdownString;
