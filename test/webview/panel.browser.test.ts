@@ -410,6 +410,40 @@ test('diagrams, cumulant tables, training curve, heat map and experiment scatter
   }
 });
 
+test('the training curve\'s legend lies outside the plot frame at every panel width', async () => {
+  const { context, page, w } = await openPanel('dark');
+  try {
+    await postReport(page, report);
+    await selectTab(page, 'training');
+    for (const width of [1100, 760, 520, 360, 280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForFunction((wd) => window.innerWidth === wd, width);
+      const boxes = await page.evaluate(() => {
+        const rect = (el: Element | null) => {
+          const r = el?.getBoundingClientRect();
+          return r ? { left: r.left, right: r.right, top: r.top, bottom: r.bottom } : null;
+        };
+        return {
+          legend: rect(document.querySelector('#al-training-curve #al-training-legend')),
+          frame: rect(document.querySelector('#al-training-curve .al-frame')),
+          svg: rect(document.querySelector('#al-training-curve')),
+          labels: document.querySelectorAll('#al-training-legend text').length,
+        };
+      });
+      assert.ok(boxes.legend && boxes.frame && boxes.svg, `width ${width}: legend and frame drawn`);
+      const { legend, frame, svg } = boxes;
+      const intersects = legend.left < frame.right && legend.right > frame.left && legend.top < frame.bottom && legend.bottom > frame.top;
+      assert.ok(!intersects, `width ${width}: legend ${JSON.stringify(legend)} overlaps the frame ${JSON.stringify(frame)}`);
+      assert.ok(legend.left >= svg.left - 0.5 && legend.right <= svg.right + 0.5 && legend.top >= svg.top - 0.5, `width ${width}: legend inside the chart`);
+      assert.equal(boxes.labels, 3, 'train, validation, Gaussian fit');
+    }
+    await shot(page, 'panel-dark-training-narrow');
+    assert.deepEqual(w.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a report of the wrong shape is refused with a message, not rendered', async () => {
   const { context, page } = await openPanel('light');
   try {
