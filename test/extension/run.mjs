@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global setTimeout, fetch, document, NodeFilter -- node globals, and document inside page.evaluate callbacks (they run in the webview) */
+/* global setTimeout, fetch, document -- node globals, and document inside page.evaluate callbacks (they run in the webview) */
 // The extension's tests against real things (docs: TESTING.md):
 //   1. installs code-server if needed (scripts/install-code-server.sh; cached in .vscode-test/),
 //   2. builds the extension and bundles the in-host mocha suite (out/test/extension/suite.js),
@@ -19,6 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openHeaderHover, uiFocusFromBackgroundTab } from './ui-hover.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = new Set(process.argv.slice(2));
@@ -370,6 +371,7 @@ async function runUi(browser, port) {
     await page.screenshot({ path: join(ARTIFACTS, 'extension-panel-revived.png') });
     record('[ui] after a reload the panel is revived with the report', again !== null && again.count === action.count, Date.now() - started, again ? `${again.count} typeset terms` : 'no panel after reload');
     await uiContextMenuAndHover(page, ws);
+    await uiFocusFromBackgroundTab(page, { findFrame, record, artifact: (name) => join(ARTIFACTS, name) });
     await uiChooseSettings(page, ws);
     record('[ui] no Content-Security-Policy violations', consoleErrors.length === 0, 0, consoleErrors.slice(0, 3).join('\n'));
   } catch (e) {
@@ -412,36 +414,7 @@ async function uiContextMenuAndHover(page, ws) {
     await item.click();
     await page.locator('.tab', { hasText: 'names.csv' }).first().waitFor({ timeout: 15_000 });
     await page.waitForTimeout(500);
-    const needle = 'a*b_c';
-    const box = await page.evaluate((text) => {
-      for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
-        if (!(line.textContent ?? '').includes(text)) continue;
-        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-          const k = (n.textContent ?? '').indexOf(text);
-          if (k < 0) continue;
-          const r = document.createRange();
-          r.setStart(n, k + 1);
-          r.setEnd(n, k + 2);
-          const b = r.getBoundingClientRect();
-          return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-        }
-      }
-      return null;
-    }, needle);
-    if (!box) throw new Error('the header line of names.csv is not on screen');
-    const hover = page.locator('.monaco-hover:visible', { hasText: 'Action Lens' }).first();
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await page.mouse.move(box.x - 30, box.y + 40);
-      await page.mouse.move(box.x, box.y, { steps: 4 });
-      try {
-        await hover.waitFor({ state: 'visible', timeout: 4000 });
-        break;
-      } catch {
-        // move away and back
-      }
-    }
-    await page.waitForTimeout(400); // the hover fades in
+    const { hover, linkInView, fits } = await openHeaderHover(page, 'a*b_c');
     const info = await hover.evaluate((el) => ({
       text: el.textContent ?? '',
       links: [...el.querySelectorAll('a')].map((a) => a.getAttribute('data-href') ?? a.getAttribute('href') ?? ''),
@@ -455,6 +428,8 @@ async function uiContextMenuAndHover(page, ws) {
     if (!/Self terms/.test(info.text) || !/Strongest couplings/.test(info.text)) problems.push('no terms listed');
     if (info.imgs > 0) problems.push('an <img> was rendered from a column name');
     if (info.links.length !== 1 || !info.links[0].startsWith('command:actionLens.showColumn')) problems.push(`unexpected links: ${info.links.join(', ')}`);
+    // The whole hover shows: the link without scrolling inside it.
+    if (!linkInView || !fits) problems.push(`the hover needs scrolling (link in view: ${linkInView}, content fits: ${fits})`);
     // Open the panel from the hover's link.
     await hover.locator('a', { hasText: 'Open in Action Lens' }).click();
     const focused = await findFrame(page, () => document.title.includes('names.csv') && document.querySelector('.al-term.al-focus') !== null, 20_000);

@@ -444,6 +444,46 @@ test('the training curve\'s legend lies outside the plot frame at every panel wi
   }
 });
 
+test('focusColumn shows the Action tab with the column\'s terms highlighted, kept in the state for a reload', async () => {
+  const { context, page, w } = await openPanel('light');
+  try {
+    await postReport(page, report);
+    await selectTab(page, 'diagrams');
+    await page.evaluate(() => window.postMessage({ type: 'focusColumn', column: 2 }, '*'));
+    await page.waitForFunction(() => (document.getElementById('al-tabs') as (HTMLElement & { selectedIndex?: number }) | null)?.selectedIndex === 0);
+    const shown = await page.evaluate(() => {
+      const action = document.querySelector('vscode-tab-panel[data-tab="action"]');
+      const focus = [...document.querySelectorAll<HTMLElement>('.al-term.al-focus')];
+      return {
+        actionShown: action instanceof HTMLElement && action.getBoundingClientRect().height > 0,
+        monomials: focus.map((el) => el.dataset.monomial ?? ''),
+      };
+    });
+    assert.ok(shown.actionShown, 'the Action tab panel is shown');
+    const expected = report.action.terms.filter((t) => t.monomial.includes(2)).length;
+    assert.equal(shown.monomials.length, Math.min(expected, 300));
+    assert.ok(shown.monomials.every((m) => m.split(',').map(Number).includes(2)));
+    const saved = (await pageGlobals(page)).state as { ui: { tab: number; focus: number | null } };
+    assert.equal(saved.ui.tab, 0);
+    assert.equal(saved.ui.focus, 2);
+    // A reload (a hidden webview is destroyed) restores tab and highlight from the state.
+    const again = await openPanel('light', saved);
+    try {
+      await again.page.waitForSelector('body[data-rendered="true"]');
+      const restored = await again.page.evaluate(() => ({
+        tab: (document.getElementById('al-tabs') as (HTMLElement & { selectedIndex?: number }) | null)?.selectedIndex,
+        focus: document.querySelectorAll('.al-term.al-focus').length,
+      }));
+      assert.deepEqual(restored, { tab: 0, focus: shown.monomials.length });
+    } finally {
+      await again.context.close();
+    }
+    assert.deepEqual(w.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a report of the wrong shape is refused with a message, not rendered', async () => {
   const { context, page } = await openPanel('light');
   try {

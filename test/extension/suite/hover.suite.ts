@@ -57,11 +57,24 @@ export function define(): void {
       assert.equal(ours(await hoverAt(wsPath('data.csv'), 3, 2)).length, 0);
     });
 
-    test("the hover's link opens the panel focused on the column", async () => {
+    test("the hover's link opens the panel focused on the column, also from a background tab", async () => {
       const a = await api();
       const reportPath = wsPath('data.report.json');
       await vscode.commands.executeCommand('actionLens.showColumn', reportPath, 1);
       await waitFor('the panel', () => a.panel(reportPath)?.ready);
+      // Another editor in front of the panel, in its group: the hidden webview is destroyed, so the
+      // panel waits for it to load again before posting (the UI test checks the tab and the highlight).
+      const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label.includes('data.csv')));
+      assert.ok(group, "the panel's tab group");
+      await vscode.window.showTextDocument(vscode.Uri.file(wsPath('data.csv')), { viewColumn: group.viewColumn, preview: false });
+      await waitFor('the panel to be hidden', () => a.panel(reportPath)?.visible === false);
+      assert.equal(a.panel(reportPath)?.ready, false, 'a hidden panel does not count as ready');
+      const posted = a.panel(reportPath)?.reportsPosted ?? 0;
+      await vscode.commands.executeCommand('actionLens.showColumn', reportPath, 2);
+      await waitFor('the panel to load again', () => {
+        const s = a.panel(reportPath);
+        return s && s.visible && s.ready && s.reportsPosted > posted;
+      });
     });
 
     test('column names from the file are escaped (untrusted)', async () => {
