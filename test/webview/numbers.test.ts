@@ -20,7 +20,7 @@ test('formatValue: four significant digits, trailing zeros dropped, exponent for
     [0.00012346, '1.235e-4'],
     [1.5e-7, '1.5e-7'],
     [123456, '1.235e5'],
-    [1234567890123456789, '1.235e18'],
+    [1234567890123456800, '1.235e18'],
     [-1e-300, '-1e-300'],
     [Number.MAX_VALUE, '1.798e308'],
     [5e-324, '4.941e-324'],
@@ -71,7 +71,7 @@ test('formatCoefficient: exponent form for large and small magnitudes and for pl
   const cases: Array<[number, number, string]> = [
     [1234, 410, '1.23e3 ± 4.1e2'],
     [123456, 41, '1.23456e5 ± 4.1e1'],
-    [1234567890123456789, 4.1e15, '1.2346e18 ± 4.1e15'],
+    [1234567890123456800, 4.1e15, '1.2346e18 ± 4.1e15'],
     [1.234e-5, 5.1e-7, '1.234e-5 ± 5.1e-7'],
     [0.5, 1e-12, '5.000000000000e-1 ± 1.0e-12'],
     [-3.21e-9, 1.06e-10, '-3.21e-9 ± 1.1e-10'],
@@ -80,7 +80,7 @@ test('formatCoefficient: exponent form for large and small magnitudes and for pl
   ];
   for (const [v, e, want] of cases) assert.equal(formatCoefficient(v, e), want, `${v} ± ${e}`);
   // An error below the float64's resolution: at most the 17 digits a float64 holds, never a long integer.
-  assert.equal(formatCoefficient(1234567890123456789, 3), '1.2345678901234568e18 ± 3.0e0');
+  assert.equal(formatCoefficient(1234567890123456800, 3), '1.2345678901234568e18 ± 3.0e0');
   for (const [v, e] of [[-9.87e20, 1e3], [4.2e30, 1e28], [98765432.1, 0.02]]) {
     const text = formatCoefficient(v, e);
     assert.ok(!/(^|[^.\d])\d{6,}/.test(text), `no long integer in ${text}`);
