@@ -15,23 +15,32 @@ import { escapeMarkdownText } from './markdown';
 
 export const SHOW_COLUMN_COMMAND = 'actionLens.showColumn';
 
-/** Lines a hover shows without scrolling, comfortably (VS Code's hover is about 20 lines high at most). */
-export const HOVER_MAX_LINES = 12;
+/**
+ * Lines a hover shows without scrolling: VS Code's hover is at most about 250 px high, and a line of
+ * the hover's text takes 19 px (measured in code-server; the gap between the two paragraphs 8 more).
+ */
+export const HOVER_MAX_LINES = 11;
 /** Warnings shown, and the characters each may take (one line in a hover of usual width). */
 const MAX_WARNINGS = 2;
 const WARNING_CHARS = 90;
 /** Coordinates of the expansion point named before "…". */
 const POINT_ENTRIES = 3;
+/** Characters of a term's label (a coupling of long column names would wrap over several lines). */
+const LABEL_CHARS = 60;
 
-/** One rendered line of the hover: a paragraph, or an item of the list that follows it. */
+/**
+ * One rendered line of the hover: the first line of a paragraph, or a line continuing it (a hard
+ * line break). More paragraphs or lists would be roomier, but their margins would push the lines
+ * past the hover's height.
+ */
 interface Block {
-  kind: 'p' | 'li';
+  kind: 'p' | 'br';
   markdown: string;
 }
 
 export interface HoverContent {
   markdown: string;
-  /** Rendered lines (paragraphs and list items), at most HOVER_MAX_LINES. */
+  /** Rendered lines, at most HOVER_MAX_LINES. */
   lines: number;
   /** The terms listed, in order (for tests). */
   shown: LabelledTerm[];
@@ -67,47 +76,48 @@ export function actionWarnings(warnings: readonly string[]): string[] {
 
 function termItem(t: LabelledTerm): Block {
   const stdErr = t.stdErr !== undefined && t.stdErr !== null && Number.isFinite(t.stdErr) ? t.stdErr : undefined;
-  return { kind: 'li', markdown: `${escapeMarkdownText(t.label)}: \`${formatCoefficient(t.coefficient, stdErr)}\`` };
+  return { kind: 'br', markdown: `• ${escapeMarkdownText(t.label, LABEL_CHARS)}: \`${formatCoefficient(t.coefficient, stdErr)}\`` };
 }
 
 /** Up to `room` lines of `terms`; when they do not fit, the last line says how many more there are. */
 function listed(terms: LabelledTerm[], room: number, what: string): { blocks: Block[]; shown: LabelledTerm[] } {
-  if (terms.length === 0) return { blocks: [{ kind: 'li', markdown: 'none' }], shown: [] };
+  if (terms.length === 0) return { blocks: [{ kind: 'br', markdown: '• none' }], shown: [] };
   const fit = terms.length <= room ? terms.length : Math.max(0, room - 1);
   const shown = terms.slice(0, fit);
   const blocks = shown.map(termItem);
-  if (fit < terms.length) blocks.push({ kind: 'li', markdown: `… ${terms.length - fit} more${what}` });
+  if (fit < terms.length) blocks.push({ kind: 'br', markdown: `… ${terms.length - fit} more${what}` });
   return { blocks, shown };
 }
 
 export function hoverContent(report: Report, column: number, reportPath: string, stale: boolean): HoverContent {
   const terms = columnTerms(report, column);
   const args = encodeURIComponent(JSON.stringify([reportPath, column]));
+  // The head: the link with the name, then what qualifies the numbers (warnings, a stale report).
   const head: Block[] = [
     { kind: 'p', markdown: `**${escapeMarkdownText(terms.name)}** · [Open in Action Lens](command:${SHOW_COLUMN_COMMAND}?${args} "Show this column in the Action Lens panel")` },
   ];
+  for (const w of actionWarnings(report.warnings).slice(0, MAX_WARNINGS)) head.push({ kind: 'br', markdown: `⚠ ${escapeMarkdownText(w, WARNING_CHARS)}` });
+  if (stale) head.push({ kind: 'br', markdown: '*The file changed since this report was computed.*' });
   const point = expansionPoint(report);
   const units = report.action.units === 'standardized' ? 'standardized units' : 'raw units';
-  head.push({ kind: 'p', markdown: `Terms of ln p up to order ${terms.order} (${units}${point ? `, ${aroundText(report, column, point)}` : ''}):` });
-  if (stale) head.push({ kind: 'p', markdown: '*The file changed since this report was computed.*' });
-  for (const w of actionWarnings(report.warnings).slice(0, MAX_WARNINGS)) head.push({ kind: 'p', markdown: `⚠ ${escapeMarkdownText(w, WARNING_CHARS)}` });
+  const selfHeading = `**Self terms** of ln p up to order ${terms.order} (${units}${point ? `, ${aroundText(report, column, point)}` : ''}):`;
 
-  // Two headings, then the terms: self terms first, the couplings get what is left but at least
-  // one line (two when they must be cut: one term and the "… N more").
+  // Then the terms under two heading lines: self terms first, the couplings get what is left but at
+  // least one line (two when they must be cut: one term and the "… N more").
   const room = HOVER_MAX_LINES - head.length - 2;
   const couplingMin = terms.couplings.length === 0 ? 1 : Math.min(terms.couplings.length, 2);
   const self = listed(terms.self, Math.max(1, room - couplingMin), ' self terms');
   const couplings = listed(terms.couplings, Math.max(1, room - self.blocks.length), '');
-  const blocks = [...head, { kind: 'p', markdown: 'Self terms:' } as Block, ...self.blocks, { kind: 'p', markdown: 'Strongest couplings:' } as Block, ...couplings.blocks];
+  const blocks: Block[] = [...head, { kind: 'p', markdown: selfHeading }, ...self.blocks, { kind: 'br', markdown: '**Strongest couplings:**' }, ...couplings.blocks];
   return { markdown: render(blocks), lines: blocks.length, shown: [...self.shown, ...couplings.shown] };
 }
 
-/** Paragraphs apart, list items of one list together. */
+/** Paragraphs apart; the lines of one paragraph joined by hard line breaks (two trailing spaces). */
 function render(blocks: Block[]): string {
   let out = '';
   blocks.forEach((b, i) => {
-    if (i > 0) out += b.kind === 'li' && blocks[i - 1].kind === 'li' ? '\n' : '\n\n';
-    out += b.kind === 'li' ? `- ${b.markdown}` : b.markdown;
+    if (i > 0) out += b.kind === 'br' ? '  \n' : '\n\n';
+    out += b.markdown;
   });
   return `${out}\n`;
 }

@@ -280,10 +280,11 @@ export class Runs {
     if (choice === 'Go to Line' && error.file !== undefined && error.line !== undefined) {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(error.file));
       const editor = await vscode.window.showTextDocument(doc);
-      // The cell itself when the error has a column (CSV errors do), else the whole line.
+      // The cell itself when the error has a column (CSV errors do), else the whole line. The cursor
+      // (the selection's active end) goes to the cell's start, so the status bar shows the message's column.
       const span = errorSpan({ line: error.line, column: error.column, length: error.length }, { lineCount: doc.lineCount, lineLength: (i) => doc.lineAt(i).text.length });
       const range = new vscode.Range(span.line, span.start, span.line, span.end);
-      editor.selection = new vscode.Selection(range.start, range.end);
+      editor.selection = new vscode.Selection(range.end, range.start);
       editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
     }
   }

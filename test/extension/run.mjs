@@ -349,7 +349,8 @@ async function runUi(browser, port) {
     const action = await readAction(frame);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'extension-panel.png') });
-    const sawProgress = /epoch \d+(\/\d+| · step \d+\/\d+) · validation NLL -?\d/.test(progressText);
+    // Counts have thousands separators (step 1,500/1,500); a start of the comparison is explained in words.
+    const sawProgress = /epoch [\d,]+(\/[\d,]+| · step [\d,]+\/[\d,]+) · validation NLL -?\d/.test(progressText) && (!/start \d/.test(progressText) || /comparing \d+ starts \(\d+ of \d+/.test(progressText));
     const ok = sawProgress && action.count > 0 && action.minHeight > 0 && /x_\{\\text\{x0\}\}/.test(action.tex);
     record(
       '[ui] palette "Action Lens: Learn Action" -> progress -> panel with the typeset action',
@@ -414,7 +415,7 @@ async function uiContextMenuAndHover(page, ws) {
     await item.click();
     await page.locator('.tab', { hasText: 'names.csv' }).first().waitFor({ timeout: 15_000 });
     await page.waitForTimeout(500);
-    const { hover, linkInView, fits } = await openHeaderHover(page, 'a*b_c');
+    const { hover, linkInView, fits, heights } = await openHeaderHover(page, 'a*b_c');
     const info = await hover.evaluate((el) => ({
       text: el.textContent ?? '',
       links: [...el.querySelectorAll('a')].map((a) => a.getAttribute('data-href') ?? a.getAttribute('href') ?? ''),
@@ -430,6 +431,7 @@ async function uiContextMenuAndHover(page, ws) {
     if (info.links.length !== 1 || !info.links[0].startsWith('command:actionLens.showColumn')) problems.push(`unexpected links: ${info.links.join(', ')}`);
     // The whole hover shows: the link without scrolling inside it.
     if (!linkInView || !fits) problems.push(`the hover needs scrolling (link in view: ${linkInView}, content fits: ${fits})`);
+    details.push(`hover size: ${heights}`);
     // Open the panel from the hover's link.
     await hover.locator('a', { hasText: 'Open in Action Lens' }).click();
     const focused = await findFrame(page, () => document.title.includes('names.csv') && document.querySelector('.al-term.al-focus') !== null, 20_000);

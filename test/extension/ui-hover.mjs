@@ -48,6 +48,7 @@ export async function openHeaderHover(page, needle, which = 'first') {
     return {
       linkInView: l !== undefined && l.top >= frame.top && l.bottom <= frame.bottom && l.height > 0,
       fits: content.scrollHeight <= scroller.clientHeight + 1,
+      heights: `content ${content.scrollHeight} px in ${scroller.clientHeight} px`,
     };
   });
   return { hover, ...whole };

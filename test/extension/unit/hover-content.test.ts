@@ -35,7 +35,7 @@ function fiveColumns(): Report {
   return r;
 }
 
-const nonBlankLines = (md: string): string[] => md.split('\n').filter((l) => l.trim() !== '');
+const nonBlankLines = (md: string): string[] => md.split('\n').map((l) => l.trim()).filter((l) => l !== '');
 
 test('the link is on the first line, with the column name; the hover fits in 12 lines', () => {
   const c = hoverContent(fiveColumns(), 0, '/w/data.report.json', false);
@@ -45,21 +45,25 @@ test('the link is on the first line, with the column name; the hover fits in 12 
   assert.equal(lines.length, c.lines);
   assert.ok(c.lines <= HOVER_MAX_LINES, `${c.lines} lines:\n${c.markdown}`);
   assert.equal((c.markdown.match(/\]\(command:/g) ?? []).length, 1, 'one link');
+  // Two paragraphs (head, terms), their lines joined by hard breaks: no list or paragraph margins,
+  // which would push the lines past the hover's height.
+  assert.equal(c.markdown.trim().split('\n\n').length, 2);
+  assert.ok(c.markdown.trim().split('\n\n').every((p) => p.split('\n').slice(0, -1).every((l) => l.endsWith('  '))));
 });
 
 test('self terms first (all four orders), then the strongest couplings, cut with "… N more"', () => {
   const r = fiveColumns();
   const c = hoverContent(r, 2, 'r.json', false);
   const lines = nonBlankLines(c.markdown);
-  const self = lines.indexOf('Self terms:');
-  const couplings = lines.indexOf('Strongest couplings:');
+  const self = lines.findIndex((l) => l.startsWith('**Self terms** of ln p up to order 4 (raw units):'));
+  const couplings = lines.indexOf('**Strongest couplings:**');
   assert.ok(self > 0 && couplings > self);
   assert.deepEqual(c.shown.slice(0, 4).map((t) => t.monomial), [[2], [2, 2], [2, 2, 2], [2, 2, 2, 2]]);
   const listedCouplings = c.shown.slice(4);
   assert.ok(listedCouplings.length >= 1 && listedCouplings.every((t) => t.monomial.includes(2) && t.monomial.some((i) => i !== 2)));
   for (let k = 1; k < listedCouplings.length; k++) assert.ok(Math.abs(listedCouplings[k - 1].coefficient) >= Math.abs(listedCouplings[k].coefficient));
   const total = r.action.terms.filter((t) => t.monomial.includes(2) && t.monomial.some((i) => i !== 2)).length;
-  assert.equal(lines[lines.length - 1], `- … ${total - listedCouplings.length} more`);
+  assert.equal(lines[lines.length - 1], `… ${total - listedCouplings.length} more`);
   // Coefficients to their significance, from the shared formatter.
   for (const t of c.shown) assert.ok(c.markdown.includes(`\`${formatCoefficient(t.coefficient, t.stdErr)}\``), t.label);
   assert.match(c.markdown, /: `-0\.0925 ± 0\.0041`/);
@@ -73,7 +77,7 @@ test('the expansion point is named when it is not 0 (hovered column first, raw u
   assert.equal(expansionPoint(r), null);
   r.action.expansionPoint = [300.1, 101325, 0.45, 3, 0];
   const md = hoverContent(r, 2, 'r.json', false).markdown;
-  assert.match(md, /Terms of ln p up to order 4 \(raw units, around humidity = 0\.45, temp = 300\.1, pressure = 1\.013e5, …\):/);
+  assert.match(md, /\*\*Self terms\*\* of ln p up to order 4 \(raw units, around humidity = 0\.45, temp = 300\.1, pressure = 1\.013e5, …\):/);
   // A malformed point (wrong length, not numbers) is ignored rather than shown wrong.
   r.action.expansionPoint = [1, 2];
   assert.equal(expansionPoint(r), null);
