@@ -1,13 +1,11 @@
 /** Number formatting for the panel (plain text; LaTeX numbers are in src/panel/latex.ts). */
 
+import { formatValue } from '../src/panel/numbers';
+
+/** A plain number with `digits` significant digits (the hover and the panel share src/panel/numbers.ts); '—' for none. */
 export function fmt(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined) return '—';
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(Math.max(0, digits - 1)).replace('e', 'e');
-  return String(Number(v.toPrecision(digits)));
+  return formatValue(v, digits);
 }
 
 /** Full precision (shortest round-trip). */

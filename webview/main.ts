@@ -87,6 +87,9 @@ function onExport(format: ExportFormat): void {
   }
 }
 
+/** The Action tab is the first section (renderReport). */
+const ACTION_TAB = 0;
+
 interface Mounted {
   panels: { key: string; el: HTMLElement; render: (ctx: RenderContext) => HTMLElement | null }[];
 }
@@ -115,6 +118,7 @@ function rerenderPanels(): void {
     if (content) p.el.append(content);
     window.scrollTo(0, scrollY);
   }
+  highlightColumn(state.ui.focus);
 }
 
 function renderReport(report: Report): void {
@@ -148,6 +152,7 @@ function renderReport(report: Report): void {
   });
   mounted = { panels };
   app.append(renderSummary(ctx, onExport, api !== null), tabs, renderFooter(ctx));
+  highlightColumn(state.ui.focus);
   document.title = `Action Lens · ${basename(report.input.path)}`;
   document.body.dataset.rendered = 'true';
 }
@@ -159,15 +164,23 @@ function showError(title: string, errors: string[]): void {
   );
 }
 
+/** A report's identity: a focus chosen on one report does not carry over to another. */
+function sameReport(a: Report | null, b: Report): boolean {
+  return a !== null && a.input.sha256 === b.input.sha256 && a.createdAt === b.createdAt && a.input.path === b.input.path;
+}
+
 function accept(report: Report): void {
-  state = { ...state, report };
+  const focus = sameReport(state.report, report) ? state.ui.focus : null;
+  state = { ...state, report, ui: { ...state.ui, focus } };
   save();
   renderReport(report);
 }
 
-function focusColumn(column: number): void {
+/** Marks the terms that involve `column` (none for null); returns the first. */
+function highlightColumn(column: number | null): HTMLElement | null {
   document.querySelectorAll('.al-term.al-focus').forEach((el) => el.classList.remove('al-focus'));
-  let first: Element | null = null;
+  if (column === null) return null;
+  let first: HTMLElement | null = null;
   document.querySelectorAll<HTMLElement>('.al-term').forEach((el) => {
     const mono = (el.dataset.monomial ?? '').split(',').filter((s) => s !== '').map(Number);
     if (mono.includes(column)) {
@@ -175,9 +188,28 @@ function focusColumn(column: number): void {
       first ??= el;
     }
   });
-  const tabs = document.getElementById('al-tabs');
-  if (tabs) tabs.setAttribute('selected-index', '0');
-  (first as HTMLElement | null)?.scrollIntoView({ block: 'center' });
+  return first;
+}
+
+type TabsElement = HTMLElement & { selectedIndex?: number; updateComplete?: Promise<unknown> };
+
+/**
+ * Shows a column (the hover's "Open in Action Lens"): the Action tab, its terms highlighted, the first
+ * scrolled into view. The tab is chosen through the element's property (the attribute alone does not
+ * switch when it already holds that value, as after a click changed only the property) and kept in
+ * the saved state, so a reload of the webview (a hidden panel is destroyed) comes back to it.
+ */
+function focusColumn(column: number): void {
+  const tab = ACTION_TAB;
+  state = { ...state, ui: { ...state.ui, tab, focus: column } };
+  save();
+  const first = highlightColumn(column);
+  const tabs = document.getElementById('al-tabs') as TabsElement | null;
+  if (!tabs) return;
+  tabs.selectedIndex = tab;
+  tabs.setAttribute('selected-index', String(tab));
+  // Scroll once the tab's panel is shown (the element updates asynchronously).
+  void Promise.resolve(tabs.updateComplete).then(() => requestAnimationFrame(() => first?.scrollIntoView({ block: 'center' })));
 }
 
 window.addEventListener('message', (ev: MessageEvent<unknown>) => {

@@ -15,6 +15,8 @@ export interface UiState {
   standardized: boolean;
   /** How many terms to render before "show more". */
   termLimit: number;
+  /** The column shown from the hover ("Open in Action Lens"): its terms stay highlighted across re-renders and reloads. */
+  focus: number | null;
 }
 
 export interface PanelState {
@@ -31,6 +33,7 @@ export const DEFAULT_UI: UiState = {
   minAbs: 0,
   standardized: false,
   termLimit: 300,
+  focus: null,
 };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -54,6 +57,7 @@ export function restoreState(x: unknown): PanelState {
     if (typeof ui.minAbs === 'number' && Number.isFinite(ui.minAbs) && ui.minAbs >= 0) out.ui.minAbs = ui.minAbs;
     if (typeof ui.standardized === 'boolean') out.ui.standardized = ui.standardized;
     if (typeof ui.termLimit === 'number' && Number.isInteger(ui.termLimit) && ui.termLimit > 0) out.ui.termLimit = ui.termLimit;
+    if (typeof ui.focus === 'number' && Number.isInteger(ui.focus) && ui.focus >= 0) out.ui.focus = ui.focus;
   }
   return out;
 }

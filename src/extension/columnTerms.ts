@@ -40,7 +40,8 @@ function label(t: ActionTerm, columns: readonly string[]): LabelledTerm {
   return { label: monomialText(t.monomial, columns), monomial: t.monomial, coefficient: t.coefficient, stdErr: t.stdErr };
 }
 
-export function columnTerms(report: Report, column: number, maxCouplings = 6): ColumnTerms {
+/** The column's terms: self terms by order, couplings by |coefficient| (the first `maxCouplings` of them listed). */
+export function columnTerms(report: Report, column: number, maxCouplings = Number.POSITIVE_INFINITY): ColumnTerms {
   const columns = report.input.columns;
   const terms = report.action.terms;
   const self: LabelledTerm[] = [];
@@ -60,13 +61,4 @@ export function columnTerms(report: Report, column: number, maxCouplings = 6): C
     couplings: couplings.slice(0, maxCouplings).map((t) => label(t, columns)),
     moreCouplings: Math.max(0, couplings.length - maxCouplings),
   };
-}
-
-/** A coefficient for display: 4 significant digits, exponent form when very small or large. */
-export function formatCoefficient(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  const s = a >= 1e-3 && a < 1e5 ? v.toPrecision(4) : v.toExponential(3);
-  return s.replace(/^-/, '−');
 }

@@ -152,6 +152,12 @@ export class ReportPanel {
     webviewPanel.webview.html = this.html();
     webviewPanel.onDidDispose(() => this.dispose(), null, this.disposables);
     webviewPanel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m), null, this.disposables);
+    // Without retainContextWhenHidden a hidden webview is destroyed and loads again when shown:
+    // messages posted in between are lost. Until it says 'ready' again, posts wait (a column to show
+    // is kept in pendingFocus) and go out with the report.
+    webviewPanel.onDidChangeViewState(() => {
+      if (!webviewPanel.visible) this.ready = false;
+    }, null, this.disposables);
     vscode.window.onDidChangeActiveColorTheme((t) => this.post({ type: 'theme', kind: themeKind(t.kind) }), null, this.disposables);
   }
 
@@ -182,8 +188,9 @@ export class ReportPanel {
     }
   }
 
+  /** Shows the column's terms on the Action tab: now if the webview is live, else once it is ready. */
   focusColumn(column: number): void {
-    if (this.ready) this.post({ type: 'focusColumn', column });
+    if (this.ready && this.webviewPanel.visible) this.post({ type: 'focusColumn', column });
     else this.pendingFocus = column;
   }
 

@@ -40,6 +40,9 @@ export interface WorkerProgress {
   trainNll: number;
   valNll: number;
   bestValNll: number;
+  maxSteps: number;
+  bestStep: number;
+  patience: number | null;
 }
 
 export interface WorkerErrorInfo {
@@ -47,7 +50,10 @@ export interface WorkerErrorInfo {
   message: string;
   file?: string;
   line?: number;
+  /** 1-based character column where the fault starts (a CSV cell: where the cell starts). */
   column?: number;
+  /** Characters of the fault on that line (a CSV cell's text), for selecting exactly it. */
+  length?: number;
   stack?: string;
   /** True for an InputError (bad input: the message is for the user as is). */
   input: boolean;
@@ -72,10 +78,12 @@ export function parseFromWorker(x: unknown): FromWorker | null {
     case 'phase':
       return isStr(x.phase) ? { type: 'phase', phase: x.phase } : null;
     case 'progress': {
-      const { epoch, step, maxEpochs, totalSteps, trainNll, valNll, bestValNll } = x;
+      const { epoch, step, maxEpochs, totalSteps, trainNll, valNll, bestValNll, maxSteps, bestStep, patience } = x;
       if (!isNum(epoch) || !isNum(step) || !isNum(maxEpochs) || !isNum(trainNll) || !isNum(valNll) || !isNum(bestValNll)) return null;
+      if (!isNum(maxSteps) || !isNum(bestStep)) return null;
       if (totalSteps !== null && !isNum(totalSteps)) return null;
-      return { type: 'progress', epoch, step, maxEpochs, totalSteps, trainNll, valNll, bestValNll };
+      if (patience !== null && !isNum(patience)) return null;
+      return { type: 'progress', epoch, step, maxEpochs, totalSteps, trainNll, valNll, bestValNll, maxSteps, bestStep, patience };
     }
     case 'done': {
       if (!isRecord(x.report) || !isStr(x.reportPath)) return null;
@@ -94,6 +102,7 @@ export function parseFromWorker(x: unknown): FromWorker | null {
           file: isStr(e.file) ? e.file : undefined,
           line: isNum(e.line) ? e.line : undefined,
           column: isNum(e.column) ? e.column : undefined,
+          length: isNum(e.length) ? e.length : undefined,
           stack: isStr(e.stack) ? e.stack : undefined,
           input: e.input === true,
         },
@@ -108,16 +117,17 @@ export function isCancelMessage(x: unknown): x is ToWorker {
   return isRecord(x) && x.type === 'cancel';
 }
 
-/** Describes any thrown value for the host (keeps InputError's file, line and column). */
+/** Describes any thrown value for the host (keeps InputError's file, line, column and length). */
 export function describeError(err: unknown): WorkerErrorInfo {
   if (err instanceof Error) {
-    const e = err as Error & { file?: unknown; line?: unknown; column?: unknown };
+    const e = err as Error & { file?: unknown; line?: unknown; column?: unknown; length?: unknown };
     return {
       name: err.name,
       message: err.message,
       file: isStr(e.file) ? e.file : undefined,
       line: isNum(e.line) ? e.line : undefined,
       column: isNum(e.column) ? e.column : undefined,
+      length: isNum(e.length) ? e.length : undefined,
       stack: err.stack,
       input: err.name === 'InputError',
     };

@@ -9,9 +9,12 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Report } from '../core/report/schema';
 import { EXPERIMENTS } from '../core/experiments';
 import { log } from './log';
+import { pickCsv } from './pickCsv';
 import { ReportPanel } from './panel';
 import type { WorkerJob, WorkerProgress } from './protocol';
+import { phaseFraction, progressMessage } from '../core/pipeline/progress-text';
 import type { ReportIndex } from './reports';
+import { cancelNotice, errorSpan } from './runMessages';
 import { checkOverrides, outputPaths, outputFolderFor, overridesFromConfig, resolveLearn, type LearnOverrides } from './settings';
 import { chooseSettings } from './settingsPick';
 import { WorkerJobError, WorkerJobRun } from './workerClient';
@@ -20,7 +23,9 @@ export interface RunError {
   message: string;
   file?: string;
   line?: number;
+  /** 1-based character column and length of the fault on the line (a CSV cell). */
   column?: number;
+  length?: number;
   input: boolean;
 }
 
@@ -195,28 +200,20 @@ export class Runs {
     const outcome = await vscode.window.withProgress<RunOutcome>(
       { location: vscode.ProgressLocation.Notification, title: `Action Lens: ${label}`, cancellable: true },
       async (progress, token) => {
-        let shownFraction = 0;
+        let shownPercent = 0;
         let lastReport = 0;
         const show = (force = false): void => {
           const now = Date.now();
           if (!force && now - lastReport < 150) return;
           lastReport = now;
-          let message = phase;
           let increment: number | undefined;
-          if (last && (phase === 'training' || phase.startsWith('start '))) {
-            const total = last.totalSteps !== null ? `epoch ${last.epoch} · step ${last.step}/${last.totalSteps}` : `epoch ${last.epoch}/${last.maxEpochs}`;
-            message = `${phase === 'training' ? '' : `${phase} · `}${total} · validation NLL ${last.valNll.toFixed(4)} (best ${last.bestValNll.toFixed(4)})`;
-            if (phase === 'training') {
-              const fraction = last.totalSteps !== null ? last.step / Math.max(1, last.totalSteps) : last.epoch / Math.max(1, last.maxEpochs);
-              const pct = Math.min(100, Math.max(0, fraction * 100));
-              if (pct > shownFraction) {
-                increment = pct - shownFraction;
-                shownFraction = pct;
-              }
-            }
+          // The bar measures the final training only, and only where its length is known (--steps).
+          const fraction = phase === 'training' ? phaseFraction(phase, last) : null;
+          if (fraction !== null && fraction * 100 > shownPercent) {
+            increment = fraction * 100 - shownPercent;
+            shownPercent = fraction * 100;
           }
-          if (jobRun.isCancelled) message = `cancelling: finishing the report with the best model so far · ${message}`;
-          progress.report({ message, increment });
+          progress.report({ message: progressMessage(phase, last, jobRun.isCancelled), increment });
         };
         const jobRun = new WorkerJobRun(this.workerScript, job, {
           onProgress: (p) => {
@@ -226,6 +223,8 @@ export class Runs {
           },
           onPhase: (p) => {
             phase = p;
+            // Progress belongs to its phase: the last numbers of the comparison of starts must not show under 'training'.
+            last = undefined;
             this.progressEmitter.fire({ runId: id, label, phase: p });
             show(true);
           },
@@ -240,7 +239,8 @@ export class Runs {
         } catch (e) {
           const info = e instanceof WorkerJobError ? e.info : { message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined, input: false };
           if (!(e instanceof WorkerJobError) || !e.info.input) log().error(`${label}: ${info.message}${info.stack ? `\n${info.stack}` : ''}`);
-          return { ok: false, error: { message: info.message, file: 'file' in info ? info.file : undefined, line: 'line' in info ? info.line : undefined, column: 'column' in info ? info.column : undefined, input: info.input }, cancelled: jobRun.isCancelled };
+          const { message, file, line, column, length, input } = { file: undefined, line: undefined, column: undefined, length: undefined, ...info };
+          return { ok: false, error: { message, file, line, column, length, input }, cancelled: jobRun.isCancelled };
         } finally {
           sub.dispose();
           this.active.delete(id);
@@ -260,10 +260,7 @@ export class Runs {
       }
     }
     if (outcome.cancelled) {
-      const t = outcome.report.training;
-      void vscode.window.showInformationMessage(
-        `Action Lens: training was cancelled at epoch ${t.epochs}; the best model so far (epoch ${t.bestEpoch}, validation NLL ${t.valNll.toFixed(4)}) is kept in ${vscode.workspace.asRelativePath(outcome.reportPath, false)}.`,
-      );
+      void vscode.window.showInformationMessage(`Action Lens: ${cancelNotice(outcome.report, vscode.workspace.asRelativePath(outcome.reportPath, false))}`);
     }
     return outcome;
   }
@@ -282,27 +279,13 @@ export class Runs {
     if (choice === 'Show Log') log().show(true);
     if (choice === 'Go to Line' && error.file !== undefined && error.line !== undefined) {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(error.file));
-      const line = Math.max(0, Math.min(doc.lineCount - 1, error.line - 1));
       const editor = await vscode.window.showTextDocument(doc);
-      const range = doc.lineAt(line).range;
-      editor.selection = new vscode.Selection(range.start, range.end);
+      // The cell itself when the error has a column (CSV errors do), else the whole line. The cursor
+      // (the selection's active end) goes to the cell's start, so the status bar shows the message's column.
+      const span = errorSpan({ line: error.line, column: error.column, length: error.length }, { lineCount: doc.lineCount, lineLength: (i) => doc.lineAt(i).text.length });
+      const range = new vscode.Range(span.line, span.start, span.line, span.end);
+      editor.selection = new vscode.Selection(range.end, range.start);
       editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
     }
   }
-}
-
-async function pickCsv(): Promise<vscode.Uri | undefined> {
-  const isCsv = (u: vscode.Uri | undefined): u is vscode.Uri => u !== undefined && u.scheme === 'file' && /\.(csv|tsv)$/i.test(u.fsPath);
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (isCsv(active)) return active;
-  // The panel may have the focus: a single CSV visible beside it is the one meant.
-  const visible = [...new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri).filter(isCsv).map((u) => u.toString()))];
-  if (visible.length === 1) return vscode.Uri.parse(visible[0]);
-  const picked = await vscode.window.showOpenDialog({
-    canSelectMany: false,
-    filters: { CSV: ['csv', 'tsv', 'txt'] },
-    title: 'Action Lens: the CSV to learn from',
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-  });
-  return picked?.[0];
 }

@@ -37,7 +37,19 @@ function flushProgress(): void {
     const p = pending;
     pending = null;
     lastSent = Date.now();
-    post({ type: 'progress', epoch: p.epoch, step: p.step, maxEpochs: p.maxEpochs, totalSteps: p.totalSteps, trainNll: p.trainNll, valNll: p.valNll, bestValNll: p.bestValNll });
+    post({
+      type: 'progress',
+      epoch: p.epoch,
+      step: p.step,
+      maxEpochs: p.maxEpochs,
+      totalSteps: p.totalSteps,
+      trainNll: p.trainNll,
+      valNll: p.valNll,
+      bestValNll: p.bestValNll,
+      maxSteps: p.maxSteps,
+      bestStep: p.bestStep,
+      patience: p.patience,
+    });
   }
 }
 function onProgress(p: TrainingProgress): void {

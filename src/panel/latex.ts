@@ -10,6 +10,7 @@
  */
 
 import type { Action, ActionTerm } from '../core/report/schema';
+import { significantDigits } from './numbers';
 
 export type Convention = 'ln p' | 'energy';
 export type VariableNames = 'columns' | 'indices';
@@ -19,7 +20,10 @@ export interface LatexOptions {
   convention?: Convention;
   /** 'columns': x_{\text{name}}; 'indices': x_{i} (0-based). Default 'columns'. */
   names?: VariableNames;
-  /** Significant digits of the coefficients. Default 4. */
+  /**
+   * Significant digits of the coefficients. Default: those a term's standard error leaves meaningful
+   * (significantDigits in numbers.ts), 4 for a term without one.
+   */
   digits?: number;
   /** Only these orders (monomial lengths); undefined = all. */
   orders?: readonly number[];
@@ -182,7 +186,7 @@ export function termLatex(term: ActionTerm, columns: readonly string[], options:
   const c = displayedCoefficient(term.coefficient, convention);
   const mono = monomialLatex(term.monomial, columns, options.names ?? 'columns', options.symbol ?? 'x', options.expansionPoint);
   const negative = c < 0 || Object.is(c, -0);
-  const mag = numberLatex(Math.abs(c), options.digits ?? 4);
+  const mag = numberLatex(Math.abs(c), options.digits ?? significantDigits(c, term.stdErr));
   const sign = negative ? '-' : options.first ? '' : '+';
   const body = mono === '' ? mag : `${mag}\\, ${mono}`;
   return sign === '' ? body : `${sign} ${body}`;

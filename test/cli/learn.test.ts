@@ -126,7 +126,7 @@ test('bad input: exit 2 with file, line and column; nothing written', () => {
   writeFileSync(bad, 'a,b\n1,2\n3,oops\n' + Array.from({ length: 20 }, (_, i) => `${i},${i * i}`).join('\n') + '\n');
   const res = runCli(['learn', bad, '--out', join(dir, 'r.json')]);
   assert.equal(res.status, 2);
-  assert.match(res.stderr, /bad\.csv:3:2: .*oops/);
+  assert.match(res.stderr, /bad\.csv:3:3: non-numeric value "oops" in column "b" \(field 2\)/);
   const single = join(dir, 'one.csv');
   writeFileSync(single, 'a\n' + Array.from({ length: 30 }, (_, i) => String(Math.sin(i))).join('\n') + '\n');
   const coupling = runCli(['learn', single, '--layer-kind', 'coupling', '--out', join(dir, 'r.json')]);

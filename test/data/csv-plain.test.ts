@@ -19,7 +19,7 @@ const root = mkdtempSync(join(tmpdir(), 'action-lens-csv-plain-'));
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 let files = 0;
 
-type Outcome = { table: Omit<Table, 'path' | 'data' | 'lines'> & { data: number[]; lines: number[] } } | { error: string; line?: number; column?: number };
+type Outcome = { table: Omit<Table, 'path' | 'data' | 'lines'> & { data: number[]; lines: number[] } } | { error: string; line?: number; column?: number; length?: number };
 
 async function outcome(path: string, options: ReadCsvOptions, plainSplit: boolean, chunkBytes: number): Promise<Outcome> {
   try {
@@ -30,7 +30,7 @@ async function outcome(path: string, options: ReadCsvOptions, plainSplit: boolea
     return { table: { ...rest, data: Array.from(new Uint32Array(data.buffer, data.byteOffset, data.length * 2)), lines: Array.from(lines) } };
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return { error: err.message, line: err.line, column: err.column };
+    return { error: err.message, line: err.line, column: err.column, length: err.length };
   }
 }
 

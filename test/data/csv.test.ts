@@ -107,7 +107,7 @@ test('header detection: one non-numeric cell makes a header; empty cells do not'
   // An empty first cell is not a name: the first line is data (skipped: its value is missing).
   const empty = await readCsv(fixture(',1\n1,2\n3,4\n'), few);
   assert.equal(empty.header, false);
-  assert.deepEqual(empty.skippedRows, [{ line: 1, reason: 'missing value in column "x0" (column 1)' }]);
+  assert.deepEqual(empty.skippedRows, [{ line: 1, reason: 'missing value in column "x0" (field 1)' }]);
   // Quoted numbers are numbers, so a quoted numeric first row is data.
   const quoted = await readCsv(fixture('"1.5","2"\n3,4\n'), few);
   assert.equal(quoted.header, false);
@@ -158,12 +158,12 @@ test('single column, with and without header (delimiter ",")', async () => {
 
 test('a ragged row early on is reported as ragged, not read as a single column', async () => {
   const path = fixture('a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11\n');
-  await rejectsAt(readCsv(path, few), path, { line: 3, column: 3, message: /too few fields: expected 3 \(as on line 1\), found 2/ });
+  await rejectsAt(readCsv(path, few), path, { line: 3, column: 4, message: /too few fields: expected 3 \(as on line 1\), found 2/ });
 });
 
 test('semicolon file with decimal commas: the delimiter is ";" and the message says why', async () => {
   const path = fixture('a;b\n1,5;2,5\n3,5;4,5\n');
-  await rejectsAt(readCsv(path, few), path, { line: 2, column: 1, message: /non-numeric value "1,5" in column "a" \(a decimal comma\?/ });
+  await rejectsAt(readCsv(path, few), path, { line: 2, column: 1, message: /non-numeric value "1,5" in column "a" \(field 1\) \(a decimal comma\?/ });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -175,17 +175,17 @@ test('BOM + CRLF + blank lines: names clean, true line numbers', async () => {
   const t = await readCsv(path, few);
   assert.deepEqual(t.columns, ['a', 'b']);
   assert.deepEqual(Array.from(t.lines), [3, 6]);
-  assert.deepEqual(t.skippedRows, [{ line: 7, reason: 'missing value in column "b" (column 2)' }]);
+  assert.deepEqual(t.skippedRows, [{ line: 7, reason: 'missing value in column "b" (field 2)' }]);
   assert.equal(t.sha256, createHash('sha256').update(Buffer.from(text)).digest('hex'));
   const bad = fixture('\ufeffa,b\r\n\r\n1,2\r\n3,x\r\n');
-  await rejectsAt(readCsv(bad, few), bad, { line: 4, column: 2, message: /non-numeric value "x" in column "b"$/ });
+  await rejectsAt(readCsv(bad, few), bad, { line: 4, column: 3, message: /non-numeric value "x" in column "b" \(field 2\)$/ });
 });
 
 test('quoted fields with embedded delimiter and newline keep later line numbers true (LF and CRLF)', async () => {
   for (const eol of ['\n', '\r\n']) {
     const text = ['"first, name","second', 'name"', '"1.5",2', '', '3,"4"', '5,6', '7,oops', ''].join(eol);
     const path = fixture(text);
-    await rejectsAt(readCsv(path, few), path, { line: 7, column: 2, message: /non-numeric value "oops" in column "second(\\r)?\\nname"/ });
+    await rejectsAt(readCsv(path, few), path, { line: 7, column: 3, message: /non-numeric value "oops" in column "second(\\r)?\\nname" \(field 2\)/ });
     const ok = fixture(text.replace('oops', '8'));
     const t = await readCsv(ok, few);
     assert.deepEqual(t.columns, ['first, name', `second${eol}name`]);
@@ -230,7 +230,7 @@ test('a line of bare tabs in a tab file is blank; ",," in a comma file is a row 
   assert.deepEqual(Array.from(tabs.lines), [2, 4]);
   assert.deepEqual(tabs.skippedRows, []);
   const commas = await readCsv(fixture('a,b\n1,2\n,\n3,4\n5,6\n'), few);
-  assert.deepEqual(commas.skippedRows, [{ line: 3, reason: 'missing value in column "a" (column 1)' }]);
+  assert.deepEqual(commas.skippedRows, [{ line: 3, reason: 'missing value in column "a" (field 1)' }]);
 });
 
 test('UTF-16 files (Excel "Unicode text") with BOM are decoded; lines and sha256 are of the file', async () => {
@@ -244,7 +244,7 @@ test('UTF-16 files (Excel "Unicode text") with BOM are decoded; lines and sha256
   assert.equal(t.sha256, createHash('sha256').update(le).digest('hex'));
   const swapped = Buffer.from(text, 'utf16le').swap16();
   const be = fixture(Buffer.concat([Buffer.from([0xfe, 0xff]), swapped]));
-  await rejectsAt(readCsvTuned(be, few, { ...DEFAULT_TUNING, chunkBytes: 3 }), be, { line: 5, column: 2, message: /non-numeric value "x" in column "b"$/ });
+  await rejectsAt(readCsvTuned(be, few, { ...DEFAULT_TUNING, chunkBytes: 3 }), be, { line: 5, column: 3, message: /non-numeric value "x" in column "b" \(field 2\)$/ });
 });
 
 test('records split across read chunks of every small size give the same table', async () => {
@@ -253,7 +253,7 @@ test('records split across read chunks of every small size give the same table',
   const path = fixture(text);
   const reference = await readCsv(path, few);
   assert.deepEqual(Array.from(reference.lines), [4, 5, 8, 9, 10]);
-  assert.deepEqual(reference.skippedRows, [{ line: 7, reason: 'missing value in column "x, one" (column 1)' }]);
+  assert.deepEqual(reference.skippedRows, [{ line: 7, reason: 'missing value in column "x, one" (field 1)' }]);
   for (let chunkBytes = 1; chunkBytes <= 9; chunkBytes++) {
     const t = await readCsvTuned(path, few, { ...DEFAULT_TUNING, chunkBytes, headLines: 2 });
     assert.deepEqual(t, reference, `chunkBytes ${chunkBytes}`);
@@ -262,7 +262,7 @@ test('records split across read chunks of every small size give the same table',
   for (let chunkBytes = 1; chunkBytes <= 9; chunkBytes++) {
     await rejectsAt(readCsvTuned(bad, few, { ...DEFAULT_TUNING, chunkBytes, headLines: 2 }), bad, {
       line: 10,
-      column: 2,
+      column: 4,
       message: /non-numeric value "x" in column "y\\r\\nnew"/,
     });
   }
@@ -302,18 +302,18 @@ test('parseNumber rejects hex, Infinity and other non-decimals; isMissing knows 
 
 test('non-numeric cells: error at the cell, with a hint where one helps', async () => {
   const cases: Array<[string, RegExp]> = [
-    ['abc', /non-numeric value "abc" in column "b"$/],
-    ['inf', /non-numeric value "inf" in column "b" \(infinite values are not allowed\)$/],
-    ['Infinity', /non-numeric value "Infinity" in column "b" \(infinite values are not allowed\)$/],
-    ['0x1F', /non-numeric value "0x1F" in column "b" \(only decimal numbers are read/],
-    ['1e999', /value "1e999" in column "b" is beyond the float64 range$/],
+    ['abc', /non-numeric value "abc" in column "b" \(field 2\)$/],
+    ['inf', /non-numeric value "inf" in column "b" \(field 2\) \(infinite values are not allowed\)$/],
+    ['Infinity', /non-numeric value "Infinity" in column "b" \(field 2\) \(infinite values are not allowed\)$/],
+    ['0x1F', /non-numeric value "0x1F" in column "b" \(field 2\) \(only decimal numbers are read/],
+    ['1e999', /value "1e999" in column "b" \(field 2\) is beyond the float64 range$/],
   ];
   for (const [cell, message] of cases) {
     const path = fixture(`a,b,c\n1,2,3\n\n4,${cell},6\n`);
-    await rejectsAt(readCsv(path, few), path, { line: 4, column: 2, message });
+    await rejectsAt(readCsv(path, few), path, { line: 4, column: 3, message });
   }
   const headerless = fixture('1,2,3\n4,5,zz\n');
-  await rejectsAt(readCsv(headerless, few), headerless, { line: 2, column: 3, message: /non-numeric value "zz" in column "x2"$/ });
+  await rejectsAt(readCsv(headerless, few), headerless, { line: 2, column: 5, message: /non-numeric value "zz" in column "x2" \(field 3\)$/ });
 });
 
 test('a non-numeric cell is an error even when the same row also misses a value', async () => {
@@ -331,7 +331,7 @@ test('skipInvalid skips and records non-numeric cells and wrong field counts', a
   const t = await readCsv(fixture(text), { minRows: 1, skipInvalid: true });
   assert.deepEqual(Array.from(t.lines), [2, 6, 7, 8]);
   assert.deepEqual(t.skippedRows, [
-    { line: 3, reason: 'non-numeric value "abc" in column "b" (column 2)' },
+    { line: 3, reason: 'non-numeric value "abc" in column "b" (field 2)' },
     { line: 4, reason: 'too many fields: expected 2 (as on line 1), found 3 with the comma as delimiter' },
     { line: 5, reason: 'too few fields: expected 2 (as on line 1), found 1 with the comma as delimiter' },
   ]);
@@ -345,13 +345,13 @@ test('missing values skip the row and are recorded; not an error', async () => {
   const t = await readCsv(fixture(text), few);
   assert.equal(t.rows, 16);
   assert.deepEqual(t.skippedRows, [
-    { line: 10, reason: 'missing value in column "b" (column 2)' },
-    { line: 11, reason: 'missing value in column "b" (column 2)' },
-    { line: 12, reason: 'missing value in column "c" (column 3)' },
-    { line: 13, reason: 'missing value in column "a" (column 1)' },
-    { line: 14, reason: 'missing value in column "b" (column 2)' },
-    { line: 15, reason: 'missing value in column "b" (column 2)' },
-    { line: 16, reason: 'missing value in column "b" (column 2)' },
+    { line: 10, reason: 'missing value in column "b" (field 2)' },
+    { line: 11, reason: 'missing value in column "b" (field 2)' },
+    { line: 12, reason: 'missing value in column "c" (field 3)' },
+    { line: 13, reason: 'missing value in column "a" (field 1)' },
+    { line: 14, reason: 'missing value in column "b" (field 2)' },
+    { line: 15, reason: 'missing value in column "b" (field 2)' },
+    { line: 16, reason: 'missing value in column "b" (field 2)' },
   ]);
   // A missing value in a column left out does not cost the row.
   const picked = await readCsv(fixture(text), { ...few, columns: ['a', 'c'] });
@@ -364,19 +364,19 @@ test('more than half of the rows skipped is an error; exactly half is not', asyn
   const most = fixture('a,b\n1,2\n3,\n6,NA\n');
   await rejectsAt(readCsv(most, few), most, {
     message:
-      /2 of 3 data rows were skipped, more than half \(column "b" \(column 2\) has no value in 2 of the 3 rows; leave it out with --columns a\); for example line 3: missing value in column "b" \(column 2\); line 4: /,
+      /2 of 3 data rows were skipped, more than half \(column "b" \(field 2\) has no value in 2 of the 3 rows; leave it out with --columns a\); for example line 3: missing value in column "b" \(field 2\); line 4: /,
   });
   // Spread over columns: no single column to blame.
   const spread = fixture('a,b\n1,2\n3,\n,6\n');
   await rejectsAt(readCsv(spread, few), spread, {
-    message: /^[^(]*: 2 of 3 data rows were skipped, more than half; for example line 3: missing value in column "b" \(column 2\); line 4: missing value in column "a" \(column 1\)$/,
+    message: /^[^(]*: 2 of 3 data rows were skipped, more than half; for example line 3: missing value in column "b" \(field 2\); line 4: missing value in column "a" \(field 1\)$/,
   });
 });
 
 test('a column that is empty on most rows (trailing delimiter) is named in the error, with a way out', async () => {
   const path = fixture('a,b,\n' + rows(12, 2, ',', ',\n'));
   await rejectsAt(readCsv(path), path, {
-    message: /12 of 12 data rows were skipped, more than half \(column "x2" \(column 3\) has no value in 12 of the 12 rows; leave it out with --columns a,b\); for example line 2: missing value in column "x2" \(column 3\); /,
+    message: /12 of 12 data rows were skipped, more than half \(column "x2" \(field 3\) has no value in 12 of the 12 rows; leave it out with --columns a,b\); for example line 2: missing value in column "x2" \(field 3\); /,
   });
   assert.equal((await readCsv(path, { columns: ['a', 'b'] })).rows, 12);
 });
@@ -388,14 +388,14 @@ test('wrong number of fields: line and the first extra or missing field', async 
   const more = fixture('a,b,c\n1,2,3\n4,5,6,7,8\n');
   await rejectsAt(readCsv(more, few), more, {
     line: 3,
-    column: 4,
+    column: 6,
     message: /too many fields: expected 3 \(as on line 1\), found 5 with the comma as delimiter; quote values that contain a comma$/,
   });
   const less = fixture('1;2;3\n4;5;6\n\n7\n');
   await rejectsAt(readCsv(less, few), less, { line: 4, column: 2, message: /too few fields: expected 3 \(as on line 1\), found 1 with the semicolon/ });
   // A decimal comma in a comma file ends up as an extra field.
   const comma = fixture('a,b\n1.5,2\n1,5,2\n');
-  await rejectsAt(readCsv(comma, few), comma, { line: 3, column: 3, message: /too many fields/ });
+  await rejectsAt(readCsv(comma, few), comma, { line: 3, column: 4, message: /too many fields/ });
   // Single-column file: any comma is an extra field.
   const single = fixture('v\n1\n2\n3,5\n');
   await rejectsAt(readCsv(single, few), single, { line: 4, column: 2, message: /too many fields: expected 1/ });
@@ -437,7 +437,7 @@ test('column selection errors list the available columns', async () => {
     line: 1,
     message: /column index 3 is out of range: the file has 3 columns \(indices 0 to 2\): "a" \(0\), "b" \(1\), "c" \(2\)$/,
   });
-  await rejectsAt(readCsv(path, { ...few, columns: ['b', '1'] }), path, { line: 1, column: 2, message: /column "b" \(column 2\) is selected twice$/ });
+  await rejectsAt(readCsv(path, { ...few, columns: ['b', '1'] }), path, { line: 1, column: 3, message: /column "b" \(field 2\) is selected twice$/ });
   await rejectsAt(readCsv(path, { ...few, columns: [] }), path, { line: 1, message: /no columns selected; available columns: "a" \(0\)/ });
   const headerless = fixture(rows(3, 2));
   await rejectsAt(readCsv(headerless, { ...few, columns: ['a'] }), headerless, {
@@ -448,11 +448,11 @@ test('column selection errors list the available columns', async () => {
 
 test('duplicate column names: an error when selected (both positions named), fine when one is left out', async () => {
   const path = fixture('a,b,a\n' + rows(3, 3));
-  await rejectsAt(readCsv(path, few), path, { line: 1, column: 3, message: /duplicate column name "a" in columns 1 and 3; rename one/ });
+  await rejectsAt(readCsv(path, few), path, { line: 1, column: 5, message: /duplicate column name "a" in fields 1 and 3; rename one/ });
   await rejectsAt(readCsv(path, { ...few, columns: ['a'] }), path, {
     line: 1,
-    column: 3,
-    message: /column name "a" is ambiguous: columns 1 and 3 both have it; select by 0-based index instead \(0 or 2\)$/,
+    column: 5,
+    message: /column name "a" is ambiguous: fields 1 and 3 both have it; select by 0-based index instead \(0 or 2\)$/,
   });
   const t = await readCsv(path, { ...few, columns: ['b', '2'] });
   assert.deepEqual(t.columns, ['b', 'a']);
@@ -466,16 +466,16 @@ test('a constant column is an error naming it and its value, suggesting --column
   const text = 'a,b,c\n' + Array.from({ length: 12 }, (_, i) => `${i},3.5,${i * i}\n`).join('');
   const path = fixture(text);
   await rejectsAt(readCsv(path), path, {
-    message: /column "b" \(column 2\) has the same value 3.5 in every kept row: a constant column carries no information; leave it out with --columns a,c$/,
+    message: /column "b" \(field 2\) has the same value 3.5 in every kept row: a constant column carries no information; leave it out with --columns a,c$/,
   });
   const t = await readCsv(path, { allowConstant: true });
   assert.equal(t.rows, 12);
   // Two constant columns, and names that a comma split would break: indices are suggested.
   const two = fixture('"p,q",b,c\n' + Array.from({ length: 12 }, (_, i) => `${i},0,-1\n`).join(''));
-  await rejectsAt(readCsv(two), two, { message: /column "b" \(column 2\) has the same value 0 .*; column "c" \(column 3\) has the same value -1 .*leave them out with --columns 0$/ });
+  await rejectsAt(readCsv(two), two, { message: /column "b" \(field 2\) has the same value 0 .*; column "c" \(field 3\) has the same value -1 .*leave them out with --columns 0$/ });
   // Constant only among the kept rows still counts.
   const kept = fixture('a,b\n' + Array.from({ length: 12 }, (_, i) => `${i},1\n`).join('') + '99,NA\n');
-  await rejectsAt(readCsv(kept), kept, { message: /column "b" \(column 2\) has the same value 1/ });
+  await rejectsAt(readCsv(kept), kept, { message: /column "b" \(field 2\) has the same value 1/ });
 });
 
 test('minRows must be a non-negative integer', async () => {
@@ -525,7 +525,7 @@ test('unreadable file', async (t) => {
 
 test('a quote that is never closed is reported where its record starts', async () => {
   const path = fixture('a,b\n1,2\n3,"4\n5,6\n7,8\n');
-  await rejectsAt(readCsv(path, few), path, { line: 3, column: 2, message: /a quoted field that starts on or after this line is never closed/ });
+  await rejectsAt(readCsv(path, few), path, { line: 3, column: 3, message: /a quoted field that starts here is never closed/ });
 });
 
 // ---------------------------------------------------------------------------------------------

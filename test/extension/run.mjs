@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global setTimeout, fetch, document, NodeFilter -- node globals, and document inside page.evaluate callbacks (they run in the webview) */
+/* global setTimeout, fetch, document -- node globals, and document inside page.evaluate callbacks (they run in the webview) */
 // The extension's tests against real things (docs/TESTING.md):
 //   1. installs code-server if needed (scripts/install-code-server.sh; cached in .vscode-test/),
 //   2. builds the extension and bundles the in-host mocha suite (out/test/extension/suite.js),
@@ -19,6 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openHeaderHover, uiFocusFromBackgroundTab } from './ui-hover.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = new Set(process.argv.slice(2));
@@ -348,7 +349,8 @@ async function runUi(browser, port) {
     const action = await readAction(frame);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'extension-panel.png') });
-    const sawProgress = /epoch \d+(\/\d+| · step \d+\/\d+) · validation NLL -?\d/.test(progressText);
+    // Counts have thousands separators (step 1,500/1,500); a start of the comparison is explained in words.
+    const sawProgress = /epoch [\d,]+(\/[\d,]+| · step [\d,]+\/[\d,]+) · validation NLL -?\d/.test(progressText) && (!/start \d/.test(progressText) || /comparing \d+ starts \(\d+ of \d+/.test(progressText));
     const ok = sawProgress && action.count > 0 && action.minHeight > 0 && /x_\{\\text\{x0\}\}/.test(action.tex);
     record(
       '[ui] palette "Action Lens: Learn Action" -> progress -> panel with the typeset action',
@@ -370,6 +372,7 @@ async function runUi(browser, port) {
     await page.screenshot({ path: join(ARTIFACTS, 'extension-panel-revived.png') });
     record('[ui] after a reload the panel is revived with the report', again !== null && again.count === action.count, Date.now() - started, again ? `${again.count} typeset terms` : 'no panel after reload');
     await uiContextMenuAndHover(page, ws);
+    await uiFocusFromBackgroundTab(page, { findFrame, record, artifact: (name) => join(ARTIFACTS, name) });
     await uiChooseSettings(page, ws);
     record('[ui] no Content-Security-Policy violations', consoleErrors.length === 0, 0, consoleErrors.slice(0, 3).join('\n'));
   } catch (e) {
@@ -412,36 +415,7 @@ async function uiContextMenuAndHover(page, ws) {
     await item.click();
     await page.locator('.tab', { hasText: 'names.csv' }).first().waitFor({ timeout: 15_000 });
     await page.waitForTimeout(500);
-    const needle = 'a*b_c';
-    const box = await page.evaluate((text) => {
-      for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
-        if (!(line.textContent ?? '').includes(text)) continue;
-        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-          const k = (n.textContent ?? '').indexOf(text);
-          if (k < 0) continue;
-          const r = document.createRange();
-          r.setStart(n, k + 1);
-          r.setEnd(n, k + 2);
-          const b = r.getBoundingClientRect();
-          return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-        }
-      }
-      return null;
-    }, needle);
-    if (!box) throw new Error('the header line of names.csv is not on screen');
-    const hover = page.locator('.monaco-hover:visible', { hasText: 'Action Lens' }).first();
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await page.mouse.move(box.x - 30, box.y + 40);
-      await page.mouse.move(box.x, box.y, { steps: 4 });
-      try {
-        await hover.waitFor({ state: 'visible', timeout: 4000 });
-        break;
-      } catch {
-        // move away and back
-      }
-    }
-    await page.waitForTimeout(400); // the hover fades in
+    const { hover, linkInView, fits, heights } = await openHeaderHover(page, 'a*b_c');
     const info = await hover.evaluate((el) => ({
       text: el.textContent ?? '',
       links: [...el.querySelectorAll('a')].map((a) => a.getAttribute('data-href') ?? a.getAttribute('href') ?? ''),
@@ -455,6 +429,9 @@ async function uiContextMenuAndHover(page, ws) {
     if (!/Self terms/.test(info.text) || !/Strongest couplings/.test(info.text)) problems.push('no terms listed');
     if (info.imgs > 0) problems.push('an <img> was rendered from a column name');
     if (info.links.length !== 1 || !info.links[0].startsWith('command:actionLens.showColumn')) problems.push(`unexpected links: ${info.links.join(', ')}`);
+    // The whole hover shows: the link without scrolling inside it.
+    if (!linkInView || !fits) problems.push(`the hover needs scrolling (link in view: ${linkInView}, content fits: ${fits})`);
+    details.push(`hover size: ${heights}`);
     // Open the panel from the hover's link.
     await hover.locator('a', { hasText: 'Open in Action Lens' }).click();
     const focused = await findFrame(page, () => document.title.includes('names.csv') && document.querySelector('.al-term.al-focus') !== null, 20_000);
@@ -524,7 +501,7 @@ async function uiChooseSettings(page, ws) {
 
 // The panel's column link (a revealColumn message) selects the column's name in the CSV; a malformed
 // CSV from the explorer's context menu gives a notification naming file:line:column whose
-// "Go to Line" button puts the cursor there.
+// "Go to Line" button selects the cell at fault.
 async function statusSelection(page, pattern, timeoutMs = 15_000) {
   const end = Date.now() + timeoutMs;
   let last = '';
@@ -560,10 +537,11 @@ async function uiRevealAndErrors(page, ws, frame) {
     const toast = page.locator('.notification-toast', { hasText: 'non-numeric value' }).first();
     await toast.waitFor({ state: 'visible', timeout: 30_000 });
     const text = ((await toast.locator('.notification-list-item-message').first().textContent()) ?? '').replace(/\s+/g, ' ');
-    const expected = `${join(ws, 'bad.csv')}:5:3: non-numeric value "abc"`;
+    // Line 5 is 0.72950,1.12685,abc: the cell starts at character 17 and is 3 long.
+    const expected = `${join(ws, 'bad.csv')}:5:17: non-numeric value "abc" in column "c" (field 3)`;
     await toast.locator('.monaco-button', { hasText: 'Go to Line' }).click();
-    const sel = await statusSelection(page, /Ln 5, Col \d+ \(\d+ selected\)/);
-    record('[ui] a malformed CSV: the notification names file:line:column and "Go to Line" goes there', text.includes(expected) && !existsSync(join(ws, 'bad.report.json')), Date.now() - started, `notification: ${text.slice(0, 160)}\nstatus bar: ${sel.trim()}`);
+    const sel = await statusSelection(page, /Ln 5, Col 17 \(3 selected\)/);
+    record('[ui] a malformed CSV: the notification names file:line:column and "Go to Line" selects the cell', text.includes(expected) && !existsSync(join(ws, 'bad.report.json')), Date.now() - started, `notification: ${text.slice(0, 200)}\nstatus bar: ${sel.trim()}`);
   } catch (e) {
     await page.screenshot({ path: join(ARTIFACTS, 'extension-error-failure.png') }).catch(() => {});
     record('[ui] a malformed CSV: the notification names file:line:column', false, Date.now() - started, e.message);

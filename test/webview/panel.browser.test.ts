@@ -238,7 +238,7 @@ test('panel renders the report under the strict CSP (KaTeX, fonts, superscripts,
     assert.match(m.lhs, /^S\(x\)/);
     const title = (await page.getAttribute('.al-term[data-monomial="0,0"]', 'title')) ?? '';
     assert.ok(title.includes('-0.51234567890123'), `full precision in the hover: ${title}`);
-    assert.match(title, /± 0\.01 \(standard error\)/, 'stdErr in the hover');
+    assert.match(title, /-0\.512 ± 0\.010 \(± one standard error\)/, "stdErr in the hover, the digits it allows");
     assert.match(title, /built from \(diagrams of layer 0[^\n]*\n\s+-0\.512346\s+order-2 vertex: 2 pass\n\s+= -0\.512346/, `the diagrams that produced the term, adding up: ${title}`);
     const g = await pageGlobals(page);
     assert.deepEqual(g.csp, [], 'no CSP violations');
@@ -405,6 +405,80 @@ test('diagrams, cumulant tables, training curve, heat map and experiment scatter
     assert.equal(colour, 'rgb(229, 20, 0)');
     assert.deepEqual(w.errors, []);
     assert.deepEqual((await pageGlobals(page)).csp, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the training curve\'s legend lies outside the plot frame at every panel width', async () => {
+  const { context, page, w } = await openPanel('dark');
+  try {
+    await postReport(page, report);
+    await selectTab(page, 'training');
+    for (const width of [1100, 760, 520, 360, 280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForFunction((wd) => window.innerWidth === wd, width);
+      const boxes = await page.evaluate(() => {
+        const rect = (el: Element | null) => {
+          const r = el?.getBoundingClientRect();
+          return r ? { left: r.left, right: r.right, top: r.top, bottom: r.bottom } : null;
+        };
+        return {
+          legend: rect(document.querySelector('#al-training-curve #al-training-legend')),
+          frame: rect(document.querySelector('#al-training-curve .al-frame')),
+          svg: rect(document.querySelector('#al-training-curve')),
+          labels: document.querySelectorAll('#al-training-legend text').length,
+        };
+      });
+      assert.ok(boxes.legend && boxes.frame && boxes.svg, `width ${width}: legend and frame drawn`);
+      const { legend, frame, svg } = boxes;
+      const intersects = legend.left < frame.right && legend.right > frame.left && legend.top < frame.bottom && legend.bottom > frame.top;
+      assert.ok(!intersects, `width ${width}: legend ${JSON.stringify(legend)} overlaps the frame ${JSON.stringify(frame)}`);
+      assert.ok(legend.left >= svg.left - 0.5 && legend.right <= svg.right + 0.5 && legend.top >= svg.top - 0.5, `width ${width}: legend inside the chart`);
+      assert.equal(boxes.labels, 3, 'train, validation, Gaussian fit');
+    }
+    await shot(page, 'panel-dark-training-narrow');
+    assert.deepEqual(w.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('focusColumn shows the Action tab with the column\'s terms highlighted, kept in the state for a reload', async () => {
+  const { context, page, w } = await openPanel('light');
+  try {
+    await postReport(page, report);
+    await selectTab(page, 'diagrams');
+    await page.evaluate(() => window.postMessage({ type: 'focusColumn', column: 2 }, '*'));
+    await page.waitForFunction(() => (document.getElementById('al-tabs') as (HTMLElement & { selectedIndex?: number }) | null)?.selectedIndex === 0);
+    const shown = await page.evaluate(() => {
+      const action = document.querySelector('vscode-tab-panel[data-tab="action"]');
+      const focus = [...document.querySelectorAll<HTMLElement>('.al-term.al-focus')];
+      return {
+        actionShown: action instanceof HTMLElement && action.getBoundingClientRect().height > 0,
+        monomials: focus.map((el) => el.dataset.monomial ?? ''),
+      };
+    });
+    assert.ok(shown.actionShown, 'the Action tab panel is shown');
+    const expected = report.action.terms.filter((t) => t.monomial.includes(2)).length;
+    assert.equal(shown.monomials.length, Math.min(expected, 300));
+    assert.ok(shown.monomials.every((m) => m.split(',').map(Number).includes(2)));
+    const saved = (await pageGlobals(page)).state as { ui: { tab: number; focus: number | null } };
+    assert.equal(saved.ui.tab, 0);
+    assert.equal(saved.ui.focus, 2);
+    // A reload (a hidden webview is destroyed) restores tab and highlight from the state.
+    const again = await openPanel('light', saved);
+    try {
+      await again.page.waitForSelector('body[data-rendered="true"]');
+      const restored = await again.page.evaluate(() => ({
+        tab: (document.getElementById('al-tabs') as (HTMLElement & { selectedIndex?: number }) | null)?.selectedIndex,
+        focus: document.querySelectorAll('.al-term.al-focus').length,
+      }));
+      assert.deepEqual(restored, { tab: 0, focus: shown.monomials.length });
+    } finally {
+      await again.context.close();
+    }
+    assert.deepEqual(w.errors, []);
   } finally {
     await context.close();
   }

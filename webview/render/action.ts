@@ -2,6 +2,7 @@
 
 import type { Action, ActionTerm, Report } from '../../src/core/report/schema';
 import { termContributions } from '../../src/panel/contributions';
+import { formatCoefficient } from '../../src/panel/numbers';
 import {
   actionLhs,
   displayedCoefficient,
@@ -35,7 +36,7 @@ function termTitle(term: ActionTerm, ctx: RenderContext): string {
   const units = ui.standardized && report.actionStandardized ? 'standardized units' : 'raw units';
   const lines = [
     `${monomialText(term.monomial, report.input.columns, ui.names)}  (order ${term.monomial.length}, ${units})`,
-    `coefficient (${ui.convention === 'energy' ? 'energy, −ln p' : 'ln p'}): ${fmt(c, 6)}${term.stdErr !== undefined && term.stdErr !== null ? ` ± ${fmt(term.stdErr, 2)} (standard error)` : ''}`,
+    `coefficient (${ui.convention === 'energy' ? 'energy, −ln p' : 'ln p'}): ${formatCoefficient(c, term.stdErr)}${term.stdErr !== undefined && term.stdErr !== null ? ' (± one standard error)' : ''}`,
     `exact: ${exact(c)}`,
   ];
   const parts = termContributions(report, term.monomial, ui.standardized && report.actionStandardized !== undefined);

@@ -62,16 +62,37 @@ function axes(svg: SVGSVGElement, box: Box, xr: [number, number], yr: [number, n
   return { X, Y };
 }
 
+/** Height of the band above the plot frame that holds the training curve's legend. */
+const LEGEND_BAND = 24;
+
+/**
+ * The legend of the training curve in its own band above the plot frame (box.top reserves it), so it
+ * never covers the frame or the curves; the chart scales as a whole, so this holds at every width.
+ */
+function curveLegend(box: Box, entries: { cls: string; label: string; dashed?: boolean }[]): SVGGElement {
+  const g = s('g', { id: 'al-training-legend', class: 'al-legend-group' });
+  const y = box.top - LEGEND_BAND / 2;
+  let x = box.left;
+  for (const e of entries) {
+    g.append(s('line', { x1: x, x2: x + 18, y1: y, y2: y, class: e.dashed ? 'al-ref-line' : `al-line ${e.cls}` }));
+    g.append(s('text', { x: x + 22, y: y + 4, class: 'al-tick al-legend' }, e.label));
+    // Room for the longest label at the chart's font size ("Gaussian fit, held out").
+    x += 30 + 6.2 * e.label.length;
+  }
+  return g;
+}
+
 export function trainingCurve(report: Report): SVGSVGElement {
   const hist = report.training.history;
-  const box: Box = { width: 560, height: 260, left: 62, right: 14, top: 14, bottom: 38 };
+  const box: Box = { width: 560, height: 260 + LEGEND_BAND, left: 62, right: 14, top: 14 + LEGEND_BAND, bottom: 38 };
   const svg = s('svg', { id: 'al-training-curve', class: 'al-chart', viewBox: `0 0 ${box.width} ${box.height}`, width: box.width, height: box.height, role: 'img', 'aria-label': 'Training curve: train and validation NLL vs step' });
   const xr = extent(hist.map((p) => p.step));
   const ys = hist.flatMap((p) => [p.trainNll, p.valNll]);
-  if (finite(report.training.gaussianValNll)) ys.push(report.training.gaussianValNll);
+  const gaussian = finite(report.training.gaussianValNll);
+  if (gaussian) ys.push(report.training.gaussianValNll);
   const yr = extent(ys);
   const { X, Y } = axes(svg, box, xr, yr, 'step', 'NLL (nats / row)');
-  if (finite(report.training.gaussianValNll)) {
+  if (gaussian) {
     const gy = Y(report.training.gaussianValNll);
     svg.append(s('line', { x1: box.left, x2: box.width - box.right, y1: gy, y2: gy, class: 'al-ref-line' }, svgTitle(`Gaussian fit, held out: ${exact(report.training.gaussianValNll)}`)));
   }
@@ -79,16 +100,16 @@ export function trainingCurve(report: Report): SVGSVGElement {
     { key: 'trainNll', cls: 'al-series-1', label: 'train' },
     { key: 'valNll', cls: 'al-series-2', label: 'validation' },
   ];
-  series.forEach((ser, i) => {
+  for (const ser of series) {
     const pts = hist.filter((p) => finite(p[ser.key]) && finite(p.step)).map((p) => `${X(p.step).toFixed(1)},${Y(p[ser.key]).toFixed(1)}`);
     if (pts.length > 0) svg.append(s('polyline', { points: pts.join(' '), class: `al-line ${ser.cls}`, 'data-series': ser.key }, svgTitle(ser.label)));
-    const lx = box.width - box.right - 150 + i * 75;
-    svg.append(s('line', { x1: lx, x2: lx + 18, y1: box.top + 12, y2: box.top + 12, class: `al-line ${ser.cls}` }));
-    svg.append(s('text', { x: lx + 22, y: box.top + 16, class: 'al-tick al-legend' }, ser.label));
-  });
-  const best = hist.find((p) => p.epoch === report.training.bestEpoch);
+  }
+  svg.append(curveLegend(box, [...series, ...(gaussian ? [{ cls: '', label: 'Gaussian fit, held out', dashed: true }] : [])]));
+  // The kept model's point: by its step (reports with a step budget), else by its epoch (older ones).
+  const bestStep = report.training.bestStep;
+  const best = bestStep !== undefined ? hist.find((p) => p.step === bestStep) : hist.find((p) => p.epoch === report.training.bestEpoch);
   if (best && finite(best.valNll)) {
-    svg.append(s('circle', { cx: X(best.step), cy: Y(best.valNll), r: 4, class: 'al-best' }, svgTitle(`kept model: epoch ${best.epoch}, val NLL ${exact(best.valNll)}`)));
+    svg.append(s('circle', { cx: X(best.step), cy: Y(best.valNll), r: 4, class: 'al-best' }, svgTitle(`kept model: step ${best.step} (epoch ${best.epoch}), val NLL ${exact(best.valNll)}`)));
   }
   return svg;
 }
@@ -166,7 +187,13 @@ export function renderTraining(ctx: RenderContext): HTMLElement {
       { class: 'al-card' },
       h('h3', {}, 'Training curve'),
       t.history.length > 0 ? trainingCurve(ctx.report) : h('p', { class: 'al-muted' }, 'No training history in this report.'),
-      h('p', { class: 'al-caption' }, `${t.epochs} epochs, ${t.steps} steps, batch ${t.batch}, learning rate ${fmt(t.learningRate)}; kept epoch ${t.bestEpoch}; stopped: ${t.stoppedBecause}; ${fmt(t.trainSeconds, 3)} s.`),
+      h(
+        'p',
+        { class: 'al-caption' },
+        `${t.steps} steps (${t.epochs} epochs)${t.maxSteps !== undefined ? ` of a budget of ${t.maxSteps}` : ''}, batch ${t.batch}, learning rate ${fmt(t.learningRate)}; ` +
+          `kept ${t.bestStep !== undefined ? `step ${t.bestStep}` : `epoch ${t.bestEpoch}`}; stopped: ${t.stoppedBecause}; ` +
+          `${t.evaluationInterval !== undefined ? `held-out NLL every ${t.evaluationInterval} steps; ` : ''}${fmt(t.trainSeconds, 3)} s.`,
+      ),
     ),
     h(
       'div',

@@ -2,7 +2,7 @@ import type { SkippedRow } from '../report/schema';
 import { InputError } from '../util/errors';
 import { isBlankRecord, isMissing, looksLikeHeader, nonNumericHint, parseNumber, quoteValue } from './csv-cells';
 import { columnNames, selectColumns, type Selection } from './csv-columns';
-import { fieldLine } from './csv-lines';
+import { RecordText, type CellPosition } from './csv-position';
 import { RowStore } from './csv-rows';
 import type { Delimiter } from './csv-sniff';
 
@@ -43,16 +43,20 @@ export class TableBuilder {
     private readonly options: BuilderOptions,
   ) {}
 
-  /** One record as the parser split it, starting on file line `line`. */
-  add(fields: string[], line: number): void {
+  /**
+   * One record as the parser split it, starting on file line `line`; `raw` is its text as csv-parse
+   * read it (absent on the quote-free fast path, where the fields joined are the line), kept only to
+   * tell where a cell at fault is.
+   */
+  add(fields: string[], line: number, raw?: string): void {
     if (isBlankRecord(fields, this.delimiter)) return;
     if (this.layout === undefined) {
-      this.layout = this.fixLayout(fields, line);
+      this.layout = this.fixLayout(fields, line, raw);
       this.store = new RowStore(this.layout.selection.sourceColumns.length);
       this.scratch = new Float64Array(this.store.d);
       if (this.layout.header) return;
     }
-    this.addDataRow(fields, line, this.layout);
+    this.addDataRow(fields, line, raw, this.layout);
   }
 
   /** Rows seen after the header, kept or skipped. */
@@ -60,16 +64,17 @@ export class TableBuilder {
     return (this.store?.rows ?? 0) + this.skippedRows.length;
   }
 
-  private fixLayout(first: string[], line: number): Layout {
+  private fixLayout(first: string[], line: number, raw: string | undefined): Layout {
     const header = looksLikeHeader(first);
     const names = columnNames(first, header);
-    const selection = selectColumns(names, this.options.columns, { file: this.file, line });
+    const text = new RecordText(this.delimiter, line, first, raw);
+    const selection = selectColumns(names, this.options.columns, { file: this.file, line, cell: (i) => text.cell(i) });
     return { header, firstLine: line, fields: first.length, names, selection };
   }
 
-  private addDataRow(fields: string[], line: number, layout: Layout): void {
+  private addDataRow(fields: string[], line: number, raw: string | undefined, layout: Layout): void {
     if (fields.length !== layout.fields) {
-      this.wrongFieldCount(fields, line, layout);
+      this.wrongFieldCount(fields, line, raw, layout);
       return;
     }
     const { sourceColumns, names } = layout.selection;
@@ -84,42 +89,49 @@ export class TableBuilder {
       if (value === undefined || !Number.isFinite(value)) {
         // A non-numeric cell is reported even when another cell of the row is missing: it is
         // the problem the user has to fix, the missing value is not.
-        const column = sourceColumns[k] + 1;
+        const field = sourceColumns[k] + 1;
         const what =
           value === undefined
-            ? `non-numeric value ${quoteValue(cell)} in column ${JSON.stringify(names[k])}`
-            : `value ${quoteValue(cell)} in column ${JSON.stringify(names[k])} is beyond the float64 range`;
+            ? `non-numeric value ${quoteValue(cell)} in column ${JSON.stringify(names[k])} (field ${field})`
+            : `value ${quoteValue(cell)} in column ${JSON.stringify(names[k])} (field ${field}) is beyond the float64 range`;
         const hint = value === undefined ? nonNumericHint(cell) : '';
-        this.invalid(line, fieldLine(fields, sourceColumns[k], line), column, `${what}${hint}`, `${what} (column ${column})`);
+        this.invalid(line, () => new RecordText(this.delimiter, line, fields, raw).cell(sourceColumns[k]), `${what}${hint}`, what);
         return;
       }
       this.scratch[k] = value;
     }
     if (missing !== -1) {
-      const column = sourceColumns[missing] + 1;
-      this.skippedRows.push({ line, reason: `missing value in column ${JSON.stringify(names[missing])} (column ${column})` });
+      const field = sourceColumns[missing] + 1;
+      this.skippedRows.push({ line, reason: `missing value in column ${JSON.stringify(names[missing])} (field ${field})` });
       this.missingByColumn.set(missing, (this.missingByColumn.get(missing) ?? 0) + 1);
       return;
     }
     (this.store as RowStore).push(this.scratch, line);
   }
 
-  private wrongFieldCount(fields: string[], line: number, layout: Layout): void {
+  private wrongFieldCount(fields: string[], line: number, raw: string | undefined, layout: Layout): void {
     const found = fields.length;
     const expected = layout.fields;
     const more = found > expected;
     const what =
       `${more ? 'too many' : 'too few'} fields: expected ${expected} (as on line ${layout.firstLine}), found ${found}` +
       ` with the ${DELIMITER_NAMES[this.delimiter]} as delimiter`;
-    // The first extra field, or the first missing one (just past the last field present).
-    const column = Math.min(found, expected) + 1;
     const hint = more ? `; quote values that contain a ${DELIMITER_NAMES[this.delimiter]}` : '';
-    this.invalid(line, fieldLine(fields, Math.min(found, expected), line), column, `${what}${hint}`, what);
+    // Too many: the extra fields, from the delimiter that starts them; too few: the end of the line,
+    // where the first missing field would go.
+    const where = (): CellPosition => {
+      const text = new RecordText(this.delimiter, line, fields, raw);
+      return more ? text.extraFrom(expected) : text.cell(found);
+    };
+    this.invalid(line, where, `${what}${hint}`, what);
   }
 
-  /** A row that cannot be read: skipped (and recorded) with skipInvalid, else the error. */
-  private invalid(rowLine: number, cellLine: number, column: number, message: string, reason: string): void {
-    if (!this.options.skipInvalid) throw new InputError(message, { file: this.file, line: cellLine, column });
+  /**
+   * A row that cannot be read: skipped (and recorded) with skipInvalid, else the error at the cell.
+   * The position is computed only for the error: skipped rows are listed by line.
+   */
+  private invalid(rowLine: number, where: () => CellPosition, message: string, reason: string): void {
+    if (!this.options.skipInvalid) throw new InputError(message, { file: this.file, ...where() });
     this.skippedRows.push({ line: rowLine, reason });
   }
 }

@@ -61,7 +61,7 @@ function mostlyMissingHint(layout: Layout, missingByColumn: ReadonlyMap<number, 
   if (worst === -1 || count * 2 <= total) return '';
   const { names, sourceColumns } = layout.selection;
   const others = names.map((_, j) => j).filter((j) => j !== worst);
-  const where = `column ${JSON.stringify(names[worst])} (column ${sourceColumns[worst] + 1})`;
+  const where = `column ${JSON.stringify(names[worst])} (field ${sourceColumns[worst] + 1})`;
   const advice = others.length > 0 ? `; leave it out with --columns ${columnsArgument(others, layout)}` : '';
   return ` (${where} has no value in ${count} of the ${total} rows${advice})`;
 }
@@ -78,7 +78,7 @@ function checkNotConstant(file: string, layout: Layout, store: RowStore): void {
   }
   if (constant.length === 0) return;
   const described = constant.map(
-    (j) => `column ${JSON.stringify(names[j])} (column ${sourceColumns[j] + 1}) has the same value ${store.at(0, j)} in every kept row`,
+    (j) => `column ${JSON.stringify(names[j])} (field ${sourceColumns[j] + 1}) has the same value ${store.at(0, j)} in every kept row`,
   );
   const others = names.map((_, j) => j).filter((j) => !constant.includes(j));
   const advice =

@@ -1,4 +1,5 @@
-import { InputError } from '../util/errors';
+import { InputError, type InputErrorWhere } from '../util/errors';
+import type { CellPosition } from './csv-position';
 
 export interface Selection {
   /** 0-based positions in the file, in the order the user asked for them. */
@@ -10,6 +11,14 @@ interface Where {
   file: string;
   /** The line of the header (or of the first record), where the names come from. */
   line: number;
+  /** Where field i (0-based) of that record is, for errors about one column. */
+  cell?: (i: number) => CellPosition;
+}
+
+/** The error position of the whole record, or of field i in it. */
+function at(where: Where, i?: number): InputErrorWhere {
+  if (i === undefined || where.cell === undefined) return { file: where.file, line: where.line };
+  return { file: where.file, ...where.cell(i) };
 }
 
 /**
@@ -33,7 +42,7 @@ export function columnNames(first: readonly string[], header: boolean): string[]
 export function selectColumns(names: readonly string[], tokens: readonly string[] | undefined, where: Where): Selection {
   const sourceColumns = tokens === undefined ? names.map((_, i) => i) : tokens.map((t) => resolveToken(t.trim(), names, where));
   if (tokens !== undefined && tokens.length === 0) {
-    throw new InputError(`no columns selected; available columns: ${listColumns(names)}`, where);
+    throw new InputError(`no columns selected; available columns: ${listColumns(names)}`, at(where));
   }
   assertNoRepeats(sourceColumns, names, where);
   assertUniqueNames(sourceColumns, names, where);
@@ -46,9 +55,9 @@ function resolveToken(token: string, names: readonly string[], where: Where): nu
     const again = names.indexOf(token, byName + 1);
     if (again !== -1) {
       throw new InputError(
-        `column name ${JSON.stringify(token)} is ambiguous: columns ${byName + 1} and ${again + 1} both have it; ` +
+        `column name ${JSON.stringify(token)} is ambiguous: fields ${byName + 1} and ${again + 1} both have it; ` +
           `select by 0-based index instead (${byName} or ${again})`,
-        { ...where, column: again + 1 },
+        at(where, again),
       );
     }
     return byName;
@@ -59,17 +68,17 @@ function resolveToken(token: string, names: readonly string[], where: Where): nu
     throw new InputError(
       `column index ${token} is out of range: the file has ${names.length} column${names.length === 1 ? '' : 's'} ` +
         `(indices 0 to ${names.length - 1}): ${listColumns(names)}`,
-      where,
+      at(where),
     );
   }
-  throw new InputError(`unknown column ${JSON.stringify(token)}; available columns: ${listColumns(names)}`, where);
+  throw new InputError(`unknown column ${JSON.stringify(token)}; available columns: ${listColumns(names)}`, at(where));
 }
 
 function assertNoRepeats(sourceColumns: readonly number[], names: readonly string[], where: Where): void {
   const seen = new Set<number>();
   for (const i of sourceColumns) {
     if (seen.has(i)) {
-      throw new InputError(`column ${JSON.stringify(names[i])} (column ${i + 1}) is selected twice`, { ...where, column: i + 1 });
+      throw new InputError(`column ${JSON.stringify(names[i])} (field ${i + 1}) is selected twice`, at(where, i));
     }
     seen.add(i);
   }
@@ -81,9 +90,9 @@ function assertUniqueNames(sourceColumns: readonly number[], names: readonly str
     const earlier = firstAt.get(names[i]);
     if (earlier !== undefined) {
       throw new InputError(
-        `duplicate column name ${JSON.stringify(names[i])} in columns ${earlier + 1} and ${i + 1}; ` +
+        `duplicate column name ${JSON.stringify(names[i])} in fields ${earlier + 1} and ${i + 1}; ` +
           'rename one in the header, or leave one out with --columns',
-        { ...where, column: i + 1 },
+        at(where, i),
       );
     }
     firstAt.set(names[i], i);

@@ -64,10 +64,3 @@ function endsWithBreak(raw: string): boolean {
   const c = raw.charCodeAt(raw.length - 1);
   return c === 0x0a || c === 0x0d;
 }
-
-/** The line a record's field starts on: quoted fields before it may contain line breaks. */
-export function fieldLine(fields: readonly string[], index: number, recordLine: number): number {
-  let line = recordLine;
-  for (let j = 0; j < index && j < fields.length; j++) line += countBreaks(fields[j]);
-  return line;
-}

@@ -8,6 +8,7 @@ import { TableBuilder, type Layout } from './csv-builder';
 import { checkTable } from './csv-checks';
 import { asUtf8, detectEncoding, headAsUtf8, type TextEncoding } from './csv-encoding';
 import { LineTracker } from './csv-lines';
+import { RecordText } from './csv-position';
 import { splitPlainLines } from './csv-plain';
 import type { RowStore } from './csv-rows';
 import { sniffDelimiter, type Delimiter } from './csv-sniff';
@@ -105,7 +106,7 @@ async function parseAll(
     max_record_size: MAX_RECORD_CHARS,
     on_record: (record: unknown, info: InfoRecord) => {
       const line = lines.advance(info.raw ?? '', info.lines);
-      builder.add(fieldsOf(record), line);
+      builder.add(fieldsOf(record), line, info.raw);
       return undefined; // nothing is pushed downstream: the builder has taken the record
     },
   });
@@ -113,7 +114,7 @@ async function parseAll(
     // One chunk in flight: Readable.from would otherwise read up to 16 chunks ahead of the parser.
     await pipeline(Readable.from(rest, { highWaterMark: 1 }), parser, drain, { signal });
   } catch (err) {
-    throw err instanceof CsvError ? parserError(err, lines, path) : err;
+    throw err instanceof CsvError ? parserError(err, lines, path, delimiter) : err;
   }
 }
 
@@ -129,25 +130,31 @@ async function drain(records: AsyncIterable<unknown>): Promise<void> {
   while (!(await it.next()).done);
 }
 
-/** A csv-parse failure as an InputError at the best position known. */
-function parserError(err: CsvError, lines: LineTracker, path: string): InputError {
-  const column = typeof err.column === 'number' ? err.column + 1 : undefined;
+/**
+ * A csv-parse failure as an InputError at the best position known: with the raw text of the record it
+ * failed in, the cell where it failed (an unclosed quote: the opening quote), else the line.
+ */
+function parserError(err: CsvError, lines: LineTracker, path: string, delimiter: Delimiter): InputError {
+  const raw = (err as CsvError & { raw?: unknown }).raw;
+  const field = typeof err.column === 'number' ? err.column : undefined;
+  const cell = typeof raw === 'string' && field !== undefined ? new RecordText(delimiter, lines.nextLine, undefined, raw).cell(field) : undefined;
   switch (err.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return new InputError('a quoted field that starts on or after this line is never closed (a " without its closing ")', {
-        file: path,
-        line: lines.nextLine,
-        column,
-      });
+      return new InputError(
+        cell?.column !== undefined
+          ? 'a quoted field that starts here is never closed (a " without its closing ")'
+          : 'a quoted field that starts on or after this line is never closed (a " without its closing ")',
+        { file: path, line: lines.nextLine, ...cell, length: cell?.column !== undefined ? 1 : undefined },
+      );
     case 'CSV_MAX_RECORD_SIZE':
       return new InputError(
         `a record starting on or after this line is longer than ${MAX_RECORD_CHARS >> 20} Mi characters; ` +
           'most likely a " that is never closed',
-        { file: path, line: lines.nextLine, column },
+        { file: path, line: lines.nextLine },
       );
     default: {
       const line = typeof err.lines === 'number' ? lines.fromParser(err.lines) : lines.nextLine;
-      return new InputError(`cannot parse the CSV: ${err.message}`, { file: path, line, column });
+      return new InputError(`cannot parse the CSV: ${err.message}`, { file: path, line, ...cell });
     }
   }
 }

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Report } from '../../../src/core/report/schema';
-import { columnTerms, formatCoefficient } from '../../../src/extension/columnTerms';
+import { HOVER_MAX_LINES, hoverContent } from '../../../src/extension/hoverContent';
+import { formatCoefficient } from '../../../src/panel/numbers';
 import type { RunOutcome } from '../../../src/extension/runs';
 import { api, hoverText, QUICK, waitFor, wsPath } from './helpers';
 
@@ -32,14 +33,19 @@ export function define(): void {
       assert.equal(hovers.length, 1, 'one Action Lens hover');
       const text = hoverText(hovers[0]);
       assert.ok(text.includes(name));
-      const expected = columnTerms(report, col);
-      assert.ok(expected.self.length >= 4, 'self terms up to order 4');
-      for (const t of [...expected.self, ...expected.couplings]) {
-        assert.ok(text.includes(formatCoefficient(t.coefficient)), `hover shows ${t.label} = ${formatCoefficient(t.coefficient)}`);
+      // The link first, on the line with the column's name; short enough to show whole.
+      const lines = text.split('\n').filter((l) => l.trim() !== '');
+      assert.match(lines[0], new RegExp(`^\\*\\*${name}\\*\\* · \\[Open in Action Lens\\]\\(command:actionLens\\.showColumn\\?`));
+      assert.ok(lines.length <= HOVER_MAX_LINES, `${lines.length} lines:\n${text}`);
+      const expected = hoverContent(report, col, wsPath('data.report.json'), false);
+      assert.ok(expected.shown.filter((t) => t.monomial.every((i) => i === col)).length >= 4, 'self terms up to order 4');
+      for (const t of expected.shown) {
+        const shown = formatCoefficient(t.coefficient, t.stdErr);
+        assert.ok(text.includes(`\`${shown}\``), `hover shows ${t.label} = ${shown}`);
       }
-      // The coefficient of x2^2 in the report is in the hover.
+      // The coefficient of x2^2 in the report is in the hover, to its significance.
       const c22 = report.action.terms.find((t) => t.monomial.length === 2 && t.monomial[0] === col && t.monomial[1] === col);
-      assert.ok(c22 && text.includes(formatCoefficient(c22.coefficient)));
+      assert.ok(c22 && text.includes(formatCoefficient(c22.coefficient, c22.stdErr)));
       // Another column's own terms are not listed as self terms.
       assert.match(text, /command:actionLens\.showColumn\?/);
       const md = hovers[0].contents[0] as vscode.MarkdownString;
@@ -51,11 +57,24 @@ export function define(): void {
       assert.equal(ours(await hoverAt(wsPath('data.csv'), 3, 2)).length, 0);
     });
 
-    test("the hover's link opens the panel focused on the column", async () => {
+    test("the hover's link opens the panel focused on the column, also from a background tab", async () => {
       const a = await api();
       const reportPath = wsPath('data.report.json');
       await vscode.commands.executeCommand('actionLens.showColumn', reportPath, 1);
       await waitFor('the panel', () => a.panel(reportPath)?.ready);
+      // Another editor in front of the panel, in its group: the hidden webview is destroyed, so the
+      // panel waits for it to load again before posting (the UI test checks the tab and the highlight).
+      const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label.includes('data.csv')));
+      assert.ok(group, "the panel's tab group");
+      await vscode.window.showTextDocument(vscode.Uri.file(wsPath('data.csv')), { viewColumn: group.viewColumn, preview: false });
+      await waitFor('the panel to be hidden', () => a.panel(reportPath)?.visible === false);
+      assert.equal(a.panel(reportPath)?.ready, false, 'a hidden panel does not count as ready');
+      const posted = a.panel(reportPath)?.reportsPosted ?? 0;
+      await vscode.commands.executeCommand('actionLens.showColumn', reportPath, 2);
+      await waitFor('the panel to load again', () => {
+        const s = a.panel(reportPath);
+        return s && s.visible && s.ready && s.reportsPosted > posted;
+      });
     });
 
     test('column names from the file are escaped (untrusted)', async () => {

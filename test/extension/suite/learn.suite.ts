@@ -75,9 +75,11 @@ export function define(): void {
       assert.equal(outcome.error.input, true);
       assert.equal(outcome.error.file, csv);
       assert.equal(outcome.error.line, 5);
-      assert.equal(outcome.error.column, 3);
-      assert.ok(outcome.error.message.startsWith(`${csv}:5:3: `), outcome.error.message);
-      assert.match(outcome.error.message, /abc/);
+      // The character column where the cell starts (0.72950,1.12685,abc) and its length.
+      assert.equal(outcome.error.column, 17);
+      assert.equal(outcome.error.length, 3);
+      assert.ok(outcome.error.message.startsWith(`${csv}:5:17: `), outcome.error.message);
+      assert.match(outcome.error.message, /non-numeric value "abc" in column "c" \(field 3\)/);
       assert.equal(sha256(csv), before);
       assert.ok(!existsSync(wsPath('bad.report.json')));
     });

@@ -1,0 +1,137 @@
+/* global document, window, HTMLElement, NodeFilter -- inside page.evaluate callbacks (they run in the workbench or the webview) */
+// UI scenarios of the CSV header hover, driven through the real workbench by test/extension/run.mjs
+// (which passes its helpers in): hovering a header name, and "Open in Action Lens" reaching the
+// column whether the panel is closed, visible, or a background tab (a hidden webview is destroyed
+// and loads again when shown).
+
+/**
+ * Hovers the header name containing `needle` in the `which`-th editor showing it ('first' or 'last'
+ * in the DOM: with two groups, the left or the right one) and waits for our hover. Returns its
+ * locator and whether the whole hover shows without scrolling inside it (the link included).
+ */
+export async function openHeaderHover(page, needle, which = 'first') {
+  const box = await page.evaluate(({ text, last }) => {
+    const lines = [...document.querySelectorAll('.monaco-editor .view-line')].filter((l) => (l.textContent ?? '').includes(text));
+    const line = last ? lines[lines.length - 1] : lines[0];
+    if (!line) return null;
+    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const k = (n.textContent ?? '').indexOf(text);
+      if (k < 0) continue;
+      const r = document.createRange();
+      r.setStart(n, k + 1);
+      r.setEnd(n, k + 2);
+      const b = r.getBoundingClientRect();
+      return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    }
+    return null;
+  }, { text: needle, last: which === 'last' });
+  if (!box) throw new Error(`no header containing ${needle} is on screen`);
+  const hover = page.locator('.monaco-hover:visible', { hasText: 'Open in Action Lens' }).first();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.mouse.move(box.x - 30, box.y + 40);
+    await page.mouse.move(box.x, box.y, { steps: 4 });
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 4000 });
+      break;
+    } catch {
+      // move away and back
+    }
+  }
+  await page.waitForTimeout(400); // the hover fades in
+  const whole = await hover.evaluate((el) => {
+    const frame = el.getBoundingClientRect();
+    const link = [...el.querySelectorAll('a')].find((a) => (a.textContent ?? '').includes('Open in Action Lens'));
+    const l = link?.getBoundingClientRect();
+    const scroller = el.querySelector('.monaco-scrollable-element') ?? el;
+    const content = el.querySelector('.monaco-hover-content') ?? el;
+    return {
+      linkInView: l !== undefined && l.top >= frame.top && l.bottom <= frame.bottom && l.height > 0,
+      fits: content.scrollHeight <= scroller.clientHeight + 1,
+      heights: `content ${content.scrollHeight} px in ${scroller.clientHeight} px`,
+    };
+  });
+  return { hover, ...whole };
+}
+
+/** In the panel's webview: the selected tab's key, and how many terms are highlighted and on screen. */
+function panelFocusState() {
+  const tabs = document.getElementById('al-tabs');
+  const headers = [...document.querySelectorAll('vscode-tab-header')];
+  const index = tabs && typeof tabs.selectedIndex === 'number' ? tabs.selectedIndex : -1;
+  const action = document.querySelector('vscode-tab-panel[data-tab="action"]');
+  const focus = [...document.querySelectorAll('.al-term.al-focus')];
+  const inView = focus.filter((el) => {
+    const r = el.getBoundingClientRect();
+    return r.height > 0 && r.bottom > 0 && r.top < window.innerHeight;
+  }).length;
+  return {
+    title: document.title,
+    tab: headers[index]?.dataset.tab ?? '',
+    actionShown: action instanceof HTMLElement && action.getBoundingClientRect().height > 0,
+    focus: focus.length,
+    inView,
+  };
+}
+
+/** Selects a tab of the panel by clicking its header; waits until its panel shows. */
+async function selectPanelTab(frame, key) {
+  await frame.locator(`vscode-tab-header[data-tab="${key}"]`).click();
+  await frame.waitForFunction((k) => {
+    const p = document.querySelector(`vscode-tab-panel[data-tab="${k}"]`);
+    return p instanceof HTMLElement && p.getBoundingClientRect().height > 0;
+  }, key, { timeout: 10_000 });
+}
+
+/**
+ * The panel of names.csv's report is open (the hover scenario before opened it beside the CSV, in
+ * a second group), on the Diagrams tab; then names.csv is opened in front of it in its own group, so
+ * the panel is a background tab; the hover's link must bring it forward on the Action tab with the
+ * column's terms highlighted and in view. Then the same with the panel visible.
+ */
+export async function uiFocusFromBackgroundTab(page, h /* { findFrame, record, artifact } from run.mjs */) {
+  const started = Date.now();
+  const details = [];
+  const isNamesPanel = () => document.title.includes('names.csv') && document.body?.dataset.rendered === 'true';
+  const focusedOnAction = () => {
+    const tabs = document.getElementById('al-tabs');
+    return document.title.includes('names.csv') && tabs?.selectedIndex === 0 && document.querySelector('.al-term.al-focus') !== null;
+  };
+  try {
+    let frame = await h.findFrame(page, isNamesPanel, 20_000);
+    if (!frame) throw new Error("names.csv's panel is not open");
+    await selectPanelTab(frame, 'diagrams');
+    details.push(`before: ${JSON.stringify(await frame.evaluate(panelFocusState))}`);
+    // The panel's group is the active one: the explorer opens names.csv there, in front of the panel.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'names.csv' }).first().click();
+    await page.waitForTimeout(800);
+    const groups = await page.evaluate(() => [...document.querySelectorAll('.editor-group-container')].map((g) => ({
+      tabs: [...g.querySelectorAll('.tab')].map((t) => t.textContent?.trim() ?? ''),
+      active: g.querySelector('.tab.active')?.textContent?.trim() ?? '',
+    })));
+    details.push(`groups: ${JSON.stringify(groups)}`);
+    const panelGroup = groups.find((g) => g.tabs.some((t) => t.includes('Action Lens')));
+    if (!panelGroup || !panelGroup.active.includes('names.csv')) throw new Error('names.csv did not come in front of the panel in its group');
+    const background = await openHeaderHover(page, 'a*b_c', 'last');
+    await background.hover.locator('a', { hasText: 'Open in Action Lens' }).click();
+    frame = await h.findFrame(page, focusedOnAction, 20_000);
+    const after = frame ? await frame.evaluate(panelFocusState) : null;
+    details.push(`from a background tab: ${JSON.stringify(after)}`);
+    await page.screenshot({ path: h.artifact('extension-hover-background-panel.png') });
+    const fromBackground = after !== null && after.tab === 'action' && after.actionShown && after.focus > 0 && after.inView > 0;
+    h.record('[ui] "Open in Action Lens" with the panel in a background tab: the Action tab, the column\'s terms highlighted and in view', fromBackground, Date.now() - started, details.join('\n'));
+
+    // The panel visible (beside the CSV in the first group): the same.
+    const t1 = Date.now();
+    if (!frame) return;
+    await selectPanelTab(frame, 'cumulants');
+    const visible = await openHeaderHover(page, 'a*b_c', 'first');
+    await visible.hover.locator('a', { hasText: 'Open in Action Lens' }).click();
+    const again = await h.findFrame(page, focusedOnAction, 20_000);
+    const state = again ? await again.evaluate(panelFocusState) : null;
+    h.record('[ui] "Open in Action Lens" with the panel visible: the Action tab, the column\'s terms highlighted', state !== null && state.tab === 'action' && state.focus > 0, Date.now() - t1, JSON.stringify(state));
+  } catch (e) {
+    await page.screenshot({ path: h.artifact('extension-hover-background-failure.png') }).catch(() => {});
+    h.record('[ui] "Open in Action Lens" with the panel in a background tab', false, Date.now() - started, `${e.message}\n${details.join('\n')}`);
+  }
+}
