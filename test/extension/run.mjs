@@ -335,7 +335,7 @@ async function runUi(browser, port) {
     await page.locator('.tab', { hasText: 'data.csv' }).first().waitFor({ timeout: 15_000 });
     // The command from the palette.
     await openPalette(page, 'Action Lens: Learn Action', 'Action Lens: Learn Action');
-    // The progress notification shows the epoch and the validation NLL.
+    // The progress notification shows the step and the validation NLL.
     let progressText = '';
     const progressEnd = Date.now() + 60_000;
     while (Date.now() < progressEnd) {
@@ -350,7 +350,7 @@ async function runUi(browser, port) {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'extension-panel.png') });
     // Counts have thousands separators (step 1,500/1,500); a start of the comparison is explained in words.
-    const sawProgress = /epoch [\d,]+(\/[\d,]+| · step [\d,]+\/[\d,]+) · validation NLL -?\d/.test(progressText) && (!/start \d/.test(progressText) || /comparing \d+ starts \(\d+ of \d+/.test(progressText));
+    const sawProgress = /step [\d,]+(\/[\d,]+| · best at [\d,]+, stops at [\d,]+ unless it improves \(budget [\d,]+\)) · validation NLL -?\d/.test(progressText) && (!/start \d/.test(progressText) || /comparing \d+ starts \(\d+ of \d+/.test(progressText));
     const ok = sawProgress && action.count > 0 && action.minHeight > 0 && /x_\{\\text\{x0\}\}/.test(action.tex);
     record(
       '[ui] palette "Action Lens: Learn Action" -> progress -> panel with the typeset action',

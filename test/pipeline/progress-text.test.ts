@@ -41,6 +41,8 @@ test('counts and fractions: known for fixed steps and for a start, unknown (null
   assert.equal(progressCount(p({ step: 1500 })), 'step 1,500/1,500');
   // The stop step never exceeds the budget.
   assert.equal(progressCount(p({ totalSteps: null, step: 49000, maxSteps: 50000, bestStep: 49000, patience: 2000 })), 'step 49,000 · best at 49,000, stops at 50,000 unless it improves (budget 50,000)');
+  // A start's patience is its budget: a plain count.
+  assert.equal(progressCount(p({ totalSteps: null, step: 534, maxSteps: 1500, bestStep: 126, patience: 1500 })), 'step 534/1,500');
   assert.equal(phaseFraction('training', p({ step: 750 })), 0.5);
   assert.equal(phaseFraction('start 2 of 3', p({ totalSteps: null, step: 750, maxSteps: 1500, bestStep: 700, patience: 1500 })), 0.5);
   assert.equal(phaseFraction('training', p({ totalSteps: null, step: 750, maxSteps: 50000, bestStep: 700, patience: 2000 })), null);

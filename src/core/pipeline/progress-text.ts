@@ -69,6 +69,8 @@ export function phaseText(phase: string, progress?: ProgressNumbers): string {
 export function progressCount(p: ProgressNumbers): string {
   if (p.totalSteps !== null) return `step ${formatCount(p.step)}/${formatCount(p.totalSteps)}`;
   if (p.maxSteps === undefined) return `epoch ${formatCount(p.epoch)}/${formatCount(p.maxEpochs)}`;
+  // A start runs its whole budget (its patience is the budget): a plain count.
+  if (p.patience !== undefined && p.patience !== null && p.patience >= p.maxSteps) return `step ${formatCount(p.step)}/${formatCount(p.maxSteps)}`;
   const budget = formatCount(p.maxSteps);
   if (p.bestStep === undefined || p.patience === undefined || p.patience === null) return `step ${formatCount(p.step)} (budget ${budget})`;
   const stopAt = Math.min(p.maxSteps, p.bestStep + p.patience);
