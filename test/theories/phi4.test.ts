@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { phi4Lattice, doubleWell, latticeDelta, latticeDeltaMinEigenvalue, type Phi4Params } from '../../src/core/theories/phi4';
+import { phi4Lattice, doubleWell, latticeDelta, latticeDeltaMinEigenvalue, siteUnimodal, type Phi4Params } from '../../src/core/theories/phi4';
 import { ParameterError, type Theory } from '../../src/core/theories/theory';
 import { InputError } from '../../src/core/util/errors';
 import { Rng } from '../../src/core/util/rng';
@@ -208,4 +208,24 @@ test('doubleWell is the lattice with m2 < 0, g3 = 0 and its own checks', () => {
   assert.ok(Math.abs(g[0]) < 1e-12 && Math.abs(g[1]) < 1e-12);
   rejects(() => doubleWell({ d: 2, m2: 0.5, kappa: 0.3, g4: 1 }), 'm2', /< 0 for a double well/);
   rejects(() => doubleWell({ d: 2, m2: -1, kappa: 0.3, g4: 0 }), 'g4', /> 0/);
+});
+
+test('an external field h: linear terms c_(i) = h in the truth, -h in the energy gradient, and unimodality by the site cubic\'s discriminant', () => {
+  const field = phi4Lattice({ d: 3, m2: 1, kappa: 0.3, g3: 0.5, g4: 1, h: 0.4 });
+  const plain = phi4Lattice({ d: 3, m2: 1, kappa: 0.3, g3: 0.5, g4: 1 });
+  const linear = field.trueAction().terms.filter((t) => t.monomial.length === 1);
+  assert.deepEqual(linear, [0, 1, 2].map((i) => ({ monomial: [i], coefficient: 0.4 })));
+  assert.equal(plain.trueAction().terms.filter((t) => t.monomial.length === 1).length, 0);
+  const x = Float64Array.from([0.3, -0.7, 1.1]);
+  const g1 = new Float64Array(3);
+  const g0 = new Float64Array(3);
+  const e1 = field.energyAndGradient(x, g1);
+  const e0 = plain.energyAndGradient(x, g0);
+  assert.ok(Math.abs(e1 - (e0 - 0.4 * (0.3 - 0.7 + 1.1))) < 1e-12);
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(g1[i] - (g0[i] - 0.4)) < 1e-12);
+  // The site condition at h = 0 is the discriminant's; a field on a double well can make it one well.
+  assert.equal(siteUnimodal(1, 0.5, 1, 0), siteUnimodal(1, 0.5, 1));
+  assert.equal(siteUnimodal(-1, 0, 1, 0), false);
+  assert.equal(siteUnimodal(-1, 0, 1, 5), true);
+  assert.equal(siteUnimodal(-1, 0, 1, 0.1), false);
 });

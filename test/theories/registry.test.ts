@@ -8,11 +8,18 @@ test('every registered theory builds from its defaults and reports them as its p
   for (const def of THEORIES) {
     const th = createTheory(def.name);
     assert.equal(th.name, def.name);
-    for (const p of def.parameters) assert.equal(th.params[p.name], p.defaultValue, `${def.name}.${p.name}`);
+    for (const p of def.parameters) {
+      if (p.omittedAtDefault === true) assert.equal(th.params[p.name], undefined, `${def.name}.${p.name} is left out at its default`);
+      else assert.equal(th.params[p.name], p.defaultValue, `${def.name}.${p.name}`);
+    }
     assert.ok(th.trueAction().terms.length > 0);
   }
   assert.equal(createTheory('phi4').unimodal, true);
   assert.equal(createTheory('doublewell').unimodal, false);
+});
+
+test('a field h appears in the params (and the truth) only when given', () => {
+  assert.deepEqual({ ...createTheory('phi4', { h: 0.3 }).params }, { d: 4, m2: 1, kappa: 0.3, g3: 0.5, g4: 1, h: 0.3 });
 });
 
 test('given parameters override defaults; unknown theories and foreign parameters are refused', () => {

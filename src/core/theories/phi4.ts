@@ -7,6 +7,8 @@ export interface Phi4Params {
   kappa: number;
   g3: number;
   g4: number;
+  /** An external field: E gains -h sum_i x_i, S the linear terms c_(i) = h. Default 0. */
+  h?: number;
 }
 
 /** One nonzero entry of the symmetric coupling matrix Delta. */
@@ -55,15 +57,21 @@ export function latticeDeltaMinEigenvalue(d: number, m2: number, kappa: number):
  * has no root besides 0 when g3^2 < (8/3) g4 m2. (On the boundary the extra stationary point is an
  * inflection, so the strict form errs on the cautious side.) It says nothing beyond one site: for the
  * lattice it is the site condition, which for kappa >= 0 is what decides the uniform direction x_i = t.
+ * With a field h, E_site'(x) = m2 x + g3 x^2 / 2 + g4 x^3 / 6 - h is a general cubic: one real root
+ * (a single well) exactly when its discriminant is negative; at h = 0 that is the condition above.
  */
-export function siteUnimodal(m2: number, g3: number, g4: number): boolean {
+export function siteUnimodal(m2: number, g3: number, g4: number, h = 0): boolean {
   if (g4 === 0 && g3 === 0) return m2 > 0;
-  return g3 * g3 < (8 / 3) * g4 * m2;
+  if (h === 0) return g3 * g3 < (8 / 3) * g4 * m2;
+  const [a, b, c, e] = [g4 / 6, g3 / 2, m2, -h];
+  const discriminant = 18 * a * b * c * e - 4 * b ** 3 * e + b * b * c * c - 4 * a * c ** 3 - 27 * a * a * e * e;
+  return discriminant < 0;
 }
 
 function validate(p: Phi4Params): void {
   requirePositiveInteger('d', p.d);
   for (const name of ['m2', 'kappa', 'g3', 'g4'] as const) requireFinite(name, p[name]);
+  requireFinite('h', p.h ?? 0);
   if (p.g4 < 0) {
     throw new ParameterError('g4', `must be >= 0 (got ${p.g4}): with a negative quartic, E falls without bound and exp(-E) is not normalizable`);
   }
@@ -83,12 +91,21 @@ function validate(p: Phi4Params): void {
 }
 
 /** The middle stationary point of the site potential: the barrier between its two wells. */
-function siteBarrier(m2: number, g3: number, g4: number): number {
+function siteBarrier(m2: number, g3: number, g4: number, h: number): number {
   const a = g4 / 6;
   const b = g3 / 2;
-  const disc = b * b - 4 * a * m2;
-  const s = Math.sqrt(Math.max(0, disc));
-  const roots = [0, (-b - s) / (2 * a), (-b + s) / (2 * a)].sort((u, v) => u - v);
+  if (h === 0) {
+    const disc = b * b - 4 * a * m2;
+    const s = Math.sqrt(Math.max(0, disc));
+    const roots = [0, (-b - s) / (2 * a), (-b + s) / (2 * a)].sort((u, v) => u - v);
+    return roots[1];
+  }
+  // Three real roots of a x^3 + b x^2 + m2 x - h (trigonometric form of the depressed cubic); the middle one.
+  const p = (3 * a * m2 - b * b) / (3 * a * a);
+  const q = (2 * b ** 3 - 9 * a * b * m2 - 27 * a * a * h) / (27 * a ** 3);
+  const r = 2 * Math.sqrt(Math.max(0, -p / 3));
+  const phi = Math.acos(Math.max(-1, Math.min(1, (3 * q) / (p * r)))) / 3;
+  const roots = [0, 1, 2].map((k) => r * Math.cos(phi - (2 * Math.PI * k) / 3) - b / (3 * a)).sort((u, v) => u - v);
   return roots[1];
 }
 
@@ -100,6 +117,7 @@ function siteBarrier(m2: number, g3: number, g4: number): number {
 export function phi4Lattice(p: Phi4Params, name = 'phi4'): Theory {
   validate(p);
   const { d, m2, kappa, g3, g4 } = p;
+  const h = p.h ?? 0;
   const delta = latticeDelta(d, m2, kappa);
   const rowStart = new Int32Array(d + 1);
   const cols = new Int32Array(delta.length);
@@ -120,28 +138,31 @@ export function phi4Lattice(p: Phi4Params, name = 'phi4'): Theory {
       for (let k = rowStart[i]; k < rowStart[i + 1]; k++) dx += vals[k] * x[cols[k]];
       const xi = x[i];
       const x2 = xi * xi;
-      e += 0.5 * xi * dx + c3 * x2 * xi + c4 * x2 * x2;
-      grad[i] = dx + 0.5 * g3 * x2 + (g4 / 6) * x2 * xi;
+      e += 0.5 * xi * dx + c3 * x2 * xi + c4 * x2 * x2 - h * xi;
+      grad[i] = dx + 0.5 * g3 * x2 + (g4 / 6) * x2 * xi - h;
     }
     return e;
   };
   const scratch = new Float64Array(d);
   const energy = (x: Float64Array): number => energyAndGradient(x, scratch);
 
-  const unimodal = siteUnimodal(m2, g3, g4);
-  const barrier = unimodal ? 0 : siteBarrier(m2, g3, g4);
+  const unimodal = siteUnimodal(m2, g3, g4, h);
+  const barrier = unimodal ? 0 : siteBarrier(m2, g3, g4, h);
   const theory: Theory = {
     name,
     d,
-    params: Object.freeze({ d, m2, kappa, g3, g4 }),
+    params: Object.freeze<Record<string, number>>(h === 0 ? { d, m2, kappa, g3, g4 } : { d, m2, kappa, g3, g4, h }),
     energy,
     energyAndGradient,
-    trueAction: () => phi4TrueAction(d, delta, g3, g4),
+    trueAction: () => phi4TrueAction(d, delta, g3, g4, h),
     unimodal,
     warning: unimodal
       ? null
-      : `${name}: not unimodal: one site fails the condition g3^2 < (8/3) g4 m2 (here ${fmt(g3 * g3)} >= ${fmt((8 / 3) * g4 * m2)}), ` +
-        `so exp(-E) has two wells (along the uniform direction x_i = t for d > 1); the sampler reports how often its chains cross between them`,
+      : h !== 0
+        ? `${name}: not unimodal: one site's potential m2 x^2/2 + g3 x^3/6 + g4 x^4/24 - h x has two wells (its derivative has three real roots), ` +
+          `so exp(-E) has two wells (along the uniform direction x_i = t for d > 1); the sampler reports how often its chains cross between them`
+        : `${name}: not unimodal: one site fails the condition g3^2 < (8/3) g4 m2 (here ${fmt(g3 * g3)} >= ${fmt((8 / 3) * g4 * m2)}), ` +
+          `so exp(-E) has two wells (along the uniform direction x_i = t for d > 1); the sampler reports how often its chains cross between them`,
   };
   if (!unimodal) {
     // The mean field against the site barrier: the order parameter that separates the two wells.
@@ -158,8 +179,9 @@ function fmt(v: number): string {
   return Number(v.toPrecision(4)).toString();
 }
 
-function phi4TrueAction(d: number, delta: Entry[], g3: number, g4: number): Action {
+function phi4TrueAction(d: number, delta: Entry[], g3: number, g4: number, h: number): Action {
   const terms: ActionTerm[] = [];
+  if (h !== 0) for (let i = 0; i < d; i++) terms.push({ monomial: [i], coefficient: h });
   for (const e of delta) {
     if (e.i === e.j) terms.push({ monomial: [e.i, e.i], coefficient: -e.value / 2 });
     else if (e.i < e.j) terms.push({ monomial: [e.i, e.j], coefficient: -e.value });

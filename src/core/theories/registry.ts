@@ -7,6 +7,8 @@ export interface TheoryParameter {
   defaultValue: number;
   integer?: boolean;
   description: string;
+  /** An extension of the theory that is absent at its default: the theory's params (and truth files) leave it out then. */
+  omittedAtDefault?: boolean;
 }
 
 /** A named theory a face can offer: its parameters with defaults and a factory. */
@@ -38,8 +40,9 @@ export const THEORIES: readonly TheoryDefinition[] = [
       { name: 'kappa', defaultValue: 0.3, description: 'nearest-neighbour coupling' },
       { name: 'g3', defaultValue: 0.5, description: 'cubic coupling' },
       { name: 'g4', defaultValue: 1, description: 'quartic coupling (> 0, or 0 with g3 = 0 for a Gaussian)' },
+      { name: 'h', defaultValue: 0, description: 'external field: E gains -h sum_i x_i (linear terms h x_i in S)', omittedAtDefault: true },
     ],
-    create: (p) => phi4Lattice({ d: p.d, m2: p.m2, kappa: p.kappa, g3: p.g3, g4: p.g4 }),
+    create: (p) => phi4Lattice({ d: p.d, m2: p.m2, kappa: p.kappa, g3: p.g3, g4: p.g4, h: p.h }),
   },
   {
     name: 'doublewell',
