@@ -29,12 +29,12 @@ export function restoreColumns(data: Float64Array, n: number, order: Int32Array)
 }
 
 /** Terms over canonical indices → terms over selection indices, sorted by order then lexicographically. */
-export function restoreTerms(terms: ActionTerm[], order: Int32Array): ActionTerm[] {
+export function restoreTerms<T extends ActionTerm>(terms: T[], order: Int32Array): T[] {
   const mapped = terms.map((t) => ({ ...t, monomial: t.monomial.map((c) => order[c]).sort((a, b) => a - b) }));
   return sortTerms(mapped);
 }
 
-export function sortTerms(terms: ActionTerm[]): ActionTerm[] {
+export function sortTerms<T extends ActionTerm>(terms: T[]): T[] {
   return terms.sort((a, b) => {
     if (a.monomial.length !== b.monomial.length) return a.monomial.length - b.monomial.length;
     for (let i = 0; i < a.monomial.length; i++) if (a.monomial[i] !== b.monomial[i]) return a.monomial[i] - b.monomial[i];

@@ -9,7 +9,7 @@ import { saveModel, type SavedModel } from '../flow/serialize';
 import { kernelsInUse } from '../flow/wasm/kernel';
 import { binomial, MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
-import { PAPER_CITATION, SCHEMA_VERSION, type LayerKindName, type Report, type ReportLayer } from '../report/schema';
+import { PAPER_CITATION, SCHEMA_VERSION, type Action, type LayerKindName, type Report, type ReportLayer, type TheorySection } from '../report/schema';
 import { gaussianNll } from '../train/gaussian';
 import { DEFAULT_TRAIN_OPTIONS, train, type TrainingProgress, type TrainOptions } from '../train/trainer';
 import { EngineSession, type EngineChoice } from '../train/engines';
@@ -17,6 +17,9 @@ import { InputError } from '../util/errors';
 import { TOOL_VERSION } from '../version';
 import { canonicalOrder, reorderColumns, restoreColumns, restoreTerms } from './columns';
 import { assessFit } from './fit-quality';
+import { runIdentification } from './theory';
+import { flowProposal } from '../identify/validate';
+import type { TruthBeside } from '../data/truth';
 import { compareWithModel, medianDistance } from './model-cumulants';
 import { chooseStart } from './restarts';
 import { trainOptionsFor } from './train-options';
@@ -44,6 +47,8 @@ export interface LearnSettings extends Pick<TrainOptions, 'maxSteps' | 'epochs' 
   engine?: EngineChoice;
   /** Where the raw-unit action is expanded (action/expansion.ts); default 'auto'. A given point is in the selection's column order. */
   expansion?: ExpansionRequest;
+  /** Identify the theory after learning (pipeline/theory.ts): 'auto' where it can, 'off' never. Default 'auto'. */
+  identify?: 'auto' | 'off';
 }
 
 export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
@@ -68,6 +73,11 @@ export interface LearnHooks {
   signal?: AbortSignal;
   onProgress?: (p: TrainingProgress) => void;
   onPhase?: (phase: string) => void;
+}
+
+/** What a run may be compared with: a true action beside the data (data/truth.ts), or an experiment's. */
+export interface LearnExtras {
+  truth?: TruthBeside;
 }
 
 export interface LearnResult {
@@ -105,7 +115,7 @@ function checkReportSize(d: number, K: number, file: string | undefined): void {
 }
 
 /** CSV table → trained flow → exact action, diagrams, cumulants: the report (docs/METHOD.md sections 2-6). */
-export async function learn(table: Table, settings: LearnSettings, hooks: LearnHooks = {}): Promise<LearnResult> {
+export async function learn(table: Table, settings: LearnSettings, hooks: LearnHooks = {}, extras: LearnExtras = {}): Promise<LearnResult> {
   const d = table.d;
   const K = settings.order;
   if (!Number.isInteger(K) || K < 0 || K > 12) throw new InputError(`--order must be an integer from 0 to 12, got ${K}`);
@@ -188,6 +198,23 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
   hooks.onPhase?.('cumulants');
   const cumulantReport = compareWithModel(flow, val, nVal, canonical, settings);
 
+  // The identified theory: the INN's z-scores screen, the direct fit decides (docs/METHOD.md section 9).
+  let theory: TheorySection | undefined;
+  if ((settings.identify ?? 'auto') === 'auto' && K >= 1 && !hooks.signal?.aborted) {
+    hooks.onPhase?.('identifying the theory');
+    const innAction: Action = { convention: 'ln p', units: 'raw', order: K, expansionPoint: Array.from(restoreColumns(x0, 1, canonical)), terms: raw };
+    try {
+      theory = runIdentification({
+        d, order: K, train: trainRows, nTrain, val, nVal, x0, scale: std, canonical, seed: settings.seed,
+        ...(stdErr ? { innAction } : {}),
+        proposal: flowProposal(flow),
+        truth: extras.truth,
+      });
+    } catch (e) {
+      warnings.push(`The theory was not identified: ${e instanceof Error ? e.message : String(e)}.`);
+    }
+  }
+
   convergence.typicalDistanceStandardized = medianDistance(data, table.rows, d, x0, std);
   const radiusStd = convergence.radiusStandardized;
   if (radiusStd !== null && radiusStd !== undefined && radiusStd < convergence.typicalDistanceStandardized) {
@@ -268,6 +295,7 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
     layers,
     cumulants: cumulantReport,
     fit,
+    ...(theory ? { theory } : {}),
     warnings,
   };
   return { report, model, flow, canonical };

@@ -196,7 +196,8 @@ export interface ConvergenceInfo {
 
 /** A term of the identified theory: its coefficient and standard error (sandwich), z, and stability. */
 export interface TheoryTerm extends ActionTerm {
-  z: number;
+  /** c / stdErr (absent for the constant, which is -ln Z, not a selected term). */
+  z?: number;
   /** Fraction of the half-samples whose own selection kept this term (absent when not computed). */
   selectionFrequency?: number;
 }
@@ -205,6 +206,8 @@ export interface TheoryTerm extends ActionTerm {
 export interface TruthComparison {
   /** Where the truth came from (a file path or the theory's name). */
   source: string;
+  /** The true action re-expanded about the identified theory's point (report order). */
+  action: Action;
   /** True terms the identified theory lacks, and kept terms that are not in the truth. */
   missed: number[][];
   spurious: number[][];

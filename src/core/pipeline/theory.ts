@@ -1,0 +1,146 @@
+import { compareActions, reexpandAction } from '../experiments/compare';
+import { DEFAULT_IDENTIFY, identifyTheory, type IdentifySettings } from '../identify/identify';
+import { gaussianProposal, importanceLogZ, normalisability, theoryCumulants, type Proposal } from '../identify/validate';
+import { binomial } from '../poly/basis';
+import type { Action, ActionTerm, TheorySection, TruthComparison } from '../report/schema';
+import { polynomialTheory } from '../theories/polynomial';
+import type { TruthBeside } from '../data/truth';
+import { restoreColumns, restoreTerms } from './columns';
+
+/**
+ * The identification step of a run (docs/METHOD.md section 9): screen the candidates (by the INN's
+ * z-scores when it has them: "the INN screens, the direct fit decides"), identify the theory on the
+ * training rows, and validate it on the held-out rows: normalisability, ln Z by importance sampling
+ * (from the trained flow when there is one), held-out NLL, cumulants of HMC samples, and the
+ * comparison with a truth beside the data. Rows are in the model's (canonical) column order;
+ * everything reported is in the report's.
+ */
+export interface TheoryRun {
+  d: number;
+  order: number;
+  train: Float64Array;
+  nTrain: number;
+  val: Float64Array;
+  nVal: number;
+  /** The expansion point and the columns' spreads (canonical order). */
+  x0: ArrayLike<number>;
+  scale: ArrayLike<number>;
+  /** Canonical column c is report column canonical[c]. */
+  canonical: Int32Array;
+  seed: number;
+  /** The INN's action in report order, with standard errors (its z-scores screen the candidates). */
+  innAction?: Action;
+  /** Draws and scores for ln Z: the trained flow (canonical order); a Gaussian fit otherwise. */
+  proposal?: Proposal;
+  truth?: TruthBeside;
+  settings?: Partial<IdentifySettings> & { hmcSamples?: number; importanceSamples?: number };
+}
+
+/** The INN's terms that screen in: |z| above this, and every term of order <= 1. */
+export const INN_SCREEN_Z = 2;
+
+export function runIdentification(run: TheoryRun): TheorySection {
+  const t0 = Date.now();
+  const { d, order: K, canonical } = run;
+  const settings: IdentifySettings = { ...DEFAULT_IDENTIFY, order: K, seed: run.seed, ...run.settings };
+  const toCanonical = inverse(canonical);
+  const warnings: string[] = [];
+
+  // The screen: the INN's significant terms, when it has standard errors.
+  let screened: { monomials: number[][]; description: string } | undefined;
+  const withErrors = run.innAction?.terms.filter((t) => t.monomial.length > 0 && t.stdErr !== undefined && t.stdErr > 0) ?? [];
+  if (withErrors.length > 0) {
+    const picked = withErrors.filter((t) => t.monomial.length <= 1 || Math.abs(t.coefficient / (t.stdErr ?? Infinity)) > INN_SCREEN_Z);
+    screened = {
+      monomials: picked.map((t) => t.monomial.map((c) => toCanonical[c]).sort((a, b) => a - b)).sort(compareMonomials),
+      description: `the INN's action: its ${picked.length} terms with |z| > ${INN_SCREEN_Z} (and every order-1 term) of ${binomial(d + K, K) - 1}`,
+    };
+  } else if (binomial(d + K, K) - 1 > settings.denseLimit) {
+    throw new RangeError(`identification needs the INN's standard errors or at most ${settings.denseLimit} candidates; ${binomial(d + K, K) - 1} at d = ${d}, K = ${K}`);
+  }
+  const identified = identifyTheory(run.train, run.nTrain, d, run.x0, run.scale, settings, screened);
+  const section = identified.section;
+  const x0 = Array.from(run.x0);
+  const rawCanonical: Action = { convention: 'ln p', units: 'raw', order: K, expansionPoint: x0, terms: section.terms };
+
+  const normalizable = normalisability(identified.vTerms, d, run.seed);
+  let logZ: TheorySection['logZ'];
+  let heldOutNll: number | undefined;
+  let cumulantReport: TheorySection['cumulants'];
+  if (normalizable.normalizable) {
+    const theory = polynomialTheory(rawCanonical, d, 'identified theory');
+    const proposal = run.proposal ?? gaussianProposal(run.train, run.nTrain, d);
+    logZ = importanceLogZ(theory, proposal, run.settings?.importanceSamples ?? 50000, run.seed + 17);
+    let sum = 0;
+    for (let r = 0; r < run.nVal; r++) sum += theory.energy(run.val.subarray(r * d, r * d + d));
+    heldOutNll = sum / run.nVal + logZ.value;
+    if (logZ.ess < 100) warnings.push(`ln Z rests on an effective sample of ${logZ.ess.toFixed(0)} of the importance samples from ${logZ.proposal}: the held-out NLL is uncertain.`);
+    const vAction: Action = { convention: 'ln p', units: 'standardized', order: K, terms: identified.vTerms };
+    const restore = (rows: Float64Array, n: number): Float64Array => restoreColumns(rows, n, canonical);
+    cumulantReport = theoryCumulants(vAction, d, run.x0, run.scale, run.val, run.nVal, run.settings?.hmcSamples ?? 20000, run.seed + 23, restore);
+  } else {
+    warnings.push(`The identified theory is not normalisable: ${normalizable.reason}. Its coefficients describe the data's score, but exp(S) is not a distribution; no held-out NLL or samples.`);
+  }
+  if (section.terms.length === 0) warnings.push('No term passed the selection: the data cannot tell any coefficient from 0 at this error rate.');
+  for (const u of section.unstable ?? []) warnings.push(`Dropped as unstable: ${u.monomial.join(',')} (z = ${u.z.toFixed(1)}, kept by only ${(100 * u.selectionFrequency).toFixed(0)}% of the half-samples).`);
+
+  // The report's column order.
+  const mapMonomial = (m: readonly number[]): number[] => m.map((c) => canonical[c]).sort((a, b) => a - b);
+  const terms = restoreTerms(section.terms, canonical);
+  if (logZ) terms.unshift({ monomial: [], coefficient: -logZ.value, stdErr: logZ.stdErr });
+  const expansionPoint = Array.from(restoreColumns(Float64Array.from(x0), 1, canonical));
+  const out: TheorySection = {
+    ...section,
+    expansionPoint,
+    terms,
+    ...(section.dense ? { dense: restoreTerms(section.dense, canonical) } : {}),
+    nearMisses: section.nearMisses.map((x) => ({ monomial: mapMonomial(x.monomial), z: x.z })),
+    dependent: section.dependent.map(mapMonomial),
+    unstable: (section.unstable ?? []).map((u) => ({ ...u, monomial: mapMonomial(u.monomial) })),
+    normalizable,
+    ...(logZ ? { logZ } : {}),
+    ...(heldOutNll !== undefined ? { heldOutNll } : {}),
+    ...(cumulantReport ? { cumulants: cumulantReport } : {}),
+    warnings,
+    seconds: 0,
+  };
+  if (run.truth) out.truth = compareWithTruth(run.truth, { convention: 'ln p', units: 'raw', order: K, expansionPoint, terms: terms.filter((t) => t.monomial.length > 0) }, run.innAction, out.dense, d);
+  out.seconds = (Date.now() - t0) / 1000;
+  return out;
+}
+
+/** Support recovery and per-order errors of each estimator against a truth (re-expanded at the same point). */
+function compareWithTruth(truth: TruthBeside, identified: Action, inn: Action | undefined, dense: ActionTerm[] | undefined, d: number): TruthComparison {
+  const at = identified.expansionPoint ?? new Array<number>(d).fill(0);
+  const trueAction = reexpandAction(truth.action, at);
+  const key = (m: readonly number[]): string => m.join(',');
+  const trueSet = new Set(trueAction.terms.filter((t) => t.monomial.length > 0 && t.coefficient !== 0).map((t) => key(t.monomial)));
+  const kept = new Set(identified.terms.map((t) => key(t.monomial)));
+  const perOrder: TruthComparison['perOrder'] = [];
+  if (inn) perOrder.push({ estimator: 'inn', orders: compareActions(inn, trueAction, d) });
+  if (dense) perOrder.push({ estimator: 'dense', orders: compareActions({ ...identified, terms: dense }, trueAction, d) });
+  perOrder.push({ estimator: 'identified', orders: compareActions(identified, trueAction, d) });
+  return {
+    source: truth.source,
+    action: trueAction,
+    missed: [...trueSet].filter((m) => !kept.has(m)).map(parseKey),
+    spurious: [...kept].filter((m) => !trueSet.has(m)).map(parseKey),
+    perOrder,
+  };
+}
+
+function parseKey(k: string): number[] {
+  return k === '' ? [] : k.split(',').map(Number);
+}
+
+function inverse(perm: Int32Array): Int32Array {
+  const out = new Int32Array(perm.length);
+  perm.forEach((v, i) => (out[v] = i));
+  return out;
+}
+
+function compareMonomials(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
