@@ -28,7 +28,7 @@ export const depthDataExperiment: Experiment = {
       const rows = pool.rows.subarray(0, n * PARAMS.d);
       for (const layers of depths) {
         options.onPhase?.(`L = ${layers}, N = ${n}`);
-        const r = await learnOnTheory(theory, rows, n, truth, { layerKind: 'cubic', layers, modelSamples: 5000 }, options, false);
+        const r = await learnOnTheory(theory, rows, n, truth, { layerKind: 'cubic', layers, modelSamples: 5000, identify: 'off' }, options, false);
         runs.push(r.run);
         best = { report: r.report, perOrder: r.perOrder, csv: r.csv };
       }

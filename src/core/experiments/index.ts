@@ -3,10 +3,11 @@ import { teacherExperiment } from './teacher';
 import { phi4Experiment } from './phi4';
 import { depthDataExperiment } from './depth-data';
 import { doubleWellExperiment } from './double-well';
+import { identifyExperiment } from './identify';
 import type { Experiment } from './types';
 
 /** The paper's experiments (docs/METHOD.md section 8), in the order the palette lists them. */
-export const EXPERIMENTS: readonly Experiment[] = [teacherExperiment, phi4Experiment, depthDataExperiment, doubleWellExperiment];
+export const EXPERIMENTS: readonly Experiment[] = [teacherExperiment, phi4Experiment, depthDataExperiment, doubleWellExperiment, identifyExperiment];
 
 export function findExperiment(id: string): Experiment {
   const e = EXPERIMENTS.find((x) => x.id === id);

@@ -55,6 +55,7 @@ export async function learnOnTheory(
     tableFromRows(`${theory.name} samples (N = ${n})`, columns, data, n),
     { ...DEFAULT_LEARN_SETTINGS, seed: options.seed, ...settings },
     { signal: options.signal, onProgress: options.onProgress },
+    { truth: { source: `the ${theory.name} theory`, action: theory.trueAction() } },
   );
   const seconds = (Date.now() - t0) / 1000;
   const truth = theory.trueAction();

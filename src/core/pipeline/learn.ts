@@ -86,6 +86,8 @@ export interface LearnResult {
   flow: Flow;
   /** Canonical column c of the model is column canonical[c] of the report. */
   canonical: Int32Array;
+  /** The split the model was trained and checked on (canonical column order), and the expansion point. */
+  split: { train: Float64Array; nTrain: number; val: Float64Array; nVal: number; x0: Float64Array; std: number[] };
 }
 
 const ENTRY_LIMIT = 200;
@@ -298,7 +300,7 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
     ...(theory ? { theory } : {}),
     warnings,
   };
-  return { report, model, flow, canonical };
+  return { report, model, flow, canonical, split: { train: trainRows, nTrain, val, nVal, x0, std } };
 }
 
 /** Standard errors in standardized units from raw ones around the mean: times the std of each variable of the monomial. */
