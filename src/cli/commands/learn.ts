@@ -13,6 +13,8 @@ import type { ExpansionRequest } from '../../core/action/expansion';
 import { ProgressReporter } from '../progress';
 import { withInterrupt } from '../interrupt';
 import { writeStandaloneReport } from '../html-export';
+import { readTruthBeside } from '../../core/data/truth';
+import { theorySummary } from '../theory-summary';
 
 interface LearnFlags {
   layerKind: LayerKindName;
@@ -36,6 +38,7 @@ interface LearnFlags {
   quiet?: boolean;
   engine: EngineChoice;
   expandAt: ExpansionRequest;
+  identify: 'auto' | 'off';
 }
 
 export function registerLearn(program: Command): void {
@@ -56,6 +59,7 @@ export function registerLearn(program: Command): void {
     .option('--patience <P>', 'early stopping: optimizer steps without held-out improvement', limitedInteger('--patience', 'patience'), s.patience)
     .option('--steps <N>', 'train for exactly N optimizer steps, no early stopping (keeps the final weights)', limitedInteger('--steps', 'steps'))
     .option('--seed <S>', 'random seed (runs are reproducible from it)', limitedInteger('--seed', 'seed'), 1)
+    .option('--identify <mode>', 'identify the theory after learning (score matching with a stated error control; docs/METHOD.md section 9): auto or off', choiceOption('--identify', ['auto', 'off'] as const), 'auto')
     .option('--expand-at <point>', 'expansion point x0 of the action: auto (the data\'s mean unless 0 lies within every column\'s spread), zero, mean, or one number per column, comma-separated', expansionOption, 'auto')
     .option('--columns <list>', 'columns to use, by name or 0-based index, comma-separated', listOption)
     .option('--val-fraction <f>', 'fraction of rows held out for validation', numberOption('--val-fraction', (v) => v > 0 && v < 0.9, 'a number in (0, 0.9)'), s.valFraction)
@@ -114,13 +118,21 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     modelSamples: flags.modelSamples,
     engine: flags.engine,
     expansion: flags.expandAt,
+    identify: flags.identify,
   };
+  const beside = await readTruthBeside(file, table.columns, table.sourceColumns);
+  if (beside?.note) process.stderr.write(`action-lens: ${beside.note}\n`);
   const { report, model } = await withInterrupt('cancelling; the best model so far is kept', (signal) =>
-    learn(table, settings, {
-      signal,
-      onProgress: (p) => progress.update(p),
-      onPhase: (p) => progress.phase(p),
-    }),
+    learn(
+      table,
+      settings,
+      {
+        signal,
+        onProgress: (p) => progress.update(p),
+        onPhase: (p) => progress.phase(p),
+      },
+      { truth: beside?.truth },
+    ),
   );
   progress.done();
   await mkdir(dirname(out) || '.', { recursive: true });
@@ -137,5 +149,6 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
       `held-out NLL ${t.valNll.toFixed(4)} (Gaussian fit ${t.gaussianValNll.toFixed(4)})\n`,
   );
   for (const w of report.warnings) process.stderr.write(`action-lens: warning: ${w}\n`);
+  if (report.theory) for (const line of theorySummary(report.theory, report.input.columns)) process.stderr.write(`action-lens: ${line}\n`);
   process.stdout.write(`${out}\n${modelPath}\n`);
 }
