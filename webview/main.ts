@@ -27,6 +27,7 @@ import { renderTraining } from './render/charts';
 import { renderCumulants } from './render/cumulants';
 import { renderDiagrams } from './render/diagrams';
 import { renderExperiment } from './render/experiment';
+import { renderTheory } from './render/theory';
 import { renderFooter, renderSummary } from './render/summary';
 import { restoreState, type PanelState, type UiState } from './state';
 
@@ -125,6 +126,8 @@ function renderReport(report: Report): void {
   clear(app);
   const ctx = context(report);
   const sections: { key: string; title: string; render: (c: RenderContext) => HTMLElement | null }[] = [
+    // The identified theory comes first where there is one: what a scientist came for.
+    ...(report.theory ? [{ key: 'theory', title: 'Theory', render: renderTheory }] : []),
     { key: 'action', title: 'Action', render: renderAction },
     { key: 'diagrams', title: 'Diagrams', render: renderDiagrams },
     { key: 'cumulants', title: 'Cumulants', render: renderCumulants },

@@ -11,7 +11,7 @@ function indexText(index: number[], columns: string[], names: 'columns' | 'indic
   return index.map((i) => (names === 'columns' && columns[i] !== undefined && columns[i] !== '' ? columns[i] : `x${i}`)).join(', ');
 }
 
-function renderComparison(cmp: CumulantComparison, ctx: RenderContext): HTMLElement {
+export function renderComparison(cmp: CumulantComparison, ctx: RenderContext): HTMLElement {
   const columns = ctx.report.input.columns;
   const orders = cmp.orders.map((o) => {
     const entries = [...o.entries].sort((p, q) => Math.abs(q.z ?? 0) - Math.abs(p.z ?? 0));

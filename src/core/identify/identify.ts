@@ -22,13 +22,18 @@ export interface IdentifySettings {
   denseLimit: number;
   /** Complementary pairs of half-samples for the selection frequencies (0: none). */
   stabilityPairs: number;
-  /** Kept terms whose selection frequency is below this are dropped as unstable (and the rest refitted). */
+  /**
+   * Kept terms whose selection frequency is below this are unstable: dropped (and the rest refitted)
+   * when their |z| is within `unstableMargin` times the cut, where selection inflates z; kept and
+   * flagged when clearly above it.
+   */
   minFrequency: number;
+  unstableMargin: number;
   /** Rows summed in the sandwich's batch means (1: rows independent). */
   block: number;
 }
 
-export const DEFAULT_IDENTIFY: Omit<IdentifySettings, 'order' | 'seed'> = { alpha: 0.01, denseLimit: 1000, stabilityPairs: 3, minFrequency: 0.5, block: 1 };
+export const DEFAULT_IDENTIFY: Omit<IdentifySettings, 'order' | 'seed'> = { alpha: 0.01, denseLimit: 1000, stabilityPairs: 3, minFrequency: 0.5, unstableMargin: 1.25, block: 1 };
 
 /** Rows in the fit's coordinates v = (x - x0) / scale: every column of unit spread, the action's point at 0. */
 export function fitCoordinates(rows: Float64Array, n: number, d: number, x0: ArrayLike<number>, scale: ArrayLike<number>): Float64Array {
@@ -94,18 +99,22 @@ export function identifyTheory(
 
   let selected = backwardElimination(v, rowIndex, candidates, gram.a, gram.b, all, options);
   const frequencies = selected && settings.stabilityPairs > 0 ? selectionFrequencies(v, candidates, gram, all, options, settings.stabilityPairs, settings.seed) : null;
-  // Terms the whole data keep but fewer than minFrequency of the halves do rest on a few rows (or on
-  // the path the elimination took): dropped, and the rest refitted and tested again.
+  // Terms the whole data keep but fewer than minFrequency of the halves do rest on a few rows, or on
+  // the path the elimination took (correlated candidates trading places). Near the cut, where that
+  // inflates z, they are dropped and the rest refitted; clearly above it they stay, flagged.
   const unstable: NonNullable<TheorySection['unstable']> = [];
   if (selected && frequencies) {
     const s = selected;
+    let dropped = 0;
     const keep = Array.from(s.fit.support).filter((k, j) => {
       const f = frequencies.get(k) ?? 0;
       if (f >= settings.minFrequency) return true;
-      unstable.push({ monomial: candidates.monomial(k), z: s.z[j], selectionFrequency: f });
-      return false;
+      const drop = Math.abs(s.z[j]) < settings.unstableMargin * s.cut;
+      unstable.push({ monomial: candidates.monomial(k), z: s.z[j], selectionFrequency: f, dropped: drop });
+      if (drop) dropped++;
+      return !drop;
     });
-    if (unstable.length > 0) selected = backwardElimination(v, rowIndex, candidates, gram.a, gram.b, Int32Array.from(keep), options);
+    if (dropped > 0) selected = backwardElimination(v, rowIndex, candidates, gram.a, gram.b, Int32Array.from(keep), options);
   }
   const terms: TheoryTerm[] = [];
   const vTerms: ActionTerm[] = [];

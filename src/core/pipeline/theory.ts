@@ -99,7 +99,14 @@ export function runIdentification(run: TheoryRun): TheorySection {
         `(${close.slice(0, 6).map((x) => `${x.monomial.map((c) => canonical[c]).sort((a, b) => a - b).join(',')}: z = ${x.z.toFixed(1)}`).join('; ')}): more rows would likely decide them.`,
     );
   }
-  for (const u of section.unstable ?? []) warnings.push(`Dropped as unstable: ${u.monomial.join(',')} (z = ${u.z.toFixed(1)}, kept by only ${(100 * u.selectionFrequency).toFixed(0)}% of the half-samples).`);
+  for (const u of section.unstable ?? []) {
+    const name = u.monomial.map((c) => canonical[c]).sort((a, b) => a - b).join(',');
+    warnings.push(
+      u.dropped
+        ? `Dropped as unstable: [${name}] (z = ${u.z.toFixed(1)}, near the cut, kept by only ${(100 * u.selectionFrequency).toFixed(0)}% of the half-samples).`
+        : `Kept but unstable: [${name}] (z = ${u.z.toFixed(1)}, yet kept by only ${(100 * u.selectionFrequency).toFixed(0)}% of the half-samples: correlated terms trade places in smaller samples).`,
+    );
+  }
 
   // The report's column order.
   const mapMonomial = (m: readonly number[]): number[] => m.map((c) => canonical[c]).sort((a, b) => a - b);

@@ -242,8 +242,11 @@ export interface TheorySection {
   nearMisses: { monomial: number[]; z: number }[];
   /** Candidates dropped as combinations of others on these rows. */
   dependent: number[][];
-  /** Terms the whole data kept but too few half-samples did (dropped as unstable), with their z and frequency. */
-  unstable?: { monomial: number[]; z: number; selectionFrequency: number }[];
+  /**
+   * Terms the whole data kept but too few half-samples did, with their z and frequency: dropped when
+   * near the cut (`dropped`), else kept and flagged.
+   */
+  unstable?: { monomial: number[]; z: number; selectionFrequency: number; dropped: boolean }[];
   /** Half-samples behind the selection frequencies, or why none were run. */
   stability: { halves: number; note: string };
   normalizable: { normalizable: boolean; reason: string };
