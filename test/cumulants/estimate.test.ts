@@ -9,7 +9,7 @@ import {
   sortedTuples,
 } from '../../src/core/cumulants';
 import { accumulate } from '../../src/core/cumulants/accumulate';
-import { loadKernels, useKernelVariant } from '../../src/core/flow/wasm/kernel';
+import { loadKernels, useKernelVariant } from '../../src/core/linalg/wasm/kernel';
 import type { CumulantSet } from '../../src/core/report/schema';
 import { Rng } from '../../src/core/util/rng';
 

@@ -1,8 +1,8 @@
 import type { Flow } from '../flow/flow';
 import type { MonomialBasis } from '../poly/basis';
 import { Rng } from '../util/rng';
-import { gemmAB, gemmNT, TRI } from '../flow/kernels';
-import { kernelHeap } from '../flow/wasm/kernel';
+import { gemmAB, gemmNT, TRI } from '../linalg/kernels';
+import { kernelHeap } from '../linalg/wasm/kernel';
 import { symmetricEigen } from './symmetric-eigen';
 import { hasStructuredRoute } from '../flow/structured';
 

@@ -1,10 +1,10 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, type Jet } from '../poly/jet';
-import { gemmAB, TRI } from './kernels';
+import { gemmAB, TRI } from '../linalg/kernels';
 import { luScatter, luUnpack, permuteRows } from './lu';
-import { Scratch } from './scratch';
+import { Scratch } from '../linalg/scratch';
 import type { Layer, LayerStructure } from './layer';
-import { columnSums } from './rowwise';
+import { columnSums } from '../linalg/rowwise';
 import { ParamSnapshot } from './snapshot';
 import type { LinearStructure } from './structured';
 

@@ -1,8 +1,8 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mul, type Jet } from '../poly/jet';
-import { gemmAB, transpose } from './kernels';
-import { Scratch } from './scratch';
-import { columnSums } from './rowwise';
+import { gemmAB, transpose } from '../linalg/kernels';
+import { Scratch } from '../linalg/scratch';
+import { columnSums } from '../linalg/rowwise';
 import { ParamSnapshot } from './snapshot';
 import type { Layer, LayerStructure } from './layer';
 

@@ -1,8 +1,8 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, logJet, mul, type Jet } from '../poly/jet';
-import { Scratch } from './scratch';
+import { Scratch } from '../linalg/scratch';
 import type { Layer, LayerStructure } from './layer';
-import { unitwiseOn } from './rowwise';
+import { unitwiseOn } from '../linalg/rowwise';
 import { seriesLog, type UnitStructure } from './structured';
 
 /** c = softplus(gamma) + C_FLOOR keeps c > 0; a = sqrt(3c) tanh(beta) A_SHRINK keeps a^2 < 3c strictly. */

@@ -1,7 +1,7 @@
 import { MonomialBasis } from '../poly/basis';
 import { blockProductTable, gradedProduct, linearFormPower } from '../poly/blocks';
 import { axpy, zeroJet, type Jet } from '../poly/jet';
-import { gemmNT, gemmNTVisit, transpose } from './kernels';
+import { gemmNT, gemmNTVisit, transpose } from '../linalg/kernels';
 import type { Layer } from './layer';
 import { hasStructuredRoute, isLinear, isUnitwise } from './structured';
 

@@ -1,9 +1,9 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mulAdd, variableJet, type Jet } from '../poly/jet';
 import { structuredActionJet } from './fastjet';
-import { Scratch } from './scratch';
-import { kernelHeap } from './wasm/kernel';
-import { gaussianHead } from './rowwise';
+import { Scratch } from '../linalg/scratch';
+import { kernelHeap } from '../linalg/wasm/kernel';
+import { gaussianHead } from '../linalg/rowwise';
 import type { Layer } from './layer';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);

@@ -1,8 +1,8 @@
 import type { MonomialBasis } from '../poly/basis';
 import { constantJet, type Jet } from '../poly/jet';
-import { Scratch } from './scratch';
+import { Scratch } from '../linalg/scratch';
 import type { Layer, LayerStructure } from './layer';
-import { standardizeRows } from './rowwise';
+import { standardizeRows } from '../linalg/rowwise';
 import type { LinearStructure } from './structured';
 
 /** N: x~_i = (x_i - mu_i) / sigma_i, fixed from the training rows; part of the model so coefficients come out in raw units. */

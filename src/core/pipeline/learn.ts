@@ -6,7 +6,7 @@ import { jetToTerms, largestTerms } from '../action/terms';
 import type { Table } from '../data/csv';
 import type { Flow } from '../flow/flow';
 import { saveModel, type SavedModel } from '../flow/serialize';
-import { kernelsInUse } from '../flow/wasm/kernel';
+import { kernelsInUse } from '../linalg/wasm/kernel';
 import { binomial, MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
 import { PAPER_CITATION, SCHEMA_VERSION, type LayerKindName, type Report, type ReportLayer } from '../report/schema';

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { gemmAB, gemmABjs, TRI, type ProductOptions } from '../../src/core/flow/kernels';
-import { kernelHeap, loadKernels, useKernelVariant, wasmAvailable, type GemmExports, type KernelVariant } from '../../src/core/flow/wasm/kernel';
-import { sharedMemory, WasmHeap } from '../../src/core/flow/wasm/heap';
+import { gemmAB, gemmABjs, TRI, type ProductOptions } from '../../src/core/linalg/kernels';
+import { kernelHeap, loadKernels, useKernelVariant, wasmAvailable, type GemmExports, type KernelVariant } from '../../src/core/linalg/wasm/kernel';
+import { sharedMemory, WasmHeap } from '../../src/core/linalg/wasm/heap';
 import { Rng } from '../../src/core/util/rng';
 import { MonotoneCubic } from '../../src/core/flow/cubic';
-import { columnSums, gaussianHead, standardizeRows, weightedSum } from '../../src/core/flow/rowwise';
+import { columnSums, gaussianHead, standardizeRows, weightedSum } from '../../src/core/linalg/rowwise';
 
 /** op(A) B by the definition, one entry at a time. */
 function naive(n: number, m: number, k: number, a: Float64Array, transA: boolean, b: Float64Array, start: Float64Array): Float64Array {
@@ -70,7 +70,7 @@ test('the native product kernel is built and in use, with fused multiply-adds (n
 
 test('the native kernel runs only where its arithmetic is the wasm kernels\' (so a seed gives the same model on every build): not with ACTION_LENS_NO_FMA', { skip: nativeExpected }, () => {
   const kernels = (env: Record<string, string>): string => {
-    const res = spawnSync(process.execPath, ['--import', 'tsx', '-e', "console.log(require('./src/core/flow/wasm/kernel').kernelsInUse())"], { encoding: 'utf8', env: { ...process.env, ...env } });
+    const res = spawnSync(process.execPath, ['--import', 'tsx', '-e', "console.log(require('./src/core/linalg/wasm/kernel').kernelsInUse())"], { encoding: 'utf8', env: { ...process.env, ...env } });
     assert.equal(res.status, 0, res.stderr);
     return res.stdout.trim();
   };
