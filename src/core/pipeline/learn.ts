@@ -1,4 +1,5 @@
 import { convergenceRadius } from '../action/convergence';
+import { actionJet, latentActionJet } from '../action/extract';
 import { chooseExpansionPoint, type ExpansionRequest } from '../action/expansion';
 import { coefficientStdErrors, stdErrSecondsEstimate } from '../action/uncertainty';
 import { diagramClassesForReport, layerDiagrams } from '../action/diagrams';
@@ -142,7 +143,7 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
   const expansion = chooseExpansionPoint(mean, std, given, Array.from(canonical, (c) => table.columns[c]));
   const x0 = expansion.point;
   // exact[0]: S in raw units around x0; exact[l >= 1]: S_l around 0 of the layer's input coordinates.
-  const exact: Float64Array[] = flow.layers.map((_, l) => (l === 0 ? flow.actionJet(basis, 0, x0) : flow.actionJet(basis, l)));
+  const exact: Float64Array[] = flow.layers.map((_, l) => (l === 0 ? actionJet(flow, basis, 0, x0) : actionJet(flow, basis, l)));
   // Standard errors cost two extractions per parameter and P^2..P^3 work on the Fisher matrix:
   // skipped, and said so, when the model of that cost is over budget.
   const stdErrCost = stdErrSecondsEstimate(flow, basis, Math.min(nTrain, STD_ERR_ROWS));
@@ -164,7 +165,7 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
   if (basis.size <= settings.diagramLimit) {
     hooks.onPhase?.('diagrams');
     layers = flow.layers.map((layer, l) => {
-      const out = l + 1 < flow.layers.length ? exact[l + 1] : flow.latentActionJet(basis);
+      const out = l + 1 < flow.layers.length ? exact[l + 1] : latentActionJet(flow, basis);
       const dg = layerDiagrams(flow, basis, l, out, exact[l], l === 0 ? x0 : undefined);
       // Layers 0 and 1 read columns (raw, then standardized): name their entries by column.
       const remap = l <= 1 ? canonical : null;
