@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Report } from '../core/report/schema';
-import { validateReport } from '../panel/messages';
+import { validateReport } from '../core/report/validate';
 import { csvStem, outputFolderFor } from './settings';
 
 export class ReportReadError extends Error {
