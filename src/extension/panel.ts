@@ -12,7 +12,8 @@ import type { Report } from '../core/report/schema';
 import { buildPanelHtml, makeNonce, PANEL_MEDIA } from '../panel/html';
 import { validateReport } from '../core/report/validate';
 import { parseWebviewMessage, type HostMessage, type ThemeKind, type WebviewMessage } from '../panel/messages';
-import { splitHeader, sniffDelimiter, headerLineIndex, type Delimiter } from './csvHeader';
+import type { Delimiter } from '../core/data/csv-cells';
+import { headerLineIndex, sniffHeaderDelimiter, splitHeader } from '../core/data/csv-header';
 import { exportReport } from './exporters';
 import { log, showError } from './log';
 import { readReport } from './reports';
@@ -287,7 +288,7 @@ export async function revealColumn(report: Report, column: number): Promise<void
   const line = headerLineIndex((i) => doc.lineAt(i).text, doc.lineCount);
   if (line < 0) return;
   const text = doc.lineAt(line).text;
-  const delim = (report.input.delimiter as Delimiter | undefined) ?? sniffDelimiter(text);
+  const delim = (report.input.delimiter as Delimiter | undefined) ?? sniffHeaderDelimiter(text);
   const fieldIndex = report.input.sourceColumns?.[column] ?? column;
   const field = splitHeader(text, delim)[fieldIndex];
   if (!field) return;

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { open } from 'node:fs/promises';
 import { DEFAULT_LEARN_SETTINGS } from '../core/pipeline/learn';
 import { SETTING_LIMITS } from '../core/pipeline/limits';
-import { headerLineIndex, sniffDelimiter, splitHeader } from './csvHeader';
+import { headerLineIndex, sniffHeaderDelimiter, splitHeader } from '../core/data/csv-header';
 import { LAYER_KINDS, type LearnOverrides } from './settings';
 
 type Key = 'learn' | 'layerKind' | 'layers' | 'hidden' | 'order' | 'maxSteps' | 'seed' | 'columns';
@@ -36,7 +36,7 @@ export async function readHeaderNames(csvPath: string): Promise<string[]> {
     const i = headerLineIndex((k) => lines[k] ?? '', lines.length);
     if (i < 0) return [];
     const line = lines[i] ?? '';
-    return splitHeader(line, sniffDelimiter(line)).map((f, k) => f.name || `x${k}`);
+    return splitHeader(line, sniffHeaderDelimiter(line)).map((f, k) => f.name || `x${k}`);
   } finally {
     await fh.close();
   }

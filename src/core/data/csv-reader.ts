@@ -11,7 +11,8 @@ import { LineTracker } from './csv-lines';
 import { RecordText } from './csv-position';
 import { splitPlainLines } from './csv-plain';
 import type { RowStore } from './csv-rows';
-import { sniffDelimiter, type Delimiter } from './csv-sniff';
+import type { Delimiter } from './csv-cells';
+import { sniffDelimiter } from './csv-sniff';
 import { openSource, type CsvSource, type SourceTuning } from './csv-source';
 
 export interface ReaderTuning extends SourceTuning {

@@ -6,7 +6,8 @@
  * The pieces: csv-source (bytes + sha256), csv-sniff (delimiter), csv-plain (the fast path for
  * quote-free lines), csv-lines (true line numbers), csv-cells (what a cell means), csv-columns (names
  * and --columns), csv-builder (records to rows), csv-rows (growing storage), csv-checks (whole-file
- * checks), csv-reader (the pipeline).
+ * checks), csv-reader (the pipeline). csv-header scans a header line for the editor (hover, column
+ * reveal) with csv-position's field scanner.
  */
 import type { SkippedRow } from '../report/schema';
 import { DEFAULT_TUNING, readCsvTuned } from './csv-reader';
