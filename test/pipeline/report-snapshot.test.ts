@@ -1,9 +1,10 @@
 // The report of `learn` on the bundled example with the default settings, against a committed
 // snapshot: every number equal to the bit, so that a change meant to keep the arithmetic (a move, a
 // refactoring) shows it did. Fields that hold times are left out, and so is where the CSV was read
-// from. The kernels' arithmetic decides the last bits (docs/TESTING.md, "The kernel re-runs"): the
-// native kernel and the WebAssembly kernel with fused multiply-adds agree to the bit and share one
-// snapshot; the plain-JavaScript paths (`--no-wasm`) have their own; unfused kernels have none.
+// from. The kernels' arithmetic decides the last bits (docs/TESTING.md,
+// "The kernel re-runs: native, WebAssembly, plain JavaScript"): the native kernel and the WebAssembly
+// kernel with fused multiply-adds agree to the bit and share one snapshot; the plain-JavaScript paths
+// (`--no-wasm`) have their own; unfused kernels have none.
 // After a change that is meant to move numbers: UPDATE_SNAPSHOT=1 npm run test:unit -- report-snapshot
 // (and once more with --no-wasm), and say why in the commit.
 import { test } from 'node:test';
