@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Report } from '../core/report/schema';
 import { buildPanelHtml, makeNonce, PANEL_MEDIA } from '../panel/html';
+import { layerKindNames } from '../core/flow/kinds';
 import { validateReport } from '../core/report/validate';
 import { parseWebviewMessage, type HostMessage, type ThemeKind, type WebviewMessage } from '../panel/messages';
 import type { Delimiter } from '../core/data/csv-cells';
@@ -255,7 +256,7 @@ class ReportPanelSerializer implements vscode.WebviewPanelSerializer {
 
   async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const saved = typeof state === 'object' && state !== null ? (state as { report?: unknown }).report : undefined;
-    const v = saved === undefined ? null : validateReport(saved);
+    const v = saved === undefined ? null : validateReport(saved, { layerKinds: layerKindNames() });
     if (!v || !v.ok) {
       webviewPanel.dispose();
       return;

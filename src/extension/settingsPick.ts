@@ -9,7 +9,8 @@ import { open } from 'node:fs/promises';
 import { DEFAULT_LEARN_SETTINGS } from '../core/pipeline/learn';
 import { SETTING_LIMITS } from '../core/pipeline/limits';
 import { headerLineIndex, sniffHeaderDelimiter, splitHeader } from '../core/data/csv-header';
-import { LAYER_KINDS, type LearnOverrides } from './settings';
+import { nonlinearKinds } from '../core/flow/kinds';
+import type { LearnOverrides } from './settings';
 
 type Key = 'learn' | 'layerKind' | 'layers' | 'hidden' | 'order' | 'maxSteps' | 'seed' | 'columns';
 
@@ -75,9 +76,9 @@ export async function chooseSettings(csvPath: string, initial: LearnOverrides): 
         return o;
       case 'layerKind': {
         const k = await vscode.window.showQuickPick(
-          LAYER_KINDS.map((kind) => ({
-            label: kind,
-            description: kind === 'cubic' ? 'monotone cubic per unit after an affine layer (default)' : 'quadratic coupling: ln p is an exact polynomial',
+          nonlinearKinds().map((kind) => ({
+            label: kind.name,
+            description: kind.name === DEFAULT_LEARN_SETTINGS.layerKind ? `${kind.pickDescription} (default)` : kind.pickDescription,
           })),
           { title: 'Layer kind' },
         );

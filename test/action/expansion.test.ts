@@ -12,6 +12,7 @@ import { Flow } from '../../src/core/flow/flow';
 import { Rng } from '../../src/core/util/rng';
 import { randomFlow } from '../helpers/flows';
 import { actionJet, genericActionJet } from '../../src/core/action/extract';
+import { layerKindNames } from '../../src/core/flow/kinds';
 
 test('auto: x = 0 when every mean is within one standard deviation of 0, else the mean (with the column that decided it)', () => {
   const centred = chooseExpansionPoint([0.2, -0.5], [1, 0.6], 'auto', ['a', 'b']);
@@ -57,7 +58,7 @@ test('coupling flows: the action expanded at x0 is the action at 0 re-expanded a
   for (let m = 0; m < basis.size; m++) assert.ok(Math.abs(atX0[m] - reexpanded[m]) <= 1e-9 * Math.max(1, Math.abs(reexpanded[m])), `monomial ${basis.monomial(m)}`);
 });
 
-for (const kind of ['cubic', 'coupling']) {
+for (const kind of layerKindNames()) {
   test(`${kind}: the series at x0 is the Taylor series of ln p at x0 (residual ~ |x - x0|^(K+1); orders 1-2 by finite differences)`, () => {
     const d = 3;
     // A coupling flow of L = 2 is a polynomial of degree 8: K = 3 leaves a residual well above rounding.

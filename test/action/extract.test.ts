@@ -5,6 +5,7 @@ import { evaluateJet } from '../../src/core/poly/jet';
 import { Rng } from '../../src/core/util/rng';
 import { randomFlow } from '../helpers/flows';
 import { actionJet } from '../../src/core/action/extract';
+import { layerKindNames } from '../../src/core/flow/kinds';
 
 test('coupling flows: the order-2^(L+1) polynomial equals ln p at random points to 1e-9 relative', () => {
   for (const [d, L] of [[4, 1], [3, 2]]) {
@@ -33,7 +34,7 @@ test('coupling flows: degree is exactly 2^(L+1) (higher orders vanish)', () => {
   assert.ok(order4 > 1e-6);
 });
 
-for (const kind of ['cubic', 'coupling']) {
+for (const kind of layerKindNames()) {
   test(`${kind}: the truncated series is the Taylor series of ln p at 0 (residual shrinks like |x|^(K+1))`, () => {
     const d = 3;
     const K = kind === 'cubic' ? 4 : 3;

@@ -21,6 +21,15 @@ export function isIndex(x: unknown): x is number {
 
 export type ReportValidation = { ok: true; report: Report } | { ok: false; errors: string[] };
 
+export interface ValidateOptions {
+  /**
+   * The layer kinds a report may name in model.layerKind: the registry's (src/core/flow/kinds.ts,
+   * layerKindNames), which the host passes. The webview, which must not load flow code, leaves it out
+   * and accepts any name.
+   */
+  layerKinds?: readonly string[];
+}
+
 class Checker {
   readonly errors: string[] = [];
   fail(path: string, what: string): void {
@@ -105,7 +114,7 @@ class Checker {
  * Checks that `x` has the shape of a Report, as far as the panel relies on it. Returns the same
  * object typed (not a copy). Numbers may be null where JSON serialised a non-finite value.
  */
-export function validateReport(x: unknown): ReportValidation {
+export function validateReport(x: unknown, options: ValidateOptions = {}): ReportValidation {
   const c = new Checker();
   const r = c.rec(x, 'report');
   if (!r) return { ok: false, errors: c.errors };
@@ -138,7 +147,8 @@ export function validateReport(x: unknown): ReportValidation {
 
   const model = c.rec(r.model, 'model');
   if (model) {
-    c.str(model.layerKind, 'model.layerKind');
+    if (options.layerKinds) c.oneOf(model.layerKind, options.layerKinds, 'model.layerKind');
+    else c.str(model.layerKind, 'model.layerKind');
     c.num(model.layers, 'model.layers', { integer: true, min: 0 });
     c.num(model.hidden, 'model.hidden', { min: 0 });
     c.num(model.order, 'model.order', { integer: true, min: 0 });
