@@ -187,7 +187,8 @@ export class Runs {
     const outDir = resolve(root, sub);
     const cfg = vscode.workspace.getConfiguration('actionLens');
     const seedRaw = cfg.get<unknown>('seed');
-    const seed = typeof seedRaw === 'number' && Number.isInteger(seedRaw) && seedRaw >= 0 ? seedRaw : 1;
+    // Checked like a learn run's seed (SETTING_LIMITS); a bad value falls back to 1.
+    const seed = checkOverrides({ seed: seedRaw }).overrides.seed ?? 1;
     const job: WorkerJob = { kind: 'experiment', id: expId, quick: isQuick, seed, outDir };
     log().info(`experiment ${expId} (${isQuick ? 'quick' : 'full'}) -> ${outDir}`);
     return this.run(job, `Experiment ${expId} (${isQuick ? 'quick' : 'full'})`, `experiment:${sub}`, options);

@@ -18,6 +18,7 @@ import { InputError } from '../util/errors';
 import { TOOL_VERSION } from '../version';
 import { canonicalOrder, reorderColumns, restoreColumns, restoreTerms } from './columns';
 import { assessFit } from './fit-quality';
+import { SETTING_LIMITS } from './limits';
 import { compareWithModel, medianDistance } from './model-cumulants';
 import { chooseStart } from './restarts';
 import { trainOptionsFor } from './train-options';
@@ -109,7 +110,8 @@ function checkReportSize(d: number, K: number, file: string | undefined): void {
 export async function learn(table: Table, settings: LearnSettings, hooks: LearnHooks = {}): Promise<LearnResult> {
   const d = table.d;
   const K = settings.order;
-  if (!Number.isInteger(K) || K < 0 || K > 12) throw new InputError(`--order must be an integer from 0 to 12, got ${K}`);
+  const orderLimit = SETTING_LIMITS.order;
+  if (!Number.isInteger(K) || K < orderLimit.min || K > orderLimit.max) throw new InputError(`--order must be an integer from ${orderLimit.min} to ${orderLimit.max}, got ${K}`);
   checkReportSize(d, K, table.path);
   const canonical = canonicalOrder(table.columns);
   const data = reorderColumns(table.data, table.rows, canonical);
