@@ -10,7 +10,7 @@ import type { Report } from '../core/report/schema';
 import { EXPERIMENTS } from '../core/experiments';
 import { log } from './log';
 import { pickCsv } from './pickCsv';
-import { ReportPanel } from './panel';
+import type { PanelManager } from './panelManager';
 import type { WorkerJob, WorkerProgress } from './protocol';
 import { phaseFraction, progressMessage } from '../core/pipeline/progress-text';
 import type { ReportIndex } from './reports';
@@ -76,6 +76,7 @@ export class Runs {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly index: ReportIndex,
+    private readonly panels: PanelManager,
   ) {
     context.subscriptions.push(this.progressEmitter, { dispose: () => this.killAll() });
   }
@@ -255,7 +256,7 @@ export class Runs {
     log().info(`${label}: wrote ${outcome.reportPath}${outcome.modelPath ? ` and ${outcome.modelPath}` : ''} (${outcome.report.training.stoppedBecause})`);
     if (!options.noPanel) {
       try {
-        await ReportPanel.show(outcome.reportPath, outcome.report);
+        await this.panels.show(outcome.reportPath, outcome.report);
       } catch (e) {
         void this.showRunError({ message: `the report was written to ${outcome.reportPath} but could not be shown: ${e instanceof Error ? e.message : String(e)}`, input: false });
       }
