@@ -2,7 +2,7 @@ import { parse, CsvError, type InfoRecord } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../util/errors';
-import type { ReadCsvOptions, Table } from './csv';
+import type { ReadCsvOptions, Table } from './csv-table';
 import type { SkippedRow } from '../report/schema';
 import { TableBuilder, type Layout } from './csv-builder';
 import { checkTable } from './csv-checks';

@@ -1,6 +1,6 @@
 import { convergenceRadius } from '../action/convergence';
 import { actionJet, latentActionJet } from '../action/extract';
-import { chooseExpansionPoint, type ExpansionRequest } from '../action/expansion';
+import { chooseExpansionPoint } from '../action/expansion';
 import { coefficientStdErrors, stdErrSecondsEstimate } from '../action/uncertainty';
 import { diagramClassesForReport, layerDiagrams } from '../action/diagrams';
 import { jetToTerms, largestTerms } from '../action/terms';
@@ -10,10 +10,10 @@ import { saveModel, type SavedModel } from '../flow/serialize';
 import { kernelsInUse } from '../linalg/wasm/kernel';
 import { binomial, MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
-import { PAPER_CITATION, SCHEMA_VERSION, type LayerKindName, type Report, type ReportLayer } from '../report/schema';
+import { PAPER_CITATION, SCHEMA_VERSION, type Report, type ReportLayer } from '../report/schema';
 import { gaussianNll } from '../train/gaussian';
-import { DEFAULT_TRAIN_OPTIONS, train, type TrainingProgress, type TrainOptions } from '../train/trainer';
-import { EngineSession, type EngineChoice } from '../train/engines';
+import { DEFAULT_TRAIN_OPTIONS, train } from '../train/trainer';
+import { EngineSession } from '../train/engines';
 import { InputError } from '../util/errors';
 import { TOOL_VERSION } from '../version';
 import { canonicalOrder, reorderColumns, restoreColumns, restoreTerms } from './columns';
@@ -23,30 +23,9 @@ import { compareWithModel, medianDistance } from './model-cumulants';
 import { chooseStart } from './restarts';
 import { trainOptionsFor } from './train-options';
 import { columnMoments, splitRows } from './split';
+import type { LearnHooks, LearnSettings } from './settings';
 
-/** The trainer's own settings (TrainOptions) plus what the rest of the pipeline needs. */
-export interface LearnSettings extends Pick<TrainOptions, 'maxSteps' | 'epochs' | 'maxSeconds' | 'batch' | 'learningRate' | 'patience' | 'steps' | 'seed'> {
-  layerKind: LayerKindName;
-  layers: number;
-  /** Hidden width of coupling layers; default d. */
-  hidden?: number;
-  order: number;
-  valFraction: number;
-  /** Exact model samples drawn for the cumulant comparison. */
-  modelSamples: number;
-  /** Diagrams are computed when the basis has at most this many monomials. */
-  diagramLimit: number;
-  /** Starts trained briefly before the best is trained fully (1 with --steps). */
-  restarts: number;
-  /** Optimizer steps each start gets before they are compared. */
-  restartSteps: number;
-  /** Time allowed for coefficient standard errors (delta method); 0 turns them off. */
-  stdErrBudgetSeconds: number;
-  /** Training engine for the starts and the final training (src/core/train/engines.ts): float64, parallel, tfjs or auto. */
-  engine?: EngineChoice;
-  /** Where the raw-unit action is expanded (action/expansion.ts); default 'auto'. A given point is in the selection's column order. */
-  expansion?: ExpansionRequest;
-}
+export type { LearnHooks, LearnSettings } from './settings';
 
 export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   layerKind: 'cubic',
@@ -65,12 +44,6 @@ export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   engine: 'auto',
   expansion: 'auto',
 };
-
-export interface LearnHooks {
-  signal?: AbortSignal;
-  onProgress?: (p: TrainingProgress) => void;
-  onPhase?: (phase: string) => void;
-}
 
 export interface LearnResult {
   report: Report;
