@@ -6,7 +6,7 @@
 import { Adam, clipGradient } from '../src/core/train/adam';
 import { argValue, parseConfig, RACE_ROWS, raceBatch, raceData, raceFlow } from './common';
 import { createEngine, type EngineName } from '../src/core/train/engines';
-import { kernelsInUse } from '../src/core/flow/wasm/kernel';
+import { kernelsInUse } from '../src/core/linalg/wasm/kernel';
 
 async function main(): Promise<void> {
   const cfg = parseConfig(process.argv);

@@ -24,7 +24,7 @@ const cc = process.env.CC ?? 'cc';
 mkdirSync(outDir, { recursive: true });
 const tmp = `${out}.${process.pid}.tmp`;
 // -ffp-contract=fast: a*b + c becomes one fused multiply-add where the target has FMA, as in the
-// wasm kernel's relaxed_madd (the results are compared bit for bit in test/flow/kernels.test.ts).
+// wasm kernel's relaxed_madd (the results are compared bit for bit in test/linalg/native-kernel.test.ts).
 const flags = ['-O3', '-ffp-contract=fast', '-fno-math-errno', '-Wall', '-Wextra', '-shared', '-fPIC', `-I${include}`, 'native/gemm.c', '-o', tmp];
 if (process.platform === 'darwin') flags.push('-undefined', 'dynamic_lookup');
 const res = spawnSync(cc, flags, { encoding: 'utf8' });

@@ -2,7 +2,7 @@
 
 import type { Report } from '../src/core/report/schema';
 import type { Convention, VariableNames } from '../src/panel/latex';
-import { validateReport } from '../src/panel/messages';
+import { validateReport } from '../src/core/report/validate';
 
 export interface UiState {
   tab: number;

@@ -28,6 +28,11 @@ export function choiceOption<T extends string>(name: string, choices: readonly T
   };
 }
 
+/** "a", "a or b", "a, b or c": choices in words, for --help. */
+export function orList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
 export function listOption(value: string): string[] {
   return value
     .split(',')

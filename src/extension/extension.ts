@@ -11,7 +11,8 @@ import type { ExportFormat } from '../panel/messages';
 import { exportReport } from './exporters';
 import { CsvHeaderHoverProvider, SHOW_COLUMN_COMMAND } from './hover';
 import { disposeLog, log, showError } from './log';
-import { ReportPanel, type PanelStatus } from './panel';
+import type { PanelStatus } from './panel';
+import { PanelManager } from './panelManager';
 import { readReport, ReportIndex } from './reports';
 import { configOutputFolder, Runs, type ActiveRun, type RunOutcome, type RunOptions, type RunProgressEvent } from './runs';
 
@@ -60,14 +61,14 @@ function guard<T>(label: string, fn: (...args: unknown[]) => Promise<T>): (...ar
 
 export function activate(context: vscode.ExtensionContext): ActionLensApi {
   const index = new ReportIndex();
-  const runs = new Runs(context, index);
-  ReportPanel.init(context);
+  const panels = new PanelManager(context);
+  const runs = new Runs(context, index, panels);
   const mediaFolder = vscode.Uri.joinPath(context.extensionUri, 'media').fsPath;
 
   const openReport = async (reportPath: string, report?: Report, focusColumn?: number): Promise<void> => {
     const r = report ?? (await readReport(reportPath));
     if (!r.experiment) index.remember(resolve(dirname(reportPath), r.input.path), reportPath);
-    await ReportPanel.show(reportPath, r, { focusColumn });
+    await panels.show(reportPath, r, { focusColumn });
   };
 
   context.subscriptions.push(
@@ -138,8 +139,8 @@ export function activate(context: vscode.ExtensionContext): ActionLensApi {
     activeRuns: () => runs.activeRuns(),
     cancelAll: () => runs.cancelAll(),
     onDidProgress: runs.onDidProgress,
-    panel: (reportPath) => ReportPanel.status(reportPath),
-    panels: () => ReportPanel.all(),
+    panel: (reportPath) => panels.status(reportPath),
+    panels: () => panels.all(),
   };
 }
 

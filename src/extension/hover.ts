@@ -6,7 +6,8 @@
  */
 
 import * as vscode from 'vscode';
-import { fieldAt, headerLineIndex, sniffDelimiter, splitHeader, type Delimiter } from './csvHeader';
+import type { Delimiter } from '../core/data/csv-cells';
+import { fieldAt, headerLineIndex, sniffHeaderDelimiter, splitHeader } from '../core/data/csv-header';
 import { reportColumnForField } from './columnTerms';
 import { hoverContent, SHOW_COLUMN_COMMAND } from './hoverContent';
 import type { ReportIndex } from './reports';
@@ -29,7 +30,7 @@ export class CsvHeaderHoverProvider implements vscode.HoverProvider {
     const { report, reportPath, stale } = found;
     if (report.input.header === false) return undefined;
     const text = doc.lineAt(headerLine).text;
-    const delimiter = (report.input.delimiter as Delimiter | undefined) ?? sniffDelimiter(text);
+    const delimiter = (report.input.delimiter as Delimiter | undefined) ?? sniffHeaderDelimiter(text);
     const field = fieldAt(splitHeader(text, delimiter), pos.character);
     if (!field) return undefined;
     const column = reportColumnForField(report, field.index, field.name);

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Report } from '../core/report/schema';
-import { validateReport } from '../panel/messages';
+import { layerKindNames } from '../core/flow/kinds';
+import { validateReport } from '../core/report/validate';
 import { csvStem, outputFolderFor } from './settings';
 
 export class ReportReadError extends Error {
@@ -36,7 +37,7 @@ export async function readReport(path: string): Promise<Report> {
   } catch (e) {
     throw new ReportReadError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  const v = validateReport(data);
+  const v = validateReport(data, { layerKinds: layerKindNames() });
   if (!v.ok) throw new ReportReadError(`${path}: not an Action Lens report: ${v.errors.slice(0, 3).join('; ')}`);
   return v.report;
 }

@@ -10,7 +10,7 @@ import type { Report } from '../core/report/schema';
 import { EXPERIMENTS } from '../core/experiments';
 import { log } from './log';
 import { pickCsv } from './pickCsv';
-import { ReportPanel } from './panel';
+import type { PanelManager } from './panelManager';
 import type { WorkerJob, WorkerProgress } from './protocol';
 import { phaseFraction, progressMessage } from '../core/pipeline/progress-text';
 import type { ReportIndex } from './reports';
@@ -76,6 +76,7 @@ export class Runs {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly index: ReportIndex,
+    private readonly panels: PanelManager,
   ) {
     context.subscriptions.push(this.progressEmitter, { dispose: () => this.killAll() });
   }
@@ -187,7 +188,8 @@ export class Runs {
     const outDir = resolve(root, sub);
     const cfg = vscode.workspace.getConfiguration('actionLens');
     const seedRaw = cfg.get<unknown>('seed');
-    const seed = typeof seedRaw === 'number' && Number.isInteger(seedRaw) && seedRaw >= 0 ? seedRaw : 1;
+    // Checked like a learn run's seed (SETTING_LIMITS); a bad value falls back to 1.
+    const seed = checkOverrides({ seed: seedRaw }).overrides.seed ?? 1;
     const job: WorkerJob = { kind: 'experiment', id: expId, quick: isQuick, seed, outDir };
     log().info(`experiment ${expId} (${isQuick ? 'quick' : 'full'}) -> ${outDir}`);
     return this.run(job, `Experiment ${expId} (${isQuick ? 'quick' : 'full'})`, `experiment:${sub}`, options);
@@ -254,7 +256,7 @@ export class Runs {
     log().info(`${label}: wrote ${outcome.reportPath}${outcome.modelPath ? ` and ${outcome.modelPath}` : ''} (${outcome.report.training.stoppedBecause})`);
     if (!options.noPanel) {
       try {
-        await ReportPanel.show(outcome.reportPath, outcome.report);
+        await this.panels.show(outcome.reportPath, outcome.report);
       } catch (e) {
         void this.showRunError({ message: `the report was written to ${outcome.reportPath} but could not be shown: ${e instanceof Error ? e.message : String(e)}`, input: false });
       }

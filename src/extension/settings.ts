@@ -6,9 +6,8 @@
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_LEARN_SETTINGS, type LearnSettings } from '../core/pipeline/learn';
 import { SETTING_LIMITS } from '../core/pipeline/limits';
+import { layerKindNames } from '../core/flow/kinds';
 import type { LayerKindName } from '../core/report/schema';
-
-export const LAYER_KINDS: readonly LayerKindName[] = ['cubic', 'coupling'];
 
 /** What a user (settings or the quick pick) or a caller (command arguments) may set. */
 export interface LearnOverrides {
@@ -64,8 +63,9 @@ export function checkOverrides(x: unknown, source = ''): { overrides: LearnOverr
   if (typeof x !== 'object' || Array.isArray(x)) return { overrides: out, errors: [`${source || 'settings'} must be an object`] };
   const o = x as Record<string, unknown>;
   if (o.layerKind !== undefined) {
-    if (typeof o.layerKind === 'string' && (LAYER_KINDS as readonly string[]).includes(o.layerKind)) out.layerKind = o.layerKind as LayerKindName;
-    else errors.push(`${source}layerKind must be one of ${LAYER_KINDS.join(', ')} (got ${JSON.stringify(o.layerKind)})`);
+    const kinds = layerKindNames();
+    if (typeof o.layerKind === 'string' && kinds.includes(o.layerKind)) out.layerKind = o.layerKind;
+    else errors.push(`${source}layerKind must be one of ${kinds.join(', ')} (got ${JSON.stringify(o.layerKind)})`);
   }
   for (const k of Object.keys(INT_RULES) as (keyof typeof INT_RULES)[]) {
     if (k === 'hidden' && o.hidden === null) {

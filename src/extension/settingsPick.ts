@@ -8,8 +8,9 @@ import * as vscode from 'vscode';
 import { open } from 'node:fs/promises';
 import { DEFAULT_LEARN_SETTINGS } from '../core/pipeline/learn';
 import { SETTING_LIMITS } from '../core/pipeline/limits';
-import { headerLineIndex, sniffDelimiter, splitHeader } from './csvHeader';
-import { LAYER_KINDS, type LearnOverrides } from './settings';
+import { headerLineIndex, sniffHeaderDelimiter, splitHeader } from '../core/data/csv-header';
+import { nonlinearKinds } from '../core/flow/kinds';
+import type { LearnOverrides } from './settings';
 
 type Key = 'learn' | 'layerKind' | 'layers' | 'hidden' | 'order' | 'maxSteps' | 'seed' | 'columns';
 
@@ -36,7 +37,7 @@ export async function readHeaderNames(csvPath: string): Promise<string[]> {
     const i = headerLineIndex((k) => lines[k] ?? '', lines.length);
     if (i < 0) return [];
     const line = lines[i] ?? '';
-    return splitHeader(line, sniffDelimiter(line)).map((f, k) => f.name || `x${k}`);
+    return splitHeader(line, sniffHeaderDelimiter(line)).map((f, k) => f.name || `x${k}`);
   } finally {
     await fh.close();
   }
@@ -75,9 +76,9 @@ export async function chooseSettings(csvPath: string, initial: LearnOverrides): 
         return o;
       case 'layerKind': {
         const k = await vscode.window.showQuickPick(
-          LAYER_KINDS.map((kind) => ({
-            label: kind,
-            description: kind === 'cubic' ? 'monotone cubic per unit after an affine layer (default)' : 'quadratic coupling: ln p is an exact polynomial',
+          nonlinearKinds().map((kind) => ({
+            label: kind.name,
+            description: kind.name === DEFAULT_LEARN_SETTINGS.layerKind ? `${kind.pickDescription} (default)` : kind.pickDescription,
           })),
           { title: 'Layer kind' },
         );

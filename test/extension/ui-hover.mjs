@@ -2,7 +2,13 @@
 // UI scenarios of the CSV header hover, driven through the real workbench by test/extension/run.mjs
 // (which passes its helpers in): hovering a header name, and "Open in Action Lens" reaching the
 // column whether the panel is closed, visible, or a background tab (a hidden webview is destroyed
-// and loads again when shown).
+// and loads again when shown); and the hover on a CSV whose column names are hostile, reached from
+// the explorer's context menu.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS, record } from './harness.mjs';
+import { findFrame, openPalette } from './ui-helpers.mjs';
+import { uiExport } from './ui-panel.mjs';
 
 /**
  * Hovers the header name containing `needle` in the `which`-th editor showing it ('first' or 'last'
@@ -133,5 +139,66 @@ export async function uiFocusFromBackgroundTab(page, h /* { findFrame, record, a
   } catch (e) {
     await page.screenshot({ path: h.artifact('extension-hover-background-failure.png') }).catch(() => {});
     h.record('[ui] "Open in Action Lens" with the panel in a background tab', false, Date.now() - started, `${e.message}\n${details.join('\n')}`);
+  }
+}
+
+// Explorer context menu "Learn Action" on a CSV whose column names are hostile, then the hover on its
+// header (rendered by the real workbench): names appear as literal text, the only link is ours, and
+// it opens the panel.
+export async function uiContextMenuAndHover(page, ws) {
+  const started = Date.now();
+  const details = [];
+  try {
+    const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'names.csv' }).first();
+    await item.click({ button: 'right' });
+    const entries = page.locator('.monaco-menu .action-item .action-label');
+    await entries.first().waitFor({ state: 'visible', timeout: 10_000 });
+    const labels = await entries.allTextContents();
+    const idx = labels.findIndex((l) => l.trim() === 'Learn Action');
+    if (idx < 0) throw new Error(`no "Learn Action" in the explorer context menu: ${labels.join(' | ')}`);
+    details.push(`context menu: ${labels.filter((l) => /Learn Action/.test(l)).join(' | ')}`);
+    await page.waitForTimeout(300);
+    await entries.nth(idx).hover();
+    await entries.nth(idx).click();
+    await page.waitForTimeout(700);
+    // A click that lands right after the menu opened can be ignored: the item is highlighted, so Enter runs it.
+    if (await page.locator('.monaco-menu').first().isVisible().catch(() => false)) await page.keyboard.press('Enter');
+    const reportPath = join(ws, 'names.report.json');
+    const end = Date.now() + 90_000;
+    while (!existsSync(reportPath) && Date.now() < end) await page.waitForTimeout(200);
+    if (!existsSync(reportPath)) throw new Error('names.report.json was not written');
+    await findFrame(page, () => document.title.includes('names.csv') && document.body?.dataset.rendered === 'true', 30_000);
+    // One editor group, then open the CSV and hover over the second column's name.
+    await openPalette(page, 'View: Close All Editors', 'View: Close All Editors');
+    await page.waitForTimeout(500);
+    await item.click();
+    await page.locator('.tab', { hasText: 'names.csv' }).first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500);
+    const { hover, linkInView, fits, heights } = await openHeaderHover(page, 'a*b_c');
+    const info = await hover.evaluate((el) => ({
+      text: el.textContent ?? '',
+      links: [...el.querySelectorAll('a')].map((a) => a.getAttribute('data-href') ?? a.getAttribute('href') ?? ''),
+      imgs: el.querySelectorAll('img').length,
+    }));
+    await page.screenshot({ path: join(ARTIFACTS, 'extension-hover.png') });
+    details.push(`hover: ${info.text.replace(/\s+/g, ' ').slice(0, 220)}...`);
+    details.push(`links in the hover: ${info.links.map((l) => l.slice(0, 60)).join(' | ')}`);
+    const problems = [];
+    if (!info.text.includes('a*b_c')) problems.push('the column name is not shown literally');
+    if (!/Self terms/.test(info.text) || !/Strongest couplings/.test(info.text)) problems.push('no terms listed');
+    if (info.imgs > 0) problems.push('an <img> was rendered from a column name');
+    if (info.links.length !== 1 || !info.links[0].startsWith('command:actionLens.showColumn')) problems.push(`unexpected links: ${info.links.join(', ')}`);
+    // The whole hover shows: the link without scrolling inside it.
+    if (!linkInView || !fits) problems.push(`the hover needs scrolling (link in view: ${linkInView}, content fits: ${fits})`);
+    details.push(`hover size: ${heights}`);
+    // Open the panel from the hover's link.
+    await hover.locator('a', { hasText: 'Open in Action Lens' }).click();
+    const focused = await findFrame(page, () => document.title.includes('names.csv') && document.querySelector('.al-term.al-focus') !== null, 20_000);
+    if (!focused) problems.push("the hover's link did not open the panel focused on the column");
+    if (focused) await uiExport(page, ws, focused);
+    record('[ui] explorer context menu "Learn Action" -> hover on a hostile column name (literal text, one link) -> link opens the panel', problems.length === 0, Date.now() - started, [...problems, ...details].join('\n'));
+  } catch (e) {
+    await page.screenshot({ path: join(ARTIFACTS, 'extension-hover-failure.png') }).catch(() => {});
+    record('[ui] explorer context menu -> hover -> panel', false, Date.now() - started, `${e.message}\n${details.join('\n')}`);
   }
 }

@@ -6,6 +6,7 @@ import { QuadraticCoupling } from '../../src/core/flow/coupling';
 import { Flow } from '../../src/core/flow/flow';
 import { Standardize } from '../../src/core/flow/standardize';
 import { Rng } from '../../src/core/util/rng';
+import { layerKindNames } from '../../src/core/flow/kinds';
 
 /**
  * The largest relative difference between flow.lossAndGradient's gradient and central finite
@@ -28,7 +29,7 @@ function worstGradientError(flow: Flow, x: Float64Array, n: number, o: { h: numb
   return worst;
 }
 
-for (const kind of ['cubic', 'coupling']) {
+for (const kind of layerKindNames()) {
   test(`${kind}: inverse undoes forward to float64 precision`, () => {
     const flow = randomFlow(5, kind, 3, 11);
     const x = randomRows(50, 5, 3, 2);
@@ -99,7 +100,7 @@ test('coupling with interleaved halves (gathered, not read in place): gradient e
 });
 
 test('Flow.bindParams moves the parameters into the given storage: same values, layers bound to it', () => {
-  for (const kind of ['cubic', 'coupling']) {
+  for (const kind of layerKindNames()) {
     const flow = randomFlow(6, kind, 2, 21);
     const x = randomRows(40, 6, 22);
     const before = new Float64Array(flow.paramCount);
@@ -123,7 +124,7 @@ test('Flow.bindParams moves the parameters into the given storage: same values, 
 
 test('Flow.logProb and meanNll (chunked, on reused buffers) agree with one unchunked pass through the layers, across chunk boundaries', () => {
   const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-  for (const kind of ['cubic', 'coupling']) {
+  for (const kind of layerKindNames()) {
     const flow = randomFlow(6, kind, 2, 31);
     for (const n of [1, 37, 4096 + 37]) {
       const x = randomRows(n, 6, 32 + n);

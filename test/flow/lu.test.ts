@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { luScatter, luUnpack, permuteRows } from '../../src/core/flow/lu';
-import { kernelHeap } from '../../src/core/flow/wasm/kernel';
+import { kernelHeap } from '../../src/core/linalg/wasm/kernel';
 import { Rng } from '../../src/core/util/rng';
 
 /** Copies of `arrays` in the kernel heap (the wasm path), or plain copies when there is no heap. */

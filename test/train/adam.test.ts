@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Adam, adamLoop } from '../../src/core/train/adam';
-import { kernelHeap, loadKernels } from '../../src/core/flow/wasm/kernel';
+import { kernelHeap, loadKernels } from '../../src/core/linalg/wasm/kernel';
 import { Rng } from '../../src/core/util/rng';
 
 /** Adam as the paper writes it: bias-corrected moments, then p -= lr m^ / (sqrt(v^) + eps). */

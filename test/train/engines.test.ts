@@ -5,6 +5,7 @@ import { train } from '../../src/core/train/trainer';
 import { randomFlow, randomRows } from '../helpers/flows';
 import { buildFlow } from '../../src/core/flow/build';
 import { Rng } from '../../src/core/util/rng';
+import { layerKindNames } from '../../src/core/flow/kinds';
 
 /** The largest |entry| of a gradient: the scale its entries are compared at. */
 function largest(g: Float64Array): number {
@@ -25,7 +26,7 @@ function assertSameLossAndGradient(what: string, want: { loss: number; grad: Flo
 // dependency) cannot be installed on CI: its install downloads libtensorflow from outside the npm
 // registry, fails, and npm skips it; the engine then falls back to wasm.
 
-for (const kind of ['cubic', 'coupling']) {
+for (const kind of layerKindNames()) {
   test(`${kind}: the tfjs engine gives the float64 engine's loss and gradient (1e-4 relative)`, async () => {
     const d = 4;
     const n = 64;

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXPERIMENTS, findExperiment } from '../../core/experiments';
 import { writeFileAtomic } from '../../core/util/atomic';
-import { integerOption } from '../options';
+import { limitedInteger } from '../options';
 import { ProgressReporter } from '../progress';
 import { withInterrupt } from '../interrupt';
 import { writeStandaloneReport } from '../html-export';
@@ -22,7 +22,7 @@ export function registerExperiment(program: Command): void {
     .description(`Run one of the paper's experiments on synthetic data with a known action: ${EXPERIMENTS.map((e) => e.id).join(', ')}.`)
     .argument('[id]', EXPERIMENTS.map((e) => `${e.id}: ${e.description}`).join('\n'), 'phi4')
     .option('--quick', 'a small version that finishes in seconds')
-    .option('--seed <S>', 'random seed', integerOption('--seed', 0, 2 ** 32 - 1), 1)
+    .option('--seed <S>', 'random seed', limitedInteger('--seed', 'seed'), 1)
     .option('--out <dir>', 'output folder (default: experiments/<id>[-quick])')
     .option('--html', 'also write a standalone HTML report')
     .option('--quiet', 'no progress output')

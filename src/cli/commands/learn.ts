@@ -4,11 +4,12 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../../core/util/errors';
 import { readCsv } from '../../core/data/csv';
+import { layerKindNames, nonlinearKinds } from '../../core/flow/kinds';
 import { DEFAULT_LEARN_SETTINGS, learn, type LearnSettings } from '../../core/pipeline/learn';
 import type { LayerKindName } from '../../core/report/schema';
 import type { EngineChoice } from '../../core/train/engines';
 import { writeFileAtomic } from '../../core/util/atomic';
-import { choiceOption, expansionOption, limitedInteger, listOption, numberOption } from '../options';
+import { choiceOption, expansionOption, limitedInteger, listOption, numberOption, orList } from '../options';
 import type { ExpansionRequest } from '../../core/action/expansion';
 import { ProgressReporter } from '../progress';
 import { withInterrupt } from '../interrupt';
@@ -47,7 +48,7 @@ export function registerLearn(program: Command): void {
     .command('learn')
     .description('Train an invertible network on a CSV and extract its action ln p(x) exactly up to order K.')
     .argument('[file.csv]', 'the data: one row per sample, one numeric column per variable (header optional); default: the bundled example (a 4-site phi^3 + phi^4 lattice)')
-    .option('--layer-kind <kind>', 'nonlinear layer kind: cubic (monotone cubic activation) or coupling (quadratic coupling)', choiceOption('--layer-kind', ['cubic', 'coupling'] as const), s.layerKind)
+    .option('--layer-kind <kind>', `nonlinear layer kind: ${orList(nonlinearKinds().map((k) => `${k.name} (${k.summary})`))}`, choiceOption('--layer-kind', layerKindNames()), s.layerKind)
     .option('--layers <L>', 'number of (affine, nonlinear) blocks', limitedInteger('--layers', 'layers'), s.layers)
     .option('--hidden <H>', 'hidden width of coupling layers (default: number of columns)', limitedInteger('--hidden', 'hidden'))
     .option('--order <K>', 'highest order of the extracted action', limitedInteger('--order', 'order'), s.order)

@@ -1,17 +1,19 @@
 import type { Flow } from '../flow/flow';
-import { MonotoneCubic } from '../flow/cubic';
+import { layerKind } from '../flow/kinds';
 import { Standardize } from '../flow/standardize';
+import { isLinear } from '../flow/structured';
 import { MonomialBasis } from '../poly/basis';
 import { variableJet, type Jet } from '../poly/jet';
 import type { ConvergenceInfo } from '../report/schema';
 
 /**
  * Radius of convergence of the order-K series of S around the expansion point x0 (docs/METHOD.md
- * section 4.6). -1/2|f|^2 is a polynomial; each cubic unit adds ln(1 + 2 a u + 3 c u^2), singular at the complex
- * roots u* = (-a +- i sqrt(3c - a^2)) / (3c). With u = u0 + grad.(x - x0) + ..., the series converges
- * in the ball |x - x0| < |u* - u0| / |grad|. For the first cubic layer u is affine in x and this
- * radius is exact; deeper units are reached through polynomials, and the radius is the linearised
- * estimate. The same ball is also measured in standardized units ((x - x0) / std per column), where
+ * section 4.6). -1/2|f|^2 is a polynomial; each unit of a kind with singularities (its record's
+ * `singularities`) adds a log-det term singular at complex points u*: a cubic unit adds
+ * ln(1 + 2 a u + 3 c u^2), singular at u* = (-a +- i sqrt(3c - a^2)) / (3c). With
+ * u = u0 + grad.(x - x0) + ..., the series converges in the ball |x - x0| < |u* - u0| / |grad|. For the first nonlinear layer u is
+ * affine in x and this radius is exact; deeper units are reached through polynomials, and the radius
+ * is the linearised estimate. The same ball is also measured in standardized units ((x - x0) / std per column), where
  * the distance of a row from x0 means the same for every column whatever its units.
  */
 export function convergenceRadius(flow: Flow, at?: ArrayLike<number>): ConvergenceInfo {
@@ -23,13 +25,14 @@ export function convergenceRadius(flow: Flow, at?: ArrayLike<number>): Convergen
   let radiusStandardized: number | null = null;
   let limitingLayer: number | undefined;
   let limitingUnit: number | undefined;
+  let limitingTerm = '';
   let linearised = false;
   let seenNonlinear = false;
   for (let l = 0; l < flow.layers.length; l++) {
     const layer = flow.layers[l];
-    if (layer instanceof MonotoneCubic) {
+    const singularities = layerKind(layer.kind)?.singularities;
+    if (singularities) {
       for (let i = 0; i < flow.dim; i++) {
-        const { a, c } = layer.coefficients(i);
         const u = coords[i];
         let g2 = 0;
         let g2std = 0;
@@ -37,21 +40,20 @@ export function convergenceRadius(flow: Flow, at?: ArrayLike<number>): Convergen
           g2 += u[1 + k] * u[1 + k];
           if (std) g2std += (u[1 + k] * std[k]) ** 2;
         }
-        const re = -a / (3 * c) - u[0];
-        const im2 = (3 * c - a * a) / (9 * c * c);
-        const distance = Math.sqrt(re * re + im2);
+        const distance = singularities.distance(layer, i, u[0]);
         const r = g2 > 0 ? distance / Math.sqrt(g2) : Number.POSITIVE_INFINITY;
         if (radius === null || r < radius) {
           radius = r;
           limitingLayer = l;
           limitingUnit = i;
+          limitingTerm = singularities.term;
           linearised = seenNonlinear;
         }
         const rs = g2std > 0 ? distance / Math.sqrt(g2std) : Number.POSITIVE_INFINITY;
         if (std && (radiusStandardized === null || rs < radiusStandardized)) radiusStandardized = rs;
       }
     }
-    if (layer.kind !== 'standardize' && layer.kind !== 'affine') seenNonlinear = true;
+    if (!isLinear(layer)) seenNonlinear = true;
     coords = layer.jet(basis, coords).output;
   }
   if (radius === null) return { radius: null, radiusStandardized: null, method: 'polynomial flow: ln p is a polynomial, its series converges everywhere' };
@@ -59,8 +61,8 @@ export function convergenceRadius(flow: Flow, at?: ArrayLike<number>): Convergen
     radius,
     ...(std ? { radiusStandardized } : {}),
     method: linearised
-      ? 'nearest complex singularity of ln(1 + 2au + 3cu^2), mapped to data units by the linearisation of u(x) at the expansion point (an estimate: the limiting unit sits behind a nonlinear layer)'
-      : 'nearest complex singularity of ln(1 + 2au + 3cu^2), mapped to data units exactly (u is affine in x)',
+      ? `nearest complex singularity of ${limitingTerm}, mapped to data units by the linearisation of u(x) at the expansion point (an estimate: the limiting unit sits behind a nonlinear layer)`
+      : `nearest complex singularity of ${limitingTerm}, mapped to data units exactly (u is affine in x)`,
     limitingLayer,
     limitingUnit,
   };

@@ -5,7 +5,7 @@
  * Fisher matrix has one row and column per parameter, several hundred of them.
  */
 
-import { transpose } from '../flow/kernels';
+import { transpose } from '../linalg/kernels';
 
 export interface SymmetricEigen {
   /** Eigenvalues, ascending. */

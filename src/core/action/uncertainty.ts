@@ -1,10 +1,11 @@
 import type { Flow } from '../flow/flow';
 import type { MonomialBasis } from '../poly/basis';
 import { Rng } from '../util/rng';
-import { gemmAB, gemmNT, TRI } from '../flow/kernels';
-import { kernelHeap } from '../flow/wasm/kernel';
+import { gemmAB, gemmNT, TRI } from '../linalg/kernels';
+import { kernelHeap } from '../linalg/wasm/kernel';
 import { symmetricEigen } from './symmetric-eigen';
 import { hasStructuredRoute } from '../flow/structured';
+import { actionJet } from './extract';
 
 /** Rows whose scores form one block of the Fisher matrix's product (fits in cache with P up to ~1,000). */
 const SCORE_ROWS = 128;
@@ -107,8 +108,9 @@ export function keptEigenpairs(a: Float64Array, n: number, relTol: number): { ve
  * Rates of the standard-error code measured on this project's 2-core bench machine and rounded to
  * the slow side: a row's score (one-row loss and gradient), the products (Fisher blocks, projection;
  * multiply-adds per second), the eigen-decomposition (n^3 per second), and one exact extraction from
- * its size (coefficients x variables x layers) on each route: fastjet.ts's structured route (linear
- * and unitwise layers, with a fixed cost) and the generic jet route (coupling layers).
+ * its size (coefficients x variables x layers) on each route: the structured route of
+ * structured-extraction.ts (linear and unitwise layers, with a fixed cost) and the generic jet route
+ * (coupling layers).
  */
 const SECONDS_PER_SCORE_ROW = 3e-5;
 const MULTIPLY_ADDS_PER_SECOND = 5e9;
@@ -138,9 +140,9 @@ export function coefficientJacobian(flow: Flow, basis: MonomialBasis, at?: Array
     const keep = flow.params[j];
     const h = 1e-5 * Math.max(1, Math.abs(keep));
     flow.params[j] = keep + h;
-    const up = flow.actionJet(basis, 0, at);
+    const up = actionJet(flow, basis, 0, at);
     flow.params[j] = keep - h;
-    const down = flow.actionJet(basis, 0, at);
+    const down = actionJet(flow, basis, 0, at);
     flow.params[j] = keep;
     for (let k = 0; k < basis.size; k++) jac[k * p + j] = (up[k] - down[k]) / (2 * h);
   }

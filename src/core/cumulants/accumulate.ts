@@ -18,7 +18,7 @@
  * otherwise in the JS loops below. The two sum the rows in different orders (equal to rounding).
  */
 
-import { loadKernels } from '../flow/wasm/kernel';
+import { loadKernels } from '../linalg/wasm/kernel';
 import { tupleCount } from './tuples';
 
 /** Per-block sums of products about the reference point, one array per order (block-major). */

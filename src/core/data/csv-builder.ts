@@ -1,10 +1,9 @@
 import type { SkippedRow } from '../report/schema';
 import { InputError } from '../util/errors';
-import { isBlankRecord, isMissing, looksLikeHeader, nonNumericHint, parseNumber, quoteValue } from './csv-cells';
+import { isBlankRecord, isMissing, looksLikeHeader, nonNumericHint, parseNumber, quoteValue, type Delimiter } from './csv-cells';
 import { columnNames, selectColumns, type Selection } from './csv-columns';
 import { RecordText, type CellPosition } from './csv-position';
 import { RowStore } from './csv-rows';
-import type { Delimiter } from './csv-sniff';
 
 export interface BuilderOptions {
   columns?: string[];

@@ -1,7 +1,18 @@
 /**
- * What a single CSV cell means: a number, a missing value, or neither. Kept apart from the reader
- * so that header detection, delimiter sniffing and row parsing all agree on one definition.
+ * What a single CSV cell means: a number, a missing value, or neither, and which characters may
+ * separate cells. Kept apart from the reader so that header detection, delimiter sniffing, row
+ * parsing and the editor's header scanner (csv-header.ts) all agree on one definition.
  */
+
+/** The delimiters a CSV may use. */
+export type Delimiter = ',' | ';' | '\t';
+
+/**
+ * The delimiters in order of preference: when several split a file equally well, the rarer one
+ * wins. A file that is consistently split by tabs or semicolons uses them on purpose, while commas
+ * also occur as decimal commas ("1,5;2,5") and inside free text.
+ */
+export const DELIMITERS: readonly Delimiter[] = ['\t', ';', ','];
 
 // JS-style decimals with an optional exponent: "1", "-.5", "+2", "1.", "1e-3". Deliberately not
 // Number()'s full grammar, which also accepts hex, binary, octal and Infinity, and reads "" as 0.

@@ -7,7 +7,7 @@
  */
 
 import { countBreaks } from './csv-lines';
-import type { Delimiter } from './csv-sniff';
+import type { Delimiter } from './csv-cells';
 
 export interface CellPosition {
   /** 1-based file line the cell starts on (a quoted cell before it may span lines). */
@@ -22,42 +22,80 @@ const CR = 0x0d;
 const LF = 0x0a;
 const QUOTE = 0x22;
 
-/** Start and end offsets of every field of one record's text, splitting as csv-parse does under the reader's options. */
-export function fieldSpans(text: string, delimiter: string): Array<{ start: number; end: number }> {
-  const spans: Array<{ start: number; end: number }> = [];
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/** A field of a line: its span [start, end), and where its quotes are when it is quoted. */
+export interface ScannedField {
+  start: number;
+  end: number;
+  /** The opening quote's offset and the closing one's (-1 when the quote is never closed). */
+  quote?: { open: number; close: number };
+}
+
+export interface ScanOptions {
+  /** A line break ends the record (csv-parse's records); otherwise it is an ordinary character. */
+  lineBreaksEnd: boolean;
+  /**
+   * Blanks (spaces, and tabs unless the delimiter is a tab) may stand before a field's opening
+   * quote, as an editor's reader of the header takes ' "a,b"' (csv-header.ts); csv-parse, without
+   * its ltrim option, reads such a quote as an ordinary character.
+   */
+  blanksBeforeQuote: boolean;
+}
+
+/**
+ * The fields of one line or record's text, quotes respected: "" inside quotes is an escaped quote,
+ * the quote that closes a field is the first other one, and, as with csv-parse's relax_quotes, text
+ * after it up to the delimiter still belongs to the field. The one scanner behind the reader's cell
+ * positions (fieldSpans) and the editor's header (csv-header.ts).
+ */
+export function scanFields(text: string, delimiter: string, options: ScanOptions): ScannedField[] {
+  const fields: ScannedField[] = [];
   const delim = delimiter.charCodeAt(0);
   const n = text.length;
   let pos = 0;
   while (true) {
     const start = pos;
-    if (text.charCodeAt(pos) === QUOTE) {
-      // Quoted: "" is an escaped quote; the quote that closes it is the first other one. With
-      // relax_quotes, text after that quote up to the delimiter still belongs to the cell.
-      pos++;
+    let open = pos;
+    if (options.blanksBeforeQuote) {
+      while (open < n && (text.charCodeAt(open) === SPACE || (text.charCodeAt(open) === TAB && delim !== TAB))) open++;
+    }
+    let quote: ScannedField['quote'];
+    if (text.charCodeAt(open) === QUOTE) {
+      pos = open + 1;
+      let close = -1;
       while (pos < n) {
         if (text.charCodeAt(pos) === QUOTE) {
           if (text.charCodeAt(pos + 1) === QUOTE) {
             pos += 2;
             continue;
           }
+          close = pos;
           pos++;
           break;
         }
         pos++;
       }
+      quote = { open, close };
     }
     while (pos < n) {
       const c = text.charCodeAt(pos);
-      if (c === delim || c === CR || c === LF) break;
+      if (c === delim || (options.lineBreaksEnd && (c === CR || c === LF))) break;
       pos++;
     }
-    spans.push({ start, end: pos });
+    fields.push(quote ? { start, end: pos, quote } : { start, end: pos });
     if (pos < n && text.charCodeAt(pos) === delim) {
       pos++;
       continue;
     }
-    return spans;
+    return fields;
   }
+}
+
+/** Start and end offsets of every field of one record's text, splitting as csv-parse does under the reader's options. */
+export function fieldSpans(text: string, delimiter: string): Array<{ start: number; end: number }> {
+  return scanFields(text, delimiter, { lineBreaksEnd: true, blanksBeforeQuote: false }).map(({ start, end }) => ({ start, end }));
 }
 
 /**

@@ -2,7 +2,7 @@ import { parse, CsvError, type InfoRecord } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../util/errors';
-import type { ReadCsvOptions, Table } from './csv';
+import type { ReadCsvOptions, Table } from './csv-table';
 import type { SkippedRow } from '../report/schema';
 import { TableBuilder, type Layout } from './csv-builder';
 import { checkTable } from './csv-checks';
@@ -11,7 +11,8 @@ import { LineTracker } from './csv-lines';
 import { RecordText } from './csv-position';
 import { splitPlainLines } from './csv-plain';
 import type { RowStore } from './csv-rows';
-import { sniffDelimiter, type Delimiter } from './csv-sniff';
+import type { Delimiter } from './csv-cells';
+import { sniffDelimiter } from './csv-sniff';
 import { openSource, type CsvSource, type SourceTuning } from './csv-source';
 
 export interface ReaderTuning extends SourceTuning {

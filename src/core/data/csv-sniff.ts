@@ -1,14 +1,5 @@
 import { parse } from 'csv-parse';
-import { isBlankRecord, isMissing, looksLikeHeader, parseNumber } from './csv-cells';
-
-export type Delimiter = ',' | ';' | '\t';
-
-/**
- * When several delimiters split the sample consistently, the rarer one wins: a file that is
- * consistently split by tabs or semicolons uses them on purpose, while commas also occur as
- * decimal commas ("1,5;2,5") and inside free text.
- */
-const PREFERENCE: readonly Delimiter[] = ['\t', ';', ','];
+import { DELIMITERS, isBlankRecord, isMissing, looksLikeHeader, parseNumber, type Delimiter } from './csv-cells';
 
 /** How many non-blank records of the head decide the delimiter. */
 export const SNIFF_RECORDS = 20;
@@ -26,17 +17,18 @@ interface Candidate {
  * by the real parser so that delimiters inside quotes do not count. A candidate qualifies when it
  * splits the first record into more than one field and at least half the others into as many (a
  * ragged row early in the file should be reported as ragged, not turn the file into one column).
- * Fully consistent beats mostly consistent, all-numeric data beats not, then PREFERENCE decides.
- * Without a qualifying candidate the file has a single column, read with ','.
+ * Fully consistent beats mostly consistent, all-numeric data beats not, then the order of
+ * preference decides (csv-cells.ts, DELIMITERS: the rarer delimiter wins). Without a qualifying
+ * candidate the file has a single column, read with ','.
  */
 export async function sniffDelimiter(head: Buffer, headIsAll: boolean): Promise<Delimiter> {
   const candidates: Candidate[] = [];
-  for (const delimiter of PREFERENCE) {
+  for (const delimiter of DELIMITERS) {
     const records = await sampleRecords(head, delimiter, headIsAll);
     const candidate = judge(delimiter, records);
     if (candidate !== undefined) candidates.push(candidate);
   }
-  candidates.sort((a, b) => rank(b) - rank(a) || PREFERENCE.indexOf(a.delimiter) - PREFERENCE.indexOf(b.delimiter));
+  candidates.sort((a, b) => rank(b) - rank(a) || DELIMITERS.indexOf(a.delimiter) - DELIMITERS.indexOf(b.delimiter));
   return candidates[0]?.delimiter ?? ',';
 }
 

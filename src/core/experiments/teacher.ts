@@ -8,6 +8,7 @@ import type { Action, ExperimentRun, Report } from '../report/schema';
 import { Rng } from '../util/rng';
 import { compareActions, formatPercent } from './compare';
 import type { Experiment, ExperimentOptions, ExperimentOutput } from './types';
+import { actionJet } from '../action/extract';
 
 const D = 4;
 const K = 4;
@@ -100,7 +101,7 @@ export function teacherFlow(kind: string, layers: number, seed: number): Flow {
 export function teacherAction(teacher: Flow, at?: readonly number[]): Action {
   const basis = new MonomialBasis(D, K);
   const point = at ?? new Array<number>(D).fill(0);
-  return { convention: 'ln p', units: 'raw', order: K, expansionPoint: [...point], terms: jetToTerms(basis, teacher.actionJet(basis, 0, point)) };
+  return { convention: 'ln p', units: 'raw', order: K, expansionPoint: [...point], terms: jetToTerms(basis, actionJet(teacher, basis, 0, point)) };
 }
 
 function normals(rng: Rng, count: number): Float64Array {

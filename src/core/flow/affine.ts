@@ -1,10 +1,11 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, type Jet } from '../poly/jet';
-import { gemmAB, TRI } from './kernels';
+import { gemmAB, TRI } from '../linalg/kernels';
 import { luScatter, luUnpack, permuteRows } from './lu';
-import { Scratch } from './scratch';
-import type { Layer, LayerStructure } from './layer';
-import { columnSums } from './rowwise';
+import { Scratch } from '../linalg/scratch';
+import type { Layer } from './layer';
+import type { LayerKind, TfModule, TfjsLayer } from './layer-kind';
+import { columnSums } from '../linalg/rowwise';
 import { ParamSnapshot } from './snapshot';
 import type { LinearStructure } from './structured';
 
@@ -191,8 +192,50 @@ export class AffineLU implements Layer, LinearStructure {
     }
     return { output, logDet: constantJet(basis, this.logDetConstant()) };
   }
+}
 
-  structure(): LayerStructure {
-    return { kind: 'affine', permutation: Array.from(this.permutation) };
-  }
+/** The affine layers' record (kinds.ts): saved with their permutation. */
+export const affineKind: LayerKind<AffineLU> = {
+  name: 'affine',
+  toStructure: (layer) => ({ kind: 'affine', permutation: Array.from(layer.permutation) }),
+  fromStructure: (d, s) => new AffineLU(d, s.permutation as number[]),
+  tfjs: affineOnTfjs,
+};
+
+/**
+ * On tfjs (which has no triangular solve or determinant, so the LU parametrization stays: ln|det W| =
+ * sum(s)): W^T = Up^T Lo^T P^T as dense tensors, because the wasm backend's fast matmul wants
+ * untransposed operands.
+ */
+function affineOnTfjs(tf: TfModule, layer: AffineLU, d: number): TfjsLayer {
+  const nTri = (d * (d - 1)) / 2;
+  // (P Lo)^T = Lo^T P^T with P^T[j][i] = 1 where perm[i] = j (y_i = (Lo Up x)_perm[i]).
+  const pT = new Float32Array(d * d);
+  for (let i = 0; i < d; i++) pT[layer.permutation[i] * d + i] = 1;
+  const permT = tf.keep(tf.tensor2d(pT, [d, d]));
+  const eye = tf.keep(tf.eye(d));
+  return {
+    inputs: (p) => {
+      // Inputs: Lo^T's strict upper part and Up^T's strict lower part as dense d x d, then s and b.
+      const loT = new Float32Array(d * d);
+      const upT = new Float32Array(d * d);
+      let k = 0;
+      for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) loT[j * d + i] = p[k++];
+      for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) upT[j * d + i] = p[k++];
+      return [tf.tensor2d(loT, [d, d]), tf.tensor2d(upT, [d, d]), tf.tensor1d(Float32Array.from(p.subarray(2 * nTri, 2 * nTri + d))), tf.tensor1d(Float32Array.from(p.subarray(2 * nTri + d)))];
+    },
+    apply: (x, [loT, upT, s, b]) => {
+      const up = tf.add(upT, tf.mul(eye, tf.exp(s))) as typeof x;
+      const lo = tf.add(loT, eye) as typeof x;
+      const wT = tf.matMul(up, tf.matMul(lo, permT));
+      return { y: tf.add(tf.matMul(x, wT), b) as typeof x, logDet: tf.sum(s) };
+    },
+    gradient: ([gLoT, gUpT, gS, gB], _p, out) => {
+      let k = 0;
+      for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[k++] = gLoT[j * d + i];
+      for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) out[k++] = gUpT[j * d + i];
+      out.set(gS, 2 * nTri);
+      out.set(gB, 2 * nTri + d);
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { InputError } from '../util/errors';
 import { Rng } from '../util/rng';
 import { AffineLU } from './affine';
 import { Flow } from './flow';
-import { NONLINEAR_KINDS } from './kinds';
+import { layerKindNames, nonlinearKind, nonlinearKinds } from './kinds';
 import type { Layer } from './layer';
 import { Standardize } from './standardize';
 
@@ -19,10 +19,12 @@ export interface FlowOptions {
  */
 export function buildFlow(mean: ArrayLike<number>, std: ArrayLike<number>, options: FlowOptions): Flow {
   const d = mean.length;
-  const kind = NONLINEAR_KINDS.get(options.layerKind);
-  if (!kind) throw new InputError(`unknown layer kind "${options.layerKind}"; choose one of ${[...NONLINEAR_KINDS.keys()].join(', ')}`);
+  const kind = nonlinearKind(options.layerKind);
+  if (!kind) throw new InputError(`unknown layer kind "${options.layerKind}"; choose one of ${layerKindNames().join(', ')}`);
   if (d < kind.minDim) {
-    throw new InputError(`the ${kind.name} layer kind needs at least ${kind.minDim} columns (it splits the variables into two halves); this data has ${d}. Use --layer-kind cubic.`);
+    const why = kind.minDimReason ? ` (${kind.minDimReason})` : '';
+    const other = nonlinearKinds().find((k) => k.minDim <= d);
+    throw new InputError(`the ${kind.name} layer kind needs at least ${kind.minDim} columns${why}; this data has ${d}.${other ? ` Use --layer-kind ${other.name}.` : ''}`);
   }
   if (!Number.isInteger(options.layers) || options.layers < 1) throw new InputError(`--layers must be a positive integer, got ${options.layers}`);
   if (!Number.isInteger(options.hidden) || options.hidden < 1) throw new InputError(`--hidden must be a positive integer, got ${options.hidden}`);

@@ -1,10 +1,11 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, mul, type Jet } from '../poly/jet';
-import { gemmAB, transpose } from './kernels';
-import { Scratch } from './scratch';
-import { columnSums } from './rowwise';
+import { gemmAB, transpose } from '../linalg/kernels';
+import { Scratch } from '../linalg/scratch';
+import { columnSums } from '../linalg/rowwise';
 import { ParamSnapshot } from './snapshot';
-import type { Layer, LayerStructure } from './layer';
+import type { Layer } from './layer';
+import type { NonlinearKind, TfModule, TfjsLayer } from './layer-kind';
 
 /**
  * C (kind "coupling"): y_A = x_A, y_B = x_B + t(x_A), t(x_A) = V (U x_A + c)^2 (elementwise square, hidden
@@ -47,7 +48,7 @@ export class QuadraticCoupling implements Layer {
 
   /**
    * A half's columns of an n x d batch as a product operand with row stride ld: when the half is a
-   * contiguous range (as built by kinds.ts), a column block of the batch itself, read in place;
+   * contiguous range (as couplingKind builds them), a column block of the batch itself, read in place;
    * otherwise gathered into scratch.
    */
   private columns(x: Float64Array, n: number, half: Int32Array, start: number, name: string): { data: Float64Array; ld: number } {
@@ -160,10 +161,63 @@ export class QuadraticCoupling implements Layer {
     }
     return { output, logDet: null };
   }
+}
 
-  structure(): LayerStructure {
-    return { kind: 'coupling', conditioner: Array.from(this.conditioner), transformed: Array.from(this.transformed), hidden: this.hidden };
-  }
+/** The coupling kind (kinds.ts). */
+export const couplingKind: NonlinearKind<QuadraticCoupling> = {
+  name: 'coupling',
+  description: 'Quadratic coupling layer: ln p is an exact polynomial of degree 2^(L+1); unimodal.',
+  summary: 'quadratic coupling',
+  pickDescription: 'quadratic coupling: ln p is an exact polynomial',
+  minDim: 2,
+  minDimReason: 'it splits the variables into two halves',
+  create(d, index, hidden, rng) {
+    // Alternate which half conditions, so that every unit is transformed.
+    const half = Math.floor(d / 2);
+    const first = Array.from({ length: half }, (_, i) => i);
+    const second = Array.from({ length: d - half }, (_, i) => half + i);
+    const [conditioner, transformed] = index % 2 === 0 ? [first, second] : [second, first];
+    const layer = new QuadraticCoupling(d, conditioner, transformed, hidden);
+    // U, V near 0.1: the output is third order in the weights, so ~0.01 sits on the Gaussian saddle.
+    for (let k = 0; k < layer.paramCount; k++) layer.params[k] = 0.1 * rng.normal();
+    return layer;
+  },
+  toStructure: (layer) => ({ kind: 'coupling', conditioner: Array.from(layer.conditioner), transformed: Array.from(layer.transformed), hidden: layer.hidden }),
+  fromStructure: (d, s) => new QuadraticCoupling(d, s.conditioner as number[], s.transformed as number[], s.hidden as number),
+  tfjs: couplingOnTfjs,
+};
+
+/** On tfjs: selection matrices (constants) instead of gathers and scatters along the feature axis. */
+function couplingOnTfjs(tf: TfModule, layer: QuadraticCoupling, d: number): TfjsLayer {
+  const h = layer.hidden;
+  const nA = layer.conditioner.length;
+  const nB = layer.transformed.length;
+  const selA = new Float32Array(d * nA);
+  layer.conditioner.forEach((c, j) => (selA[c * nA + j] = 1));
+  const putB = new Float32Array(nB * d);
+  layer.transformed.forEach((t, j) => (putB[j * d + t] = 1));
+  const selAT = tf.keep(tf.tensor2d(selA, [d, nA]));
+  const putBT = tf.keep(tf.tensor2d(putB, [nB, d]));
+  // Inputs: U^T (nA x h), c (h), V^T (h x nB), transposed in JS so every matmul is untransposed.
+  return {
+    inputs: (p) => {
+      const uT = new Float32Array(nA * h);
+      const vT = new Float32Array(h * nB);
+      for (let k = 0; k < h; k++) for (let j = 0; j < nA; j++) uT[j * h + k] = p[k * nA + j];
+      for (let b = 0; b < nB; b++) for (let k = 0; k < h; k++) vT[k * nB + b] = p[h * nA + h + b * h + k];
+      return [tf.tensor2d(uT, [nA, h]), tf.tensor1d(Float32Array.from(p.subarray(h * nA, h * nA + h))), tf.tensor2d(vT, [h, nB])];
+    },
+    apply: (x, [uT, c, vT]) => {
+      const s = tf.add(tf.matMul(tf.matMul(x, selAT), uT as typeof x), c) as typeof x;
+      const t = tf.matMul(tf.square(s), vT as typeof x);
+      return { y: tf.add(x, tf.matMul(t, putBT)) as typeof x, logDet: tf.scalar(0) };
+    },
+    gradient: ([gUT, gC, gVT], _p, out) => {
+      for (let k = 0; k < h; k++) for (let j = 0; j < nA; j++) out[k * nA + j] = gUT[j * h + k];
+      out.set(gC, h * nA);
+      for (let b = 0; b < nB; b++) for (let k = 0; k < h; k++) out[h * nA + h + b * h + k] = gVT[k * nB + b];
+    },
+  };
 }
 
 /** idx[0] when idx is idx[0], idx[0] + 1, ..., else -1. */

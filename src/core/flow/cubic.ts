@@ -1,8 +1,9 @@
 import type { MonomialBasis } from '../poly/basis';
 import { axpy, constantJet, logJet, mul, type Jet } from '../poly/jet';
-import { Scratch } from './scratch';
-import type { Layer, LayerStructure } from './layer';
-import { unitwiseOn } from './rowwise';
+import { Scratch } from '../linalg/scratch';
+import type { Layer } from './layer';
+import type { NonlinearKind, TfModule, TfjsLayer } from './layer-kind';
+import { unitwiseOn } from '../linalg/rowwise';
 import { seriesLog, type UnitStructure } from './structured';
 
 /** c = softplus(gamma) + C_FLOOR keeps c > 0; a = sqrt(3c) tanh(beta) A_SHRINK keeps a^2 < 3c strictly. */
@@ -175,10 +176,55 @@ export class MonotoneCubic implements Layer, UnitStructure {
     }
     return { output, logDet };
   }
+}
 
-  structure(): LayerStructure {
-    return { kind: 'cubic' };
-  }
+/** The cubic kind (kinds.ts). */
+export const cubicKind: NonlinearKind<MonotoneCubic> = {
+  name: 'cubic',
+  description: 'Monotone cubic u + a u^2 + c u^3 per unit after an affine layer: can express site-local phi^3 + phi^4 terms.',
+  summary: 'monotone cubic activation',
+  pickDescription: 'monotone cubic per unit after an affine layer',
+  minDim: 1,
+  create(d, _index, _hidden, rng) {
+    const layer = new MonotoneCubic(d);
+    // c near 0.01 (smaller values stall, docs/METHOD.md section 3.3); a starts near zero with a small random tilt.
+    const gamma = inverseSoftplus(0.01 - C_FLOOR);
+    for (let i = 0; i < d; i++) {
+      layer.params[i] = gamma;
+      layer.params[d + i] = 0.01 * rng.normal();
+    }
+    return layer;
+  },
+  toStructure: () => ({ kind: 'cubic' }),
+  fromStructure: (d) => new MonotoneCubic(d),
+  singularities: {
+    term: 'ln(1 + 2au + 3cu^2)',
+    // The complex roots u* = (-a +- i sqrt(3c - a^2)) / (3c) of 1 + 2au + 3cu^2, both at this distance.
+    distance(layer, i, u0) {
+      const { a, c } = layer.coefficients(i);
+      const re = -a / (3 * c) - u0;
+      const im2 = (3 * c - a * a) / (9 * c * c);
+      return Math.sqrt(re * re + im2);
+    },
+  },
+  tfjs: cubicOnTfjs,
+};
+
+function cubicOnTfjs(tf: TfModule, _layer: MonotoneCubic, d: number): TfjsLayer {
+  return {
+    inputs: (p) => [tf.tensor1d(Float32Array.from(p.subarray(0, d))), tf.tensor1d(Float32Array.from(p.subarray(d, 2 * d)))],
+    apply: (x, [gamma, beta]) => {
+      const c = tf.add(tf.softplus(gamma), C_FLOOR);
+      const a = tf.mul(tf.mul(tf.sqrt(tf.mul(3, c)), tf.tanh(beta)), A_SHRINK);
+      const y = tf.add(x, tf.mul(tf.square(x), tf.add(a, tf.mul(c, x))));
+      const jac = tf.add(1, tf.mul(x, tf.add(tf.mul(2, a), tf.mul(tf.mul(3, c), x))));
+      return { y: y as typeof x, logDet: tf.sum(tf.log(jac), 1) };
+    },
+    gradient: ([gGamma, gBeta], _p, out) => {
+      out.set(gGamma, 0);
+      out.set(gBeta, d);
+    },
+  };
 }
 
 /** The unique real root u of u + a u^2 + c u^3 = y (monotone): bracketed Newton, to full precision. */
@@ -216,5 +262,3 @@ export function inverseSoftplus(y: number): number {
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
-
-export const CUBIC_C_FLOOR = C_FLOOR;

@@ -1,9 +1,6 @@
-import type { MonomialBasis } from '../poly/basis';
-import { axpy, constantJet, mulAdd, variableJet, type Jet } from '../poly/jet';
-import { structuredActionJet } from './fastjet';
-import { Scratch } from './scratch';
-import { kernelHeap } from './wasm/kernel';
-import { gaussianHead } from './rowwise';
+import { Scratch } from '../linalg/scratch';
+import { kernelHeap } from '../linalg/wasm/kernel';
+import { gaussianHead } from '../linalg/rowwise';
 import type { Layer } from './layer';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -173,42 +170,5 @@ export class Flow {
     }
     if (grad !== out) out.set(grad);
     return loss / n;
-  }
-
-  /**
-   * The action of the coordinates that enter layer `from` (0 = the data), as a jet truncated at the
-   * basis order: S_from(u) = -1/2 |z(u)|^2 - (d/2) ln 2pi + sum of ln|det| of layers from..end.
-   * Exact to order K (docs/METHOD.md section 4.2). Expanded around u = `at` (default 0): the jet's
-   * coefficients are those of monomials in (u - at). Forward propagation from the shifted point is
-   * as exact as from 0; re-expanding a truncated jet afterwards would not be.
-   */
-  actionJet(basis: MonomialBasis, from = 0, at?: ArrayLike<number>): Jet {
-    if (!Flow.genericJetsOnly) {
-      const fast = structuredActionJet(this.layers, this.dim, basis, from, at);
-      if (fast) return fast;
-    }
-    return this.genericActionJet(basis, from, at);
-  }
-
-  /** Forces the generic jet route (tests compare the two routes; the bench measures both). */
-  static genericJetsOnly = false;
-
-  /** The generic route: every layer's jet rule on full order-K jets. */
-  genericActionJet(basis: MonomialBasis, from = 0, at?: ArrayLike<number>): Jet {
-    let coords: Jet[] = [];
-    for (let i = 0; i < this.dim; i++) coords.push(variableJet(basis, i, at ? at[i] : 0));
-    const action = constantJet(basis, -this.dim * HALF_LOG_2PI);
-    for (let l = from; l < this.layers.length; l++) {
-      const { output, logDet } = this.layers[l].jet(basis, coords);
-      if (logDet) axpy(action, 1, logDet);
-      coords = output;
-    }
-    for (const zi of coords) mulAdd(basis, action, zi, zi, -0.5);
-    return action;
-  }
-
-  /** The latent action -1/2 |z|^2 - (d/2) ln 2pi as a jet: S after the last layer. */
-  latentActionJet(basis: MonomialBasis): Jet {
-    return this.genericActionJet(basis, this.layers.length);
   }
 }

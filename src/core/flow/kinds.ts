@@ -1,62 +1,55 @@
-import type { Rng } from '../util/rng';
-import { MonotoneCubic, inverseSoftplus, CUBIC_C_FLOOR } from './cubic';
-import { QuadraticCoupling } from './coupling';
-import type { Layer, LayerStructure } from './layer';
+import { affineKind } from './affine';
+import { couplingKind } from './coupling';
+import { cubicKind } from './cubic';
+import type { Layer } from './layer';
+import type { LayerKind, NonlinearKind } from './layer-kind';
+import { standardizeKind } from './standardize';
 
 /**
- * The nonlinear layer kinds a flow can be built from. A third kind is one more entry here: the trainer,
- * jets, diagrams and report only see the Layer interface.
+ * The one list of layer kinds (records: layer-kind.ts). Every flow is N, then blocks of an affine
+ * layer and a nonlinear one; the nonlinear kinds are what a user chooses, in the order listed here
+ * (the first is the default's fallback where another needs more variables). The trainer, extraction,
+ * diagrams, serialization, the convergence radius, the tfjs engine, the report's check, the CLI's
+ * --layer-kind and the extension's settings read this registry; package.json's actionLens.layerKind
+ * is held to it by a test. A new kind: its file (the Layer class and its record) and a line here.
  */
-export interface NonlinearKind {
-  readonly name: string;
-  readonly minDim: number;
-  readonly description: string;
-  /** The index-th nonlinear layer of a flow over d variables, with its parameters initialised near the identity. */
-  create(d: number, index: number, hidden: number, rng: Rng): Layer;
-  /** Rebuilds a layer from its saved structure (parameters are set by the caller). */
-  fromStructure(d: number, structure: LayerStructure): Layer | null;
+const registry = new Map<string, LayerKind>();
+
+/** Adds a kind (a new kind's tests register theirs here; the built-in ones are below). */
+export function registerLayerKind(kind: LayerKind): void {
+  if (registry.has(kind.name)) throw new Error(`layer kind "${kind.name}" is already registered`);
+  registry.set(kind.name, kind);
 }
 
-const cubic: NonlinearKind = {
-  name: 'cubic',
-  minDim: 1,
-  description: 'monotone cubic activation u + a u^2 + c u^3 per unit',
-  create(d, _index, _hidden, rng) {
-    const layer = new MonotoneCubic(d);
-    // c near 0.01 (smaller values stall, docs/METHOD.md section 3.3); a starts near zero with a small random tilt.
-    const gamma = inverseSoftplus(0.01 - CUBIC_C_FLOOR);
-    for (let i = 0; i < d; i++) {
-      layer.params[i] = gamma;
-      layer.params[d + i] = 0.01 * rng.normal();
-    }
-    return layer;
-  },
-  fromStructure(d, s) {
-    return s.kind === 'cubic' ? new MonotoneCubic(d) : null;
-  },
-};
+export function isNonlinearKind(kind: LayerKind): kind is NonlinearKind {
+  return typeof (kind as Partial<NonlinearKind>).create === 'function';
+}
 
-const coupling: NonlinearKind = {
-  name: 'coupling',
-  minDim: 2,
-  description: 'quadratic coupling y_B = x_B + V (U x_A + c)^2',
-  create(d, index, hidden, rng) {
-    // Alternate which half conditions, so that every unit is transformed.
-    const half = Math.floor(d / 2);
-    const first = Array.from({ length: half }, (_, i) => i);
-    const second = Array.from({ length: d - half }, (_, i) => half + i);
-    const [conditioner, transformed] = index % 2 === 0 ? [first, second] : [second, first];
-    const layer = new QuadraticCoupling(d, conditioner, transformed, hidden);
-    // U, V near 0.1: the output is third order in the weights, so ~0.01 sits on the Gaussian saddle.
-    for (let k = 0; k < layer.paramCount; k++) layer.params[k] = 0.1 * rng.normal();
-    return layer;
-  },
-  fromStructure(d, s) {
-    return s.kind === 'coupling' ? new QuadraticCoupling(d, s.conditioner, s.transformed, s.hidden) : null;
-  },
-};
+/** Any kind a flow's layer may be of (the standardization and affine layers included). */
+export function layerKind(name: string): LayerKind | undefined {
+  return registry.get(name);
+}
 
-export const NONLINEAR_KINDS: ReadonlyMap<string, NonlinearKind> = new Map([
-  [cubic.name, cubic],
-  [coupling.name, coupling],
-]);
+/** The record of a layer's kind; a layer whose kind was never registered is a programming error. */
+export function kindOf(layer: Layer): LayerKind {
+  const kind = registry.get(layer.kind);
+  if (!kind) throw new Error(`layer kind "${layer.kind}" is not registered (src/core/flow/kinds.ts)`);
+  return kind;
+}
+
+/** The kinds a user chooses from, in order. */
+export function nonlinearKinds(): NonlinearKind[] {
+  return [...registry.values()].filter(isNonlinearKind);
+}
+
+export function nonlinearKind(name: string): NonlinearKind | undefined {
+  const kind = registry.get(name);
+  return kind && isNonlinearKind(kind) ? kind : undefined;
+}
+
+/** The names a user chooses from: --layer-kind's choices, actionLens.layerKind's enum, a report's model.layerKind. */
+export function layerKindNames(): string[] {
+  return nonlinearKinds().map((k) => k.name);
+}
+
+for (const kind of [standardizeKind, affineKind, cubicKind, couplingKind]) registerLayerKind(kind);

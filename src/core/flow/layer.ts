@@ -11,7 +11,8 @@ import type { Jet } from '../poly/jet';
  * homogeneous parts are read off the jet of the identity, so a new kind only implements this.
  */
 export interface Layer {
-  readonly kind: LayerKind;
+  /** The name of the layer's kind (kinds.ts): how the layer is saved, rebuilt and named in reports. */
+  readonly kind: string;
   readonly dim: number;
   readonly paramCount: number;
   /** Bound by the flow to its slice of the flat parameter vector. */
@@ -34,15 +35,14 @@ export interface Layer {
 
   /** The jet rule: output coordinates and ln|det| as jets, given the input coordinates as jets. */
   jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null };
-
-  /** Structure needed to rebuild the layer (permutations, halves), without the parameters. */
-  structure(): LayerStructure;
 }
 
-export type LayerKind = 'standardize' | 'affine' | 'cubic' | 'coupling';
-
-export type LayerStructure =
-  | { kind: 'standardize'; mean: number[]; std: number[] }
-  | { kind: 'affine'; permutation: number[] }
-  | { kind: 'cubic' }
-  | { kind: 'coupling'; conditioner: number[]; transformed: number[]; hidden: number };
+/**
+ * What rebuilds a layer without its parameters, as saved in a model file: its kind's name and
+ * whatever that kind keeps (a permutation, the halves of a coupling layer). Each kind reads and writes
+ * its own (layer-kind.ts, toStructure and fromStructure).
+ */
+export interface LayerStructure {
+  kind: string;
+  [field: string]: unknown;
+}

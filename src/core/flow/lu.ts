@@ -4,7 +4,7 @@
  * every buffer lives in the kernel heap (JS loops over the heap's shared buffers run slower than over
  * plain ones), else in JS; both paths do the same operations, so they give the same bits.
  */
-import { unitwiseOn } from './rowwise';
+import { unitwiseOn } from '../linalg/rowwise';
 
 /**
  * lo = unit lower-triangular factor, up = upper factor with diagonal expS, upT = up^T (d x d

@@ -1,9 +1,7 @@
 import { InputError } from '../util/errors';
-import { AffineLU } from './affine';
 import { Flow } from './flow';
-import { NONLINEAR_KINDS } from './kinds';
+import { kindOf, layerKind } from './kinds';
 import type { Layer, LayerStructure } from './layer';
-import { Standardize } from './standardize';
 
 export const MODEL_FORMAT = 'action-lens-model';
 export const MODEL_VERSION = 1;
@@ -26,7 +24,7 @@ export function saveModel(flow: Flow, meta: { layerKind: string; layers: number;
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     ...meta,
-    flow: flow.layers.map((l) => ({ structure: l.structure(), params: Array.from(l.params) })),
+    flow: flow.layers.map((l) => ({ structure: kindOf(l).toStructure(l), params: Array.from(l.params) })),
   };
 }
 
@@ -44,14 +42,12 @@ export function loadModel(data: unknown, file: string): { flow: Flow; model: Sav
   const entries = m.flow as SavedModel['flow'];
   const first = entries[0].structure;
   if (first?.kind !== 'standardize') return fail('the first layer must be the standardization');
-  const d = first.mean.length;
+  const d = (first.mean as number[]).length;
   const layers: Layer[] = entries.map((entry, i) => {
     const s = entry.structure;
-    let layer: Layer | null = null;
-    if (s.kind === 'standardize') layer = new Standardize(s.mean, s.std);
-    else if (s.kind === 'affine') layer = new AffineLU(d, s.permutation);
-    else for (const kind of NONLINEAR_KINDS.values()) layer ??= kind.fromStructure(d, s);
-    if (!layer) return fail(`layer ${i} has an unknown kind "${(s as { kind: string }).kind}"`);
+    const kind = layerKind(s.kind);
+    if (!kind) return fail(`layer ${i} has an unknown kind "${s.kind}"`);
+    const layer = kind.fromStructure(d, s);
     if (!Array.isArray(entry.params) || entry.params.length !== layer.paramCount) {
       return fail(`layer ${i} (${s.kind}) needs ${layer.paramCount} parameters, the file has ${Array.isArray(entry.params) ? entry.params.length : 'none'}`);
     }

@@ -1,8 +1,9 @@
 import type { MonomialBasis } from '../poly/basis';
 import { constantJet, type Jet } from '../poly/jet';
-import { Scratch } from './scratch';
-import type { Layer, LayerStructure } from './layer';
-import { standardizeRows } from './rowwise';
+import { Scratch } from '../linalg/scratch';
+import type { Layer } from './layer';
+import type { LayerKind } from './layer-kind';
+import { standardizeRows } from '../linalg/rowwise';
 import type { LinearStructure } from './structured';
 
 /** N: x~_i = (x_i - mu_i) / sigma_i, fixed from the training rows; part of the model so coefficients come out in raw units. */
@@ -72,8 +73,18 @@ export class Standardize implements Layer, LinearStructure {
     });
     return { output, logDet: constantJet(basis, this.logDetConstant) };
   }
-
-  structure(): LayerStructure {
-    return { kind: 'standardize', mean: Array.from(this.mean), std: Array.from(this.std) };
-  }
 }
+
+/** The standardization's record (kinds.ts): saved with its mean and standard deviations. */
+export const standardizeKind: LayerKind<Standardize> = {
+  name: 'standardize',
+  toStructure: (layer) => ({ kind: 'standardize', mean: Array.from(layer.mean), std: Array.from(layer.std) }),
+  fromStructure: (_d, s) => new Standardize(s.mean as number[], s.std as number[]),
+  tfjs(tf, layer) {
+    const mean = tf.keep(tf.tensor1d(Float32Array.from(layer.mean)));
+    const std = tf.keep(tf.tensor1d(Float32Array.from(layer.std)));
+    let ld = 0;
+    for (const s of layer.std) ld -= Math.log(s);
+    return { inputs: () => [], apply: (x) => ({ y: tf.div(tf.sub(x, mean), std) as typeof x, logDet: tf.scalar(ld) }), gradient: () => undefined };
+  },
+};

@@ -2,8 +2,8 @@ import type { Layer } from './layer';
 
 /**
  * Optional structure a layer may expose so that exact extraction can take a fast route
- * (flow/fastjet.ts). Neither is part of the Layer interface: a kind that offers neither is
- * extracted through its generic jet rule, exactly as before, only slower at large d.
+ * (action/structured-extraction.ts). Neither is part of the Layer interface: a kind that offers
+ * neither is extracted through its generic jet rule, exactly as before, only slower at large d.
  */
 
 /** y = W x + b with a constant ln|det|. */
@@ -28,7 +28,7 @@ export function isUnitwise(layer: Layer): layer is Layer & UnitStructure {
   return typeof (layer as Partial<UnitStructure>).unitSeries === 'function';
 }
 
-/** Every layer is linear or unitwise: extraction through them can take fastjet.ts's structured route. */
+/** Every layer is linear or unitwise: extraction through them can take the structured route (action/structured-extraction.ts). */
 export function hasStructuredRoute(layers: readonly Layer[]): boolean {
   return layers.every((l) => isLinear(l) || isUnitwise(l));
 }

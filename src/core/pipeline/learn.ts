@@ -1,18 +1,19 @@
 import { convergenceRadius } from '../action/convergence';
-import { chooseExpansionPoint, type ExpansionRequest } from '../action/expansion';
+import { actionJet, latentActionJet } from '../action/extract';
+import { chooseExpansionPoint } from '../action/expansion';
 import { coefficientStdErrors, stdErrSecondsEstimate } from '../action/uncertainty';
 import { diagramClassesForReport, layerDiagrams } from '../action/diagrams';
 import { jetToTerms, largestTerms } from '../action/terms';
 import type { Table } from '../data/csv';
 import type { Flow } from '../flow/flow';
 import { saveModel, type SavedModel } from '../flow/serialize';
-import { kernelsInUse } from '../flow/wasm/kernel';
+import { kernelsInUse } from '../linalg/wasm/kernel';
 import { binomial, MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
-import { PAPER_CITATION, SCHEMA_VERSION, type Action, type LayerKindName, type Report, type ReportLayer, type TheorySection } from '../report/schema';
+import { PAPER_CITATION, SCHEMA_VERSION, type Action, type Report, type ReportLayer, type TheorySection } from '../report/schema';
 import { gaussianNll } from '../train/gaussian';
-import { DEFAULT_TRAIN_OPTIONS, train, type TrainingProgress, type TrainOptions } from '../train/trainer';
-import { EngineSession, type EngineChoice } from '../train/engines';
+import { DEFAULT_TRAIN_OPTIONS, train } from '../train/trainer';
+import { EngineSession } from '../train/engines';
 import { InputError } from '../util/errors';
 import { TOOL_VERSION } from '../version';
 import { canonicalOrder, reorderColumns, restoreColumns, restoreTerms } from './columns';
@@ -20,36 +21,14 @@ import { assessFit } from './fit-quality';
 import { runIdentification } from './theory';
 import { flowProposal } from '../identify/validate';
 import type { TruthBeside } from '../data/truth';
+import { SETTING_LIMITS } from './limits';
 import { compareWithModel, medianDistance } from './model-cumulants';
 import { chooseStart } from './restarts';
 import { trainOptionsFor } from './train-options';
 import { columnMoments, splitRows } from './split';
+import type { LearnHooks, LearnSettings } from './settings';
 
-/** The trainer's own settings (TrainOptions) plus what the rest of the pipeline needs. */
-export interface LearnSettings extends Pick<TrainOptions, 'maxSteps' | 'epochs' | 'maxSeconds' | 'batch' | 'learningRate' | 'patience' | 'steps' | 'seed'> {
-  layerKind: LayerKindName;
-  layers: number;
-  /** Hidden width of coupling layers; default d. */
-  hidden?: number;
-  order: number;
-  valFraction: number;
-  /** Exact model samples drawn for the cumulant comparison. */
-  modelSamples: number;
-  /** Diagrams are computed when the basis has at most this many monomials. */
-  diagramLimit: number;
-  /** Starts trained briefly before the best is trained fully (1 with --steps). */
-  restarts: number;
-  /** Optimizer steps each start gets before they are compared. */
-  restartSteps: number;
-  /** Time allowed for coefficient standard errors (delta method); 0 turns them off. */
-  stdErrBudgetSeconds: number;
-  /** Training engine for the starts and the final training (src/core/train/engines.ts): float64, parallel, tfjs or auto. */
-  engine?: EngineChoice;
-  /** Where the raw-unit action is expanded (action/expansion.ts); default 'auto'. A given point is in the selection's column order. */
-  expansion?: ExpansionRequest;
-  /** Identify the theory after learning (pipeline/theory.ts): 'auto' where it can, 'off' never. Default 'auto'. */
-  identify?: 'auto' | 'off';
-}
+export type { LearnHooks, LearnSettings } from './settings';
 
 export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   layerKind: 'cubic',
@@ -68,12 +47,6 @@ export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   engine: 'auto',
   expansion: 'auto',
 };
-
-export interface LearnHooks {
-  signal?: AbortSignal;
-  onProgress?: (p: TrainingProgress) => void;
-  onPhase?: (phase: string) => void;
-}
 
 /** What a run may be compared with: a true action beside the data (data/truth.ts), or an experiment's. */
 export interface LearnExtras {
@@ -120,7 +93,8 @@ function checkReportSize(d: number, K: number, file: string | undefined): void {
 export async function learn(table: Table, settings: LearnSettings, hooks: LearnHooks = {}, extras: LearnExtras = {}): Promise<LearnResult> {
   const d = table.d;
   const K = settings.order;
-  if (!Number.isInteger(K) || K < 0 || K > 12) throw new InputError(`--order must be an integer from 0 to 12, got ${K}`);
+  const orderLimit = SETTING_LIMITS.order;
+  if (!Number.isInteger(K) || K < orderLimit.min || K > orderLimit.max) throw new InputError(`--order must be an integer from ${orderLimit.min} to ${orderLimit.max}, got ${K}`);
   checkReportSize(d, K, table.path);
   const canonical = canonicalOrder(table.columns);
   const data = reorderColumns(table.data, table.rows, canonical);
@@ -154,7 +128,7 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
   const expansion = chooseExpansionPoint(mean, std, given, Array.from(canonical, (c) => table.columns[c]));
   const x0 = expansion.point;
   // exact[0]: S in raw units around x0; exact[l >= 1]: S_l around 0 of the layer's input coordinates.
-  const exact: Float64Array[] = flow.layers.map((_, l) => (l === 0 ? flow.actionJet(basis, 0, x0) : flow.actionJet(basis, l)));
+  const exact: Float64Array[] = flow.layers.map((_, l) => (l === 0 ? actionJet(flow, basis, 0, x0) : actionJet(flow, basis, l)));
   // Standard errors cost two extractions per parameter and P^2..P^3 work on the Fisher matrix:
   // skipped, and said so, when the model of that cost is over budget.
   const stdErrCost = stdErrSecondsEstimate(flow, basis, Math.min(nTrain, STD_ERR_ROWS));
@@ -176,7 +150,7 @@ export async function learn(table: Table, settings: LearnSettings, hooks: LearnH
   if (basis.size <= settings.diagramLimit) {
     hooks.onPhase?.('diagrams');
     layers = flow.layers.map((layer, l) => {
-      const out = l + 1 < flow.layers.length ? exact[l + 1] : flow.latentActionJet(basis);
+      const out = l + 1 < flow.layers.length ? exact[l + 1] : latentActionJet(flow, basis);
       const dg = layerDiagrams(flow, basis, l, out, exact[l], l === 0 ? x0 : undefined);
       // Layers 0 and 1 read columns (raw, then standardized): name their entries by column.
       const remap = l <= 1 ? canonical : null;

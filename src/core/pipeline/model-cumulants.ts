@@ -3,7 +3,7 @@ import type { Flow } from '../flow/flow';
 import type { ReportCumulants } from '../report/schema';
 import { Rng } from '../util/rng';
 import { restoreColumns } from './columns';
-import type { LearnSettings } from './learn';
+import type { LearnSettings } from './settings';
 
 /** Cumulants of the held-out rows against exact samples of the model, both in the report's column order. */
 export function compareWithModel(flow: Flow, val: Float64Array, nVal: number, canonical: Int32Array, settings: LearnSettings): ReportCumulants {

@@ -3,7 +3,7 @@ import type { Flow } from '../flow/flow';
 import type { Report } from '../report/schema';
 import type { EngineSession } from '../train/engines';
 import { train } from '../train/trainer';
-import type { LearnHooks, LearnSettings } from './learn';
+import type { LearnHooks, LearnSettings } from './settings';
 import { trainOptionsFor } from './train-options';
 
 /**

@@ -1,6 +1,6 @@
 import type { TrainingEngine } from '../train/engine';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../train/trainer';
-import type { LearnHooks, LearnSettings } from './learn';
+import type { LearnHooks, LearnSettings } from './settings';
 
 /**
  * The trainer's options for one training of a learn run (a start or the final training): the run's

@@ -51,7 +51,13 @@ export interface ReportInput {
   header?: boolean;
 }
 
-export type LayerKindName = 'cubic' | 'coupling';
+/**
+ * The name of a nonlinear layer kind ('cubic', 'coupling', ...). A plain string here: the kinds are
+ * registered in src/core/flow/kinds.ts, which this schema (imported by the webview) must not pull in;
+ * core checks the name against that registry where a report is made (buildFlow) and where one is
+ * loaded (validateReport with the registry's names).
+ */
+export type LayerKindName = string;
 
 export interface ReportModel {
   layerKind: LayerKindName;

@@ -1,8 +1,10 @@
 import type { Theory } from '../theories/theory';
 import { Rng } from '../util/rng';
 import { InputError } from '../util/errors';
+import { autocorrelation } from './autocorr';
+import { Chain, jitteredSteps, run, type Counters } from './chain';
+import { diagnostics } from './diagnostics';
 import { DualAveraging } from './dual-averaging';
-import { autocorrelation, splitRhat } from './autocorr';
 
 export type HmcPhase = 'warmup' | 'pilot' | 'sampling';
 
@@ -83,79 +85,6 @@ export interface HmcResult {
   rhat: number[];
   /** Only for theories with wells (Theory.wellOf). */
   wells?: WellMixing;
-}
-
-const DIVERGENCE = 1000;
-
-/** One chain's state, with the energy and gradient at its current point kept to save an evaluation. */
-class Chain {
-  readonly x: Float64Array;
-  readonly g: Float64Array;
-  e: number;
-  private readonly xNew: Float64Array;
-  private readonly gNew: Float64Array;
-  private readonly p: Float64Array;
-
-  constructor(
-    private readonly theory: Theory,
-    start: Float64Array,
-    readonly rng: Rng,
-  ) {
-    const d = theory.d;
-    this.x = Float64Array.from(start);
-    this.g = new Float64Array(d);
-    this.xNew = new Float64Array(d);
-    this.gNew = new Float64Array(d);
-    this.p = new Float64Array(d);
-    this.e = theory.energyAndGradient(this.x, this.g);
-  }
-
-  /** One HMC transition; returns the acceptance probability and whether it diverged. */
-  step(eps: number, steps: number): { accept: number; divergent: boolean } {
-    const { theory, x, g, xNew, gNew, p, rng } = this;
-    const d = theory.d;
-    let kinetic0 = 0;
-    for (let i = 0; i < d; i++) {
-      p[i] = rng.normal();
-      kinetic0 += p[i] * p[i];
-      xNew[i] = x[i];
-      gNew[i] = g[i];
-    }
-    let eNew = this.e;
-    for (let s = 0; s < steps; s++) {
-      for (let i = 0; i < d; i++) {
-        p[i] -= 0.5 * eps * gNew[i];
-        xNew[i] += eps * p[i];
-      }
-      eNew = theory.energyAndGradient(xNew, gNew);
-      for (let i = 0; i < d; i++) p[i] -= 0.5 * eps * gNew[i];
-      if (!Number.isFinite(eNew)) break;
-    }
-    let kinetic1 = 0;
-    for (let i = 0; i < d; i++) kinetic1 += p[i] * p[i];
-    const dH = eNew + 0.5 * kinetic1 - (this.e + 0.5 * kinetic0);
-    const divergent = !Number.isFinite(dH) || dH > DIVERGENCE;
-    const accept = divergent ? 0 : Math.min(1, Math.exp(-dH));
-    // Draw the uniform whatever happens, so the random stream does not depend on the outcome.
-    const u = rng.uniform();
-    if (u < accept) {
-      this.x.set(xNew);
-      this.g.set(gNew);
-      this.e = eNew;
-    }
-    return { accept, divergent };
-  }
-}
-
-interface Counters {
-  /** Leapfrog steps, one gradient evaluation each. */
-  gradients: number;
-  transitions: number;
-}
-
-function jitteredSteps(rng: Rng, length: number, eps: number, maxLeapfrog: number): number {
-  const t = length * (0.5 + rng.uniform());
-  return Math.max(1, Math.min(maxLeapfrog, Math.round(t / eps)));
 }
 
 function requireInt(name: string, value: number, min: number): void {
@@ -326,35 +255,4 @@ export function hmc(theory: Theory, options: HmcOptions): HmcResult {
             chainsVisitingBoth: wells.visitedBoth,
           },
   };
-}
-
-function run(chain: Chain, eps: number, steps: number, counters: Counters): { accept: number; divergent: boolean } {
-  counters.gradients += steps;
-  counters.transitions++;
-  return chain.step(eps, steps);
-}
-
-/** ESS, autocorrelation time and split R-hat per coordinate of the output, chain blocks as chains. */
-function diagnostics(samples: Float64Array, d: number, chainLengths: number[]): { ess: number[]; integratedAutocorrTime: number[]; rhat: number[] } {
-  const ess: number[] = [];
-  const tau: number[] = [];
-  const rhat: number[] = [];
-  const n = chainLengths.reduce((a, v) => a + v, 0);
-  const common = Math.min(...chainLengths);
-  for (let i = 0; i < d; i++) {
-    const series: Float64Array[] = [];
-    let row = 0;
-    for (const len of chainLengths) {
-      const s = new Float64Array(len);
-      for (let t = 0; t < len; t++) s[t] = samples[(row + t) * d + i];
-      series.push(s);
-      row += len;
-    }
-    // Chains are cut to the common length for the estimator; the ESS is scaled back to all n rows.
-    const ac = autocorrelation(series.map((s) => s.subarray(0, common)));
-    tau.push(ac.tau);
-    ess.push(n / ac.tau);
-    rhat.push(splitRhat(series));
-  }
-  return { ess, integratedAutocorrTime: tau, rhat };
 }

@@ -1,6 +1,6 @@
-import { Scratch } from '../flow/scratch';
+import { Scratch } from '../linalg/scratch';
 import { norm as euclideanNorm } from '../poly/jet';
-import { loadKernels } from '../flow/wasm/kernel';
+import { loadKernels } from '../linalg/wasm/kernel';
 
 /**
  * Adam (Kingma & Ba) on a flat float64 parameter vector. The moments live in the kernel heap and the

@@ -1,5 +1,5 @@
-import { gemmAB, TRI } from '../flow/kernels';
-import { Scratch } from '../flow/scratch';
+import { gemmAB, TRI } from '../linalg/kernels';
+import { Scratch } from '../linalg/scratch';
 
 /** Training rows centred per product (a chunk stays in cache; no centred copy of all rows). */
 const CHUNK_ROWS = 2048;

@@ -5,8 +5,8 @@ import type { Flow } from '../flow/flow';
 import { saveModel, type SavedModel } from '../flow/serialize';
 import type { TrainingEngine } from './engine';
 import { waitUntil } from './spin';
-import { weightedSum } from '../flow/rowwise';
-import { kernelHeap } from '../flow/wasm/kernel';
+import { weightedSum } from '../linalg/rowwise';
+import { kernelHeap } from '../linalg/wasm/kernel';
 
 /** Control words in the shared Int32Array. */
 const REQUEST = 0;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateReport } from '../../../src/panel/messages';
+import { validateReport } from '../../../src/core/report/validate';
 import type { RunOutcome } from '../../../src/extension/runs';
 import { api, QUICK, sha256, waitFor, webviewTabs, wsPath } from './helpers';
 

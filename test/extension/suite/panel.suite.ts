@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMBEDDED_REPORT_ID } from '../../../src/panel/html';
-import { validateReport } from '../../../src/panel/messages';
+import { validateReport } from '../../../src/core/report/validate';
 import type { RunOutcome } from '../../../src/extension/runs';
 import { WorkerJobError, WorkerJobRun } from '../../../src/extension/workerClient';
 import { api, sha256, waitFor, wsPath } from './helpers';

@@ -1,6 +1,7 @@
-// The extension's pure pieces (no vscode): settings, output paths, the header scanner, a column's
-// terms for the hover, Markdown escaping of untrusted names, the worker protocol; and the real
-// worker bundle (dist/worker.js) through the host-side client, when it has been built.
+// The extension's pure pieces (no vscode): settings, output paths, a column's terms for the hover,
+// Markdown escaping of untrusted names, the worker protocol; and the real worker bundle
+// (dist/worker.js) through the host-side client, when it has been built. The header scanner behind
+// the hover is core's (test/data/csv-header.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,6 @@ import { join, resolve } from 'node:path';
 import type { Report } from '../../../src/core/report/schema';
 import { DEFAULT_LEARN_SETTINGS } from '../../../src/core/pipeline/learn';
 import { checkOverrides, outputPaths, overridesFromConfig, resolveLearn } from '../../../src/extension/settings';
-import { fieldAt, headerLineIndex, sniffDelimiter, splitHeader } from '../../../src/extension/csvHeader';
 import { columnTerms, reportColumnForField } from '../../../src/extension/columnTerms';
 import { escapeMarkdownText } from '../../../src/extension/markdown';
 import { describeError, parseFromWorker } from '../../../src/extension/protocol';
@@ -43,22 +43,6 @@ test('output paths: beside the CSV, or in the output folder (relative to the wor
   assert.equal(outputPaths('/w/d/x.tsv', '${workspaceFolder}/out', '/w').modelPath, '/w/out/x.report.model.json');
   assert.equal(outputPaths('/w/d/data.csv', '/abs', '/w').reportPath, '/abs/data.report.json');
   assert.equal(outputPaths('rel.csv', '', undefined).reportPath, resolve('rel.report.json'));
-});
-
-test('header scanner: spans, quotes, delimiters, the field under the cursor', () => {
-  const line = 'a, "b,c" ,"d""e";f';
-  const f = splitHeader(line, ',');
-  assert.deepEqual(f.map((x) => x.name), ['a', 'b,c', 'd"e;f']);
-  assert.equal(line.slice(f[1].start, f[1].end), ' "b,c" ');
-  assert.equal(fieldAt(f, 4)?.index, 1);
-  assert.equal(fieldAt(f, 0)?.index, 0);
-  assert.equal(sniffDelimiter('a;b;c'), ';');
-  assert.equal(sniffDelimiter('a\tb\tc'), '\t');
-  assert.equal(sniffDelimiter('a,b'), ',');
-  assert.deepEqual(splitHeader('a,b,', ',').map((x) => x.name), ['a', 'b', '']);
-  assert.deepEqual(splitHeader('', ',').map((x) => x.name), ['']);
-  const lines = ['', '  ', 'x,y'];
-  assert.equal(headerLineIndex((i) => lines[i], lines.length), 2);
 });
 
 function fixtureReport(): Report {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Flow } from '../../src/core/flow/flow';
-import type { Layer, LayerStructure } from '../../src/core/flow/layer';
+import type { Layer } from '../../src/core/flow/layer';
 import { Standardize } from '../../src/core/flow/standardize';
 import { AffineLU } from '../../src/core/flow/affine';
 import { evaluationInterval, thinHistory, train } from '../../src/core/train/trainer';
@@ -9,7 +9,7 @@ import { randomRows } from '../helpers/flows';
 
 /** Fault injection: an identity layer whose output turns non-finite once its parameter leaves [-limit, limit]. */
 class FragileShift implements Layer {
-  readonly kind = 'cubic' as const;
+  readonly kind = 'fragile-shift';
   readonly dim: number;
   readonly paramCount = 1;
   params = new Float64Array(1);
@@ -31,9 +31,6 @@ class FragileShift implements Layer {
   }
   jet(): { output: Float64Array[]; logDet: null } {
     throw new Error('not used');
-  }
-  structure(): LayerStructure {
-    return { kind: 'cubic' };
   }
 }
 

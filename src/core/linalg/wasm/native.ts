@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GemmExports } from './kernel';
+import type { GemmExports } from './exports';
 import type { WasmHeap } from './heap';
 
 /**

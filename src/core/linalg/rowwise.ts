@@ -1,7 +1,7 @@
 /**
  * Elementwise passes of the training step over row-major n x d batches, in WebAssembly SIMD when
  * every buffer lives in the kernel heap and d is even (the flow's own buffers do), else in plain JS.
- * The two paths agree to float64 rounding (test/flow/kernels.test.ts).
+ * The two paths agree to float64 rounding (test/linalg/rowwise.test.ts).
  */
 import { loadKernels, type Kernels } from './wasm/kernel';
 

@@ -1,9 +1,9 @@
 import { MonomialBasis } from '../poly/basis';
 import { blockProductTable, gradedProduct, linearFormPower } from '../poly/blocks';
 import { axpy, zeroJet, type Jet } from '../poly/jet';
-import { gemmNT, gemmNTVisit, transpose } from './kernels';
-import type { Layer } from './layer';
-import { hasStructuredRoute, isLinear, isUnitwise } from './structured';
+import { gemmNT, gemmNTVisit, transpose } from '../linalg/kernels';
+import type { Layer } from '../flow/layer';
+import { hasStructuredRoute, isLinear, isUnitwise } from '../flow/structured';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 

@@ -5,6 +5,9 @@ import { sharedMemory, WasmHeap } from './heap';
 import { UNITWISE_WASM_BASE64 } from './unitwise-bytes';
 import { UNITWISE_FMA_WASM_BASE64 } from './unitwise-fma-bytes';
 import { loadNativeGemm } from './native';
+import type { GemmExports, UnitwiseExports } from './exports';
+
+export type { GemmExports, UnitwiseExports } from './exports';
 
 /**
  * The WebAssembly SIMD kernels (gemm.wat: products; unitwise.wat: the training step's elementwise
@@ -15,25 +18,6 @@ import { loadNativeGemm } from './native';
  * it takes over gemmStrided, the training step's products, on the same heap and with the same
  * results to the bit; ACTION_LENS_NO_NATIVE keeps the wasm one.
  */
-export interface GemmExports {
-  gemmNT: (n: number, m: number, k: number, a: number, b: number, out: number) => void;
-  gemmStrided: (n: number, m: number, k: number, a: number, sar: number, saj: number, b: number, ldb: number, out: number, ldo: number, bias: number, mode: number, tri: number, aux: number, auxMode: number) => void;
-}
-
-export interface UnitwiseExports {
-  cubicForward: (n: number, d: number, x: number, y: number, a: number, c: number, prod: number, expo: number) => void;
-  cubicBackward: (n: number, d: number, x: number, gy: number, gx: number, a: number, c: number, w: number, ga: number, gc: number) => void;
-  standardize: (n: number, d: number, x: number, y: number, mean: number, inv: number) => void;
-  columnSums: (n: number, d: number, src: number, dst: number) => void;
-  gaussianHead: (n: number, d: number, z: number, g: number, logDet: number, scale: number, c: number) => number;
-  luUnpack: (d: number, p: number, expS: number, lo: number, up: number, upT: number) => void;
-  permuteRows: (d: number, perm: number, src: number, dst: number, dstT: number) => void;
-  luScatter: (d: number, gLo: number, gUp: number, up: number, wn: number, g: number) => void;
-  weightedSum: (count: number, x: number, wx: number, y: number, wy: number) => void;
-  adam: (count: number, p: number, g: number, m: number, v: number, b1: number, b2: number, a1: number, a2: number, step: number, invRoot: number, eps: number) => void;
-  weightedGram: (m: number, w: number, buf: number, offs: number, cols: number, rowsG: number, out: number, ldo: number) => void;
-}
-
 export type KernelVariant = 'native' | 'fma' | 'plain';
 
 interface KernelSet {

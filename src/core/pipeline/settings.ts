@@ -1,0 +1,40 @@
+import type { ExpansionRequest } from '../action/expansion';
+import type { LayerKindName } from '../report/schema';
+import type { EngineChoice } from '../train/engines';
+import type { TrainingProgress, TrainOptions } from '../train/trainer';
+
+// The types of a learn run's settings and hooks, apart from learn.ts (which re-exports them), so that
+// the pipeline's pieces (restarts, train-options, model-cumulants) read them without importing learn.ts,
+// which imports them: no import cycle.
+
+/** The trainer's own settings (TrainOptions) plus what the rest of the pipeline needs. */
+export interface LearnSettings extends Pick<TrainOptions, 'maxSteps' | 'epochs' | 'maxSeconds' | 'batch' | 'learningRate' | 'patience' | 'steps' | 'seed'> {
+  layerKind: LayerKindName;
+  layers: number;
+  /** Hidden width of coupling layers; default d. */
+  hidden?: number;
+  order: number;
+  valFraction: number;
+  /** Exact model samples drawn for the cumulant comparison. */
+  modelSamples: number;
+  /** Diagrams are computed when the basis has at most this many monomials. */
+  diagramLimit: number;
+  /** Starts trained briefly before the best is trained fully (1 with --steps). */
+  restarts: number;
+  /** Optimizer steps each start gets before they are compared. */
+  restartSteps: number;
+  /** Time allowed for coefficient standard errors (delta method); 0 turns them off. */
+  stdErrBudgetSeconds: number;
+  /** Training engine for the starts and the final training (src/core/train/engines.ts): float64, parallel, tfjs or auto. */
+  engine?: EngineChoice;
+  /** Where the raw-unit action is expanded (action/expansion.ts); default 'auto'. A given point is in the selection's column order. */
+  expansion?: ExpansionRequest;
+  /** Identify the theory after learning (pipeline/theory.ts): 'auto' where it can, 'off' never. Default 'auto'. */
+  identify?: 'auto' | 'off';
+}
+
+export interface LearnHooks {
+  signal?: AbortSignal;
+  onProgress?: (p: TrainingProgress) => void;
+  onPhase?: (phase: string) => void;
+}
