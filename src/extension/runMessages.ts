@@ -58,6 +58,7 @@ function clause(w: string): string {
  */
 export function cancelNotice(report: Report, reportName: string): string {
   const t = report.training;
+  if (!t) return `the run was cancelled; the report is in ${reportName}.`;
   const nll = Number.isFinite(t.valNll) ? t.valNll.toFixed(4) : String(t.valNll);
   if (t.stoppedBecause === 'cancelled') {
     if (t.epochs === 0) {

@@ -236,7 +236,7 @@ export class Runs {
         const sub = token.onCancellationRequested(() => entry.cancel());
         try {
           const res = await jobRun.result;
-          const cancelled = res.report.training.stoppedBecause === 'cancelled' || jobRun.isCancelled;
+          const cancelled = res.report.training?.stoppedBecause === 'cancelled' || jobRun.isCancelled;
           return { ok: true, reportPath: res.reportPath, modelPath: res.modelPath, report: res.report, cancelled };
         } catch (e) {
           const info = e instanceof WorkerJobError ? e.info : { message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined, input: false };
@@ -253,7 +253,7 @@ export class Runs {
       if ('error' in outcome) void this.showRunError(outcome.error);
       return outcome;
     }
-    log().info(`${label}: wrote ${outcome.reportPath}${outcome.modelPath ? ` and ${outcome.modelPath}` : ''} (${outcome.report.training.stoppedBecause})`);
+    log().info(`${label}: wrote ${outcome.reportPath}${outcome.modelPath ? ` and ${outcome.modelPath}` : ''} (${outcome.report.training?.stoppedBecause ?? outcome.report.model.estimator})`);
     if (!options.noPanel) {
       try {
         await this.panels.show(outcome.reportPath, outcome.report);

@@ -2,7 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Report } from '../../src/core/report/schema';
+import type { FlowReport, Report } from '../../src/core/report/schema';
 import { ROOT, ensureBuilt, runCli, tempDir } from '../helpers/cli';
 
 const EXAMPLE = join(ROOT, 'examples', 'phi4-lattice-d4.csv');
@@ -28,7 +28,7 @@ test('coupling, L = 1, K = 4: the report polynomial equals `logp` at every row t
   const out = join(dir, 'r.json');
   const res = runCli(['learn', EXAMPLE, '--layer-kind', 'coupling', '--layers', '1', '--order', '4', '--steps', '400', '--out', out, '--quiet']);
   assert.equal(res.status, 0, res.stderr);
-  const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+  const report = JSON.parse(readFileSync(out, 'utf8')) as FlowReport;
   const modelPath = join(dir, 'r.model.json');
   assert.equal(report.model.weightsFile, 'r.model.json');
   const lp = runCli(['logp', modelPath, EXAMPLE]);
@@ -51,7 +51,7 @@ test('cubic (default): the report coefficients are the Taylor coefficients of `l
   const out = join(dir, 'r.json');
   const res = runCli(['learn', EXAMPLE, '--steps', '300', '--out', out, '--quiet']);
   assert.equal(res.status, 0, res.stderr);
-  const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+  const report = JSON.parse(readFileSync(out, 'utf8')) as FlowReport;
   assert.equal(report.model.layerKind, 'cubic');
   assert.ok(report.convergence.radius !== null && report.convergence.radius > 0);
   // Points t * v along random directions, and the finite-difference stencil for the Hessian.
@@ -107,8 +107,9 @@ test('the report has what the README promises (its section "The report"), and th
   assert.match(page.slice(0, 2000), /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;/);
   assert.match(page, /<script type="application\/json" id="action-lens-report">/);
   assert.ok(!/<script src=|<link /.test(page), 'self-contained: no external scripts or styles');
-  const r = JSON.parse(readFileSync(out, 'utf8')) as Report;
-  assert.equal(r.schemaVersion, 1);
+  const r = JSON.parse(readFileSync(out, 'utf8')) as FlowReport;
+  assert.equal(r.schemaVersion, 2);
+  assert.equal(r.model.estimator, 'flow');
   assert.equal(r.tool.name, 'action-lens');
   assert.deepEqual(r.input.columns, ['x0', 'x1', 'x2', 'x3']);
   assert.equal(r.action.convention, 'ln p');
@@ -156,7 +157,7 @@ test('with no CSV, learn runs on the bundled example and writes the report in th
   const res = runCli(['learn', '--steps', '50', '--quiet'], { cwd: dir });
   assert.equal(res.status, 0, res.stderr);
   assert.match(res.stderr, /no CSV given; learning the bundled example/);
-  const report = JSON.parse(readFileSync(join(dir, 'phi4-lattice-d4.report.json'), 'utf8')) as Report;
+  const report = JSON.parse(readFileSync(join(dir, 'phi4-lattice-d4.report.json'), 'utf8')) as FlowReport;
   assert.equal(report.input.rows, 4000);
   assert.ok(statSync(join(dir, 'phi4-lattice-d4.report.model.json')).size > 0);
 });

@@ -35,3 +35,49 @@ test('validateReport rejects wrong shapes with a path to the fault', () => {
   assert.equal(validateReport(null).ok, false);
   assert.equal(validateReport([]).ok, false);
 });
+
+test('a version 1 report (no estimator tag) opens as a report of the network; version 2 tags are checked', () => {
+  const v1 = JSON.parse(JSON.stringify(sample)) as Record<string, unknown> & { model: Record<string, unknown> };
+  v1.schemaVersion = 1;
+  delete v1.model.estimator;
+  const res = validateReport(v1);
+  assert.ok(res.ok, res.ok ? '' : res.errors.join('; '));
+  assert.equal(res.report.model.estimator, 'flow');
+  // A version 2 report must say which estimator made it.
+  const untagged = JSON.parse(JSON.stringify(sample)) as Record<string, unknown> & { model: Record<string, unknown> };
+  delete untagged.model.estimator;
+  const bad = validateReport(untagged);
+  assert.ok(!bad.ok && bad.errors.some((e) => e.startsWith('model.estimator')));
+  // A report of the network needs its training; the direct estimator's does not, but needs its own fields.
+  const noTraining = JSON.parse(JSON.stringify(sample)) as Record<string, unknown>;
+  delete noTraining.training;
+  const missing = validateReport(noTraining);
+  assert.ok(!missing.ok && missing.errors.some((e) => e.startsWith('training')));
+  const direct = JSON.parse(JSON.stringify(sample)) as Record<string, unknown> & { model: Record<string, unknown> };
+  delete direct.training;
+  direct.model = { estimator: 'score-matching', order: 4, seed: 1, standardization: direct.model.standardization, candidates: 34, alpha: 0.01 };
+  const ok = validateReport(direct);
+  assert.ok(ok.ok, ok.ok ? '' : ok.errors.join('; '));
+  direct.model.candidates = 'many';
+  assert.ok(!validateReport(direct).ok);
+});
+
+test('the theory section is checked: its terms, its expansion point against the columns, its truth', () => {
+  const d = (sample as { input: { columns: string[] } }).input.columns.length;
+  const theory = {
+    estimator: 'score-matching', method: 'score matching', order: 4, expansionPoint: new Array<number>(d).fill(0), alpha: 0.01, family: 34, candidates: 34,
+    screen: 'none', cut: 3.5, terms: [{ monomial: [0, 0], coefficient: -0.5, stdErr: 0.01, z: -50, selectionFrequency: 1 }, { monomial: [], coefficient: -1.2 }],
+    nearMisses: [{ monomial: [0, 1], z: 2.1 }], dependent: [], stability: { halves: 6, note: 'x' }, normalizable: { normalizable: true, reason: 'x' }, warnings: [], seconds: 1,
+  };
+  const withTheory = { ...(JSON.parse(JSON.stringify(sample)) as Record<string, unknown>), theory };
+  const res = validateReport(withTheory);
+  assert.ok(res.ok, res.ok ? '' : res.errors.join('; '));
+  const wrongPoint = { ...withTheory, theory: { ...theory, expansionPoint: [0] } };
+  const r1 = validateReport(wrongPoint);
+  assert.ok(!r1.ok && r1.errors.some((e) => e.startsWith('theory.expansionPoint')));
+  const outOfRange = { ...withTheory, theory: { ...theory, nearMisses: [{ monomial: [0, 99], z: 1 }] } };
+  const r2 = validateReport(outOfRange);
+  assert.ok(!r2.ok && r2.errors.some((e) => e.startsWith('theory.nearMisses[0].monomial')));
+  const badTruth = { ...withTheory, theory: { ...theory, truth: { source: 's', action: { convention: 'energy' }, missed: [], spurious: [], perOrder: [] } } };
+  assert.ok(!validateReport(badTruth).ok);
+});

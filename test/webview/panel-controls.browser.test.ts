@@ -125,6 +125,7 @@ test('a wide report: many columns and terms (show more, d x d heat map)', async 
   const d = 25;
   const wide = JSON.parse(JSON.stringify(report)) as Report;
   wide.input.columns = Array.from({ length: d }, (_, i) => `neuron ${i}`);
+  wide.model.standardization = { mean: new Array<number>(d).fill(0), std: new Array<number>(d).fill(1) };
   const terms: Report['action']['terms'] = [{ monomial: [], coefficient: -30 }];
   for (let i = 0; i < d; i++) terms.push({ monomial: [i], coefficient: 0.01 * (i - 12) });
   for (let i = 0; i < d; i++) for (let j = i; j < d; j++) terms.push({ monomial: [i, j], coefficient: i === j ? -0.5 : 0.05 * Math.sin(i * 7 + j) });

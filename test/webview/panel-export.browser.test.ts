@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildStandaloneHtml, collectStandaloneAssets } from '../../src/panel/html';
 import type { Report } from '../../src/core/report/schema';
-import { MEDIA, ARTIFACTS, report, XSS, harness, watch, NAME_SHIM, openPanel, postReport, pageGlobals, shot, usePanelBrowser } from './panel-harness';
+import { MEDIA, ARTIFACTS, report, XSS, harness, watch, NAME_SHIM, openPanel, postReport, pageGlobals, selectTab, shot, usePanelBrowser } from './panel-harness';
 
 usePanelBrowser();
 
@@ -106,9 +106,14 @@ test('reports produced by the CLI render completely (learn with a hostile column
       const { context, page, w } = await openPanel(theme);
       try {
         await postReport(page, r);
+        // KaTeX is measured on the tab that shows it: the theory's first (it comes first), then the action's.
+        const heights = (): Promise<number[]> => page.evaluate(() => [...document.querySelectorAll<HTMLElement>('vscode-tab-panel:not([hidden]) .al-term .katex')].filter((k) => k.offsetParent !== null).map((k) => k.getBoundingClientRect().height));
+        const theoryHeights = r.theory ? await heights() : [];
+        await selectTab(page, 'action');
+        const actionHeights = await heights();
         const m = await page.evaluate(() => ({
-          terms: document.querySelectorAll('.al-term').length,
-          katexHeights: [...document.querySelectorAll<HTMLElement>('.al-term .katex')].map((k) => k.getBoundingClientRect().height),
+          terms: document.querySelectorAll('#al-action .al-term').length,
+          theoryTerms: document.querySelectorAll('#al-theory .al-term').length,
           layers: [...document.querySelectorAll<HTMLElement>('.al-layer')].map((l) => l.querySelectorAll('svg.al-diagram-class').length),
           tables: [...document.querySelectorAll<HTMLElement>('.al-comparison')].length,
           imgs: document.querySelectorAll('img').length,
@@ -116,9 +121,11 @@ test('reports produced by the CLI render completely (learn with a hostile column
           scatter: document.querySelectorAll('#al-scatter .al-point').length,
         }));
         assert.equal(m.terms, Math.min(300, r.action.terms.length), `${name}: terms`);
-        assert.ok(m.katexHeights.every((h) => h > 5), `${name}: KaTeX heights`);
+        assert.equal(m.theoryTerms, r.theory ? Math.max(1, r.theory.terms.length) : 0, `${name}: the identified theory's terms`);
+        assert.ok(actionHeights.length > 0 && actionHeights.every((h) => h > 5), `${name}: KaTeX heights of the action`);
+        assert.ok(!r.theory || (theoryHeights.length > 0 && theoryHeights.every((h) => h > 5)), `${name}: KaTeX heights of the theory`);
         assert.deepEqual(m.layers, r.layers.map((l) => l.diagrams.length), `${name}: diagram classes per layer`);
-        assert.equal(m.tables, r.cumulants.comparisons.length, `${name}: comparison tables`);
+        assert.equal(m.tables, r.cumulants.comparisons.length + (r.theory?.cumulants ? 1 : 0), `${name}: comparison tables (the theory tab has its own)`);
         assert.equal(m.imgs, 0);
         assert.equal((await pageGlobals(page)).alerts, 0);
         if (name === 'learn') assert.ok(m.text.includes(XSS), 'the hostile column name shows as text');

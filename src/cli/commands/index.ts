@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerIdentify } from './identify';
 import { registerLearn } from './learn';
 import { registerLogp } from './logp';
 import { registerExperiment } from './experiment';
@@ -7,6 +8,7 @@ import { registerSample } from './sample';
 /** Every subcommand of the CLI; each file registers one. */
 export const commands: Array<(program: Command) => void> = [
   registerLearn,
+  registerIdentify,
   registerLogp,
   registerExperiment,
   registerSample,

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { InputError } from '../../core/util/errors';
-import { readCsv } from '../../core/data/csv';
 import { layerKindNames, nonlinearKinds } from '../../core/flow/kinds';
 import { DEFAULT_LEARN_SETTINGS, learn, type LearnSettings } from '../../core/pipeline/learn';
 import type { LayerKindName } from '../../core/report/schema';
@@ -14,7 +13,7 @@ import type { ExpansionRequest } from '../../core/action/expansion';
 import { ProgressReporter } from '../progress';
 import { withInterrupt } from '../interrupt';
 import { writeStandaloneReport } from '../html-export';
-import { readTruthBeside } from '../../core/data/truth';
+import { defaultReportPath, readRunInput, refuseOverwritingInput } from '../table-input';
 import { theorySummary } from '../theory-summary';
 
 interface LearnFlags {
@@ -92,15 +91,10 @@ const EXAMPLE = 'phi4-lattice-d4.csv';
 
 async function runLearn(file: string, flags: LearnFlags): Promise<void> {
   const progress = new ProgressReporter(process.stderr, flags.quiet);
-  const out = flags.out ?? join(dirname(file), `${basename(file).replace(/\.(csv|tsv|txt)$/i, '')}.report.json`);
+  const out = flags.out ?? defaultReportPath(file);
   const modelPath = `${out.replace(/\.json$/i, '')}.model.json`;
-  for (const target of [out, modelPath, flags.html]) {
-    if (target !== undefined && resolve(target) === resolve(file)) throw new InputError('refusing to write over the input file; choose another output path', { file: target });
-  }
-  progress.phase(`reading ${file}`);
-  const table = await readCsv(file, { columns: flags.columns, skipInvalid: flags.skipInvalid });
-  for (const skipped of table.skippedRows.slice(0, 5)) process.stderr.write(`action-lens: ${file}:${skipped.line}: skipped row: ${skipped.reason}\n`);
-  if (table.skippedRows.length > 5) process.stderr.write(`action-lens: ... ${table.skippedRows.length - 5} more rows skipped (listed in the report)\n`);
+  refuseOverwritingInput(file, [out, modelPath, flags.html]);
+  const { table, truth } = await readRunInput(file, flags, progress);
   const settings: LearnSettings = {
     ...DEFAULT_LEARN_SETTINGS,
     layerKind: flags.layerKind,
@@ -121,8 +115,6 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     expansion: flags.expandAt,
     identify: flags.identify,
   };
-  const beside = await readTruthBeside(file, table.columns, table.sourceColumns);
-  if (beside?.note) process.stderr.write(`action-lens: ${beside.note}\n`);
   const { report, model } = await withInterrupt('cancelling; the best model so far is kept', (signal) =>
     learn(
       table,
@@ -132,7 +124,7 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
         onProgress: (p) => progress.update(p),
         onPhase: (p) => progress.phase(p),
       },
-      { truth: beside?.truth },
+      { truth },
     ),
   );
   progress.done();

@@ -82,8 +82,8 @@ export const identifyExperiment: Experiment = {
         );
         const base = { d, order: report.action.order, train: split.train, nTrain: split.nTrain, val: split.val, nVal: split.nVal, x0: split.x0, scale: split.std, canonical, seed: options.seed, proposal: flowProposal(flow), truth };
         const innAction = { ...report.action };
-        const unscreened = runIdentification({ ...base, settings: { screen: 'all' } });
-        const innScreened = runIdentification({ ...base, innAction, settings: { screen: 'inn' } });
+        const unscreened = runIdentification({ ...base, settings: { screen: 'all' } }).theory;
+        const innScreened = runIdentification({ ...base, innAction, settings: { screen: 'inn' } }).theory;
         const recovery = (t: TheorySection): Recovery => ({
           kept: t.terms.filter((x) => x.monomial.length > 0).length,
           missed: t.truth?.missed.length ?? trueTerms,

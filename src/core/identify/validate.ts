@@ -1,7 +1,6 @@
-import { compareCumulants, cumulants, defaultMaxOrder } from '../cumulants';
 import { cholesky } from '../linalg/cholesky';
 import type { Flow } from '../flow/flow';
-import type { Action, ActionTerm, ReportCumulants } from '../report/schema';
+import type { Action, ActionTerm } from '../report/schema';
 import { hmc } from '../sampling';
 import { polynomialTheory } from '../theories/polynomial';
 import type { Theory } from '../theories/theory';
@@ -160,34 +159,20 @@ export function gaussianProposal(rows: Float64Array, n: number, d: number, widen
 }
 
 /**
- * Cumulants of HMC samples of the theory against the held-out rows (both in the caller's column
- * order via `restore`). Sampled in the fit's coordinates v = (x - x0) / scale, where every column has
- * unit spread and one step size suits them all, then mapped back.
+ * HMC samples of the identified theory in the data's coordinates (canonical order). Sampled in the
+ * fit's coordinates v = (x - x0) / scale, where every column has unit spread and one step size suits
+ * them all, then mapped back; the jackknife blocks are the chains.
  */
-export function theoryCumulants(
-  vAction: Action,
-  d: number,
-  x0: ArrayLike<number>,
-  scale: ArrayLike<number>,
-  heldOut: Float64Array,
-  nHeldOut: number,
-  samples: number,
-  seed: number,
-  restore: (rows: Float64Array, n: number) => Float64Array,
-): ReportCumulants {
+export function sampleTheory(vAction: Action, d: number, x0: ArrayLike<number>, scale: ArrayLike<number>, samples: number, seed: number): { rows: Float64Array; n: number; source: string; note: string; blocks: number } {
   const theory = polynomialTheory(vAction, d, 'identified theory');
   const res = hmc(theory, { n: samples, seed });
   const n = res.samples.length / d;
-  const x = Float64Array.from(res.samples, (v, k) => x0[k % d] + scale[k % d] * v);
-  const maxOrder = defaultMaxOrder(d);
-  const blocks = Math.min(20, Math.max(2, Math.floor(nHeldOut / 5)));
-  const dataSet = cumulants(restore(heldOut, nHeldOut), nHeldOut, d, { maxOrder, blocks, source: 'data (held-out rows)' });
-  const theorySet = cumulants(restore(x, n), n, d, { maxOrder, blocks: Math.min(res.chains, 32), source: 'identified theory (HMC)' });
+  const rows = Float64Array.from(res.samples, (v, k) => x0[k % d] + scale[k % d] * v);
   return {
-    sets: [dataSet, theorySet],
-    comparisons: [compareCumulants(dataSet, theorySet)],
-    notes: [
-      `Theory: ${n} HMC rows (${res.chains} chains, acceptance ${res.acceptance.toFixed(2)}, ${res.divergences} divergences, jackknife over the chains). Data: the ${nHeldOut} held-out rows.`,
-    ],
+    rows,
+    n,
+    source: 'identified theory (HMC)',
+    note: `Theory: ${n} HMC rows (${res.chains} chains, acceptance ${res.acceptance.toFixed(2)}, ${res.divergences} divergences, jackknife over the chains).`,
+    blocks: Math.min(res.chains, 32),
   };
 }

@@ -13,17 +13,21 @@ const NAMED = 3;
  * sampling error explains. The cut per order is Bonferroni's at CUMULANT_ALPHA over that order's
  * entries: with a good fit, the chance that any entry of the order exceeds it is at most 1%.
  */
-export function assessFit(training: Pick<ReportTraining, 'stoppedBecause' | 'steps' | 'maxSteps' | 'valNll' | 'gaussianValNll'>, dataVsModel: CumulantComparison | undefined, columns: readonly string[]): FitAssessment {
+export function assessFit(
+  training: Pick<ReportTraining, 'stoppedBecause' | 'steps' | 'maxSteps' | 'valNll' | 'gaussianValNll'> | undefined,
+  dataVsModel: CumulantComparison | undefined,
+  columns: readonly string[],
+): FitAssessment {
   const findings: string[] = [];
   const advice = new Set<string>();
   let poor = false;
-  const budgetRanOut = training.stoppedBecause === 'step-limit' || training.stoppedBecause === 'time-limit' || training.stoppedBecause === 'max-epochs';
-  if (budgetRanOut) {
+  const budgetRanOut = training !== undefined && (training.stoppedBecause === 'step-limit' || training.stoppedBecause === 'time-limit' || training.stoppedBecause === 'max-epochs');
+  if (training && budgetRanOut) {
     const limit = training.stoppedBecause === 'step-limit' ? `its budget of ${training.steps.toLocaleString('en-US')} steps` : training.stoppedBecause === 'time-limit' ? 'its time limit' : 'its epoch limit';
     findings.push(`Training was still improving on the held-out rows when it reached ${limit}; the model may not have converged.`);
     advice.add(training.stoppedBecause === 'step-limit' ? `a larger step budget (--max-steps ${2 * (training.maxSteps ?? training.steps)})` : 'a larger time or epoch limit');
   }
-  if (training.valNll > training.gaussianValNll) {
+  if (training && training.valNll > training.gaussianValNll) {
     poor = true;
     findings.push(`The held-out NLL (${training.valNll.toFixed(4)}) is worse than a Gaussian fit's (${training.gaussianValNll.toFixed(4)}): the network fits the training rows but not new ones.`);
     advice.add('fewer layers or more rows');
@@ -53,8 +57,10 @@ export function assessFit(training: Pick<ReportTraining, 'stoppedBecause' | 'ste
     const orders = (dataVsModel?.orders ?? []).map((o) => o.order);
     findings.push(
       orders.length > 0
-        ? `The model reproduces the held-out data's cumulants of orders ${orders.join(', ')} within sampling error (no entry beyond the 1% family-wise cut), and training ended by early stopping.`
-        : 'Training ended by early stopping; no cumulant comparison was made.',
+        ? `The model reproduces the held-out data's cumulants of orders ${orders.join(', ')} within sampling error (no entry beyond the 1% family-wise cut)${training ? ', and training ended by early stopping' : ''}.`
+        : training
+          ? 'Training ended by early stopping; no cumulant comparison was made.'
+          : 'No cumulant comparison was made.',
     );
   }
   return { verdict, findings, advice: [...advice], alpha: CUMULANT_ALPHA };

@@ -1,24 +1,35 @@
 import { compareCumulants, cumulants, defaultMaxOrder } from '../cumulants';
-import type { Flow } from '../flow/flow';
 import type { ReportCumulants } from '../report/schema';
-import { Rng } from '../util/rng';
 import { restoreColumns } from './columns';
-import type { LearnSettings } from './settings';
 
-/** Cumulants of the held-out rows against exact samples of the model, both in the report's column order. */
-export function compareWithModel(flow: Flow, val: Float64Array, nVal: number, canonical: Int32Array, settings: LearnSettings): ReportCumulants {
-  const d = flow.dim;
+/** Rows drawn from a fitted model (canonical column order), with how they were drawn. */
+export interface DrawnRows {
+  rows: Float64Array;
+  n: number;
+  source: string;
+  /** How they were drawn, one sentence for the notes. */
+  note: string;
+  /** Further notes about the comparison. */
+  extraNotes?: string[];
+  /** Jackknife blocks (default 20; chain by chain for MCMC output). */
+  blocks?: number;
+}
+
+/** Cumulants of the held-out rows against rows drawn from the fitted model, both in the report's column order. */
+export function compareWithSamples(val: Float64Array, nVal: number, canonical: Int32Array, drawn: DrawnRows | null): ReportCumulants {
+  const d = canonical.length;
   const maxOrder = defaultMaxOrder(d);
   const notes: string[] = [];
   const blocks = Math.min(20, Math.max(2, Math.floor(nVal / 5)));
   const dataSet = cumulants(restoreColumns(val, nVal, canonical), nVal, d, { maxOrder, blocks, source: 'data (held-out rows)' });
-  const rng = new Rng(settings.seed ^ 0xc0ffee);
-  const n = settings.modelSamples;
-  const z = Float64Array.from({ length: n * d }, () => rng.normal());
-  const samples = restoreColumns(flow.inverse(z, n), n, canonical);
-  const modelSet = cumulants(samples, n, d, { maxOrder, source: `model (${settings.layerKind}, exact samples)` });
-  notes.push(`Data: the ${nVal} held-out rows (jackknife over ${blocks} blocks). Model: ${n} exact samples x = f^-1(z).`);
-  notes.push('The truncated action S_K is not sampled here (see the experiments for MCMC of S_K).');
+  if (!drawn) {
+    notes.push(`Data: the ${nVal} held-out rows (jackknife over ${blocks} blocks). The model could not be sampled: nothing to compare with.`);
+    return { sets: [dataSet], comparisons: [], notes };
+  }
+  const samples = restoreColumns(drawn.rows, drawn.n, canonical);
+  const modelSet = cumulants(samples, drawn.n, d, { maxOrder, source: drawn.source, ...(drawn.blocks !== undefined ? { blocks: drawn.blocks } : {}) });
+  notes.push(`Data: the ${nVal} held-out rows (jackknife over ${blocks} blocks). ${drawn.note}`);
+  notes.push(...(drawn.extraNotes ?? []));
   if (maxOrder < 4) notes.push(`Orders above ${maxOrder} are skipped for d = ${d} (their tables would be too large).`);
   return { sets: [dataSet, modelSet], comparisons: [compareCumulants(dataSet, modelSet)], notes };
 }

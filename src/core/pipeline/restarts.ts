@@ -1,6 +1,6 @@
 import { buildFlow } from '../flow/build';
 import type { Flow } from '../flow/flow';
-import type { Report } from '../report/schema';
+import type { ReportTraining } from '../report/schema';
 import type { EngineSession } from '../train/engines';
 import { train } from '../train/trainer';
 import type { LearnHooks, LearnSettings } from './settings';
@@ -21,7 +21,7 @@ export async function chooseStart(
   rows: { trainRows: Float64Array; nTrain: number; val: Float64Array; nVal: number },
   engines: EngineSession,
   hooks: LearnHooks,
-): Promise<{ flow: Flow; summary: Report['training']['restarts'] }> {
+): Promise<{ flow: Flow; summary: ReportTraining['restarts'] }> {
   const count = settings.steps !== undefined ? 1 : Math.max(1, settings.restarts);
   const candidates: Array<{ structureSeed: number; valNll: number }> = [];
   let best: Flow | null = null;

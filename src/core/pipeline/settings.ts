@@ -1,3 +1,4 @@
+import type { TruthBeside } from '../data/truth';
 import type { ExpansionRequest } from '../action/expansion';
 import type { LayerKindName } from '../report/schema';
 import type { EngineChoice } from '../train/engines';
@@ -37,4 +38,9 @@ export interface LearnHooks {
   signal?: AbortSignal;
   onProgress?: (p: TrainingProgress) => void;
   onPhase?: (phase: string) => void;
+}
+
+/** What a run may be compared with: a true action beside the data (data/truth.ts), or an experiment's. */
+export interface LearnExtras {
+  truth?: TruthBeside;
 }

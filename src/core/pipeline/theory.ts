@@ -1,6 +1,7 @@
 import { compareActions, reexpandAction } from '../experiments/compare';
 import { DEFAULT_IDENTIFY, identifyTheory, type IdentifySettings } from '../identify/identify';
-import { gaussianProposal, importanceLogZ, normalisability, theoryCumulants, type Proposal } from '../identify/validate';
+import { gaussianProposal, importanceLogZ, normalisability, sampleTheory, type Proposal } from '../identify/validate';
+import { compareWithSamples, type DrawnRows } from './model-cumulants';
 import { binomial } from '../poly/basis';
 import type { Action, ActionTerm, TheorySection, TruthComparison } from '../report/schema';
 import { polynomialTheory } from '../theories/polynomial';
@@ -46,7 +47,13 @@ export const INN_SCREEN_Z = 2;
  */
 export const UNSCREENED_BUDGET = 2e9;
 
-export function runIdentification(run: TheoryRun): TheorySection {
+/** The identified theory, and the HMC rows drawn from it for its cumulants (when it is normalisable). */
+export interface Identification {
+  theory: TheorySection;
+  drawn?: DrawnRows;
+}
+
+export function runIdentification(run: TheoryRun): Identification {
   const t0 = Date.now();
   const { d, order: K, canonical } = run;
   const settings: IdentifySettings = { ...DEFAULT_IDENTIFY, order: K, seed: run.seed, ...run.settings };
@@ -77,6 +84,7 @@ export function runIdentification(run: TheoryRun): TheorySection {
   let logZ: TheorySection['logZ'];
   let heldOutNll: number | undefined;
   let cumulantReport: TheorySection['cumulants'];
+  let drawn: DrawnRows | undefined;
   if (normalizable.normalizable) {
     const theory = polynomialTheory(rawCanonical, d, 'identified theory');
     const proposal = run.proposal ?? gaussianProposal(run.train, run.nTrain, d);
@@ -86,8 +94,8 @@ export function runIdentification(run: TheoryRun): TheorySection {
     heldOutNll = sum / run.nVal + logZ.value;
     if (logZ.ess < 100) warnings.push(`ln Z rests on an effective sample of ${logZ.ess.toFixed(0)} of the importance samples from ${logZ.proposal}: the held-out NLL is uncertain.`);
     const vAction: Action = { convention: 'ln p', units: 'standardized', order: K, terms: identified.vTerms };
-    const restore = (rows: Float64Array, n: number): Float64Array => restoreColumns(rows, n, canonical);
-    cumulantReport = theoryCumulants(vAction, d, run.x0, run.scale, run.val, run.nVal, run.settings?.hmcSamples ?? 20000, run.seed + 23, restore);
+    drawn = sampleTheory(vAction, d, run.x0, run.scale, run.settings?.hmcSamples ?? 20000, run.seed + 23);
+    cumulantReport = compareWithSamples(run.val, run.nVal, canonical, drawn);
   } else {
     warnings.push(`The identified theory is not normalisable: ${normalizable.reason}. Its coefficients describe the data's score, but exp(S) is not a distribution; no held-out NLL or samples.`);
   }
@@ -130,7 +138,7 @@ export function runIdentification(run: TheoryRun): TheorySection {
   };
   if (run.truth) out.truth = compareWithTruth(run.truth, { convention: 'ln p', units: 'raw', order: K, expansionPoint, terms: terms.filter((t) => t.monomial.length > 0) }, run.innAction, out.dense, d);
   out.seconds = (Date.now() - t0) / 1000;
-  return out;
+  return { theory: out, ...(drawn ? { drawn } : {}) };
 }
 
 /** Support recovery and per-order errors of each estimator against a truth (re-expanded at the same point). */

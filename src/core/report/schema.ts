@@ -3,7 +3,12 @@
  * (README.md, "The report"). Every face renders this and nothing else.
  */
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: the model section is tagged by its estimator (`model.estimator`: 'flow' or 'score-matching'),
+ * and `training` is present only for estimators that train. Version 1 reports (all from the flow)
+ * are read as version 2 with `model.estimator = 'flow'` (report/validate.ts).
+ */
+export const SCHEMA_VERSION = 2;
 
 /** One coefficient c_m of S(x) = sum_m c_m prod_{i in m} x_i (monomial form, docs/METHOD.md section 1). */
 export interface ActionTerm {
@@ -59,14 +64,21 @@ export interface ReportInput {
  */
 export type LayerKindName = string;
 
-export interface ReportModel {
+/** What every estimator's model section has. */
+interface ModelBase {
+  order: number;
+  seed: number;
+  /** The training rows' mean and standard deviation per column (report order). */
+  standardization: { mean: number[]; std: number[] };
+}
+
+/** The invertible network (docs/METHOD.md sections 2-4): `learn`. */
+export interface FlowModel extends ModelBase {
+  estimator: 'flow';
   layerKind: LayerKindName;
   layers: number;
   hidden: number;
-  order: number;
-  seed: number;
   parameters: number;
-  standardization: { mean: number[]; std: number[] };
   /** Path of the saved weights, relative to the report. */
   weightsFile?: string;
   engine: string;
@@ -76,6 +88,17 @@ export interface ReportModel {
    */
   kernels?: string;
 }
+
+/** The direct fit of the polynomial action by score matching, without a network (docs/METHOD.md section 9): `identify`. */
+export interface DirectModel extends ModelBase {
+  estimator: 'score-matching';
+  /** Candidate monomials of the fit, and the family-wise error rate of the selection. */
+  candidates: number;
+  alpha: number;
+}
+
+/** The model section, tagged by the estimator that produced the report (schemaVersion 2; version 1 reports are all 'flow'). */
+export type ReportModel = FlowModel | DirectModel;
 
 export interface TrainingPoint {
   epoch: number;
@@ -285,7 +308,8 @@ export interface Report {
   about: string;
   input: ReportInput;
   model: ReportModel;
-  training: ReportTraining;
+  /** The network's training (absent for estimators that do not train). */
+  training?: ReportTraining;
   action: Action;
   /** The same action in standardized units (around the mean), for comparisons across scales. */
   actionStandardized?: Action;
@@ -299,6 +323,14 @@ export interface Report {
   warnings: string[];
   /** Experiments add their own section (true action, per-order errors...). */
   experiment?: ExperimentSection;
+}
+
+/** A report of the flow estimator (`learn`, the experiments): its model section and its training. */
+export type FlowReport = Report & { model: FlowModel; training: ReportTraining };
+
+/** Whether a report comes from the flow estimator (version 1 reports all do). */
+export function isFlowReport(report: Report): report is FlowReport {
+  return report.model.estimator === 'flow' && report.training !== undefined;
 }
 
 /** Learned vs true coefficients of one order (raw units, monomial form). */

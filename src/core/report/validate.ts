@@ -6,18 +6,10 @@
  */
 
 import type { Report } from './schema';
+import { Checker } from './checker';
+import { checkTheory } from './validate-theory';
 
-type Rec = Record<string, unknown>;
-
-export function isRecord(x: unknown): x is Rec {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/** A non-negative integer index (of a column, a monomial's variable, ...) below a million. */
-export function isIndex(x: unknown): x is number {
-  return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 1_000_000;
-}
-
+export { isIndex, isRecord } from './checker';
 
 export type ReportValidation = { ok: true; report: Report } | { ok: false; errors: string[] };
 
@@ -28,86 +20,6 @@ export interface ValidateOptions {
    * and accepts any name.
    */
   layerKinds?: readonly string[];
-}
-
-class Checker {
-  readonly errors: string[] = [];
-  fail(path: string, what: string): void {
-    if (this.errors.length < 50) this.errors.push(`${path}: ${what}`);
-  }
-  rec(x: unknown, path: string): Rec | null {
-    if (isRecord(x)) return x;
-    this.fail(path, 'expected an object');
-    return null;
-  }
-  arr(x: unknown, path: string): unknown[] | null {
-    if (Array.isArray(x)) return x;
-    this.fail(path, 'expected an array');
-    return null;
-  }
-  str(x: unknown, path: string): void {
-    if (typeof x !== 'string') this.fail(path, 'expected a string');
-  }
-  /** A number; JSON has no NaN/Infinity, so null is accepted where a value may be undefined numerically. */
-  num(x: unknown, path: string, opts: { nullable?: boolean; integer?: boolean; min?: number } = {}): void {
-    if (x === null && opts.nullable) return;
-    if (typeof x !== 'number' || Number.isNaN(x)) return this.fail(path, 'expected a number');
-    if (opts.integer && !Number.isInteger(x)) return this.fail(path, 'expected an integer');
-    if (opts.min !== undefined && x < opts.min) this.fail(path, `expected >= ${opts.min}`);
-  }
-  optNum(x: unknown, path: string): void {
-    if (x !== undefined) this.num(x, path, { nullable: true });
-  }
-  oneOf(x: unknown, values: readonly string[], path: string): void {
-    if (typeof x !== 'string' || !values.includes(x)) this.fail(path, `expected one of ${values.join(', ')}`);
-  }
-  strings(x: unknown, path: string): void {
-    const a = this.arr(x, path);
-    a?.forEach((v, i) => this.str(v, `${path}[${i}]`));
-  }
-  numbers(x: unknown, path: string): void {
-    const a = this.arr(x, path);
-    a?.forEach((v, i) => this.num(v, `${path}[${i}]`, { nullable: true }));
-  }
-  indices(x: unknown, path: string, d?: number): void {
-    const a = this.arr(x, path);
-    a?.forEach((v, i) => {
-      if (!isIndex(v)) this.fail(`${path}[${i}]`, 'expected a non-negative integer');
-      else if (d !== undefined && v >= d) this.fail(`${path}[${i}]`, `index out of range (d = ${d})`);
-    });
-  }
-  term(x: unknown, path: string, d: number): void {
-    const t = this.rec(x, path);
-    if (!t) return;
-    this.indices(t.monomial, `${path}.monomial`, d);
-    this.num(t.coefficient, `${path}.coefficient`, { nullable: true });
-    this.optNum(t.stdErr, `${path}.stdErr`);
-  }
-  terms(x: unknown, path: string, d: number): void {
-    const a = this.arr(x, path);
-    a?.forEach((v, i) => this.term(v, `${path}[${i}]`, d));
-  }
-  entriesBlock(x: unknown, path: string, d: number): void {
-    const b = this.rec(x, path);
-    if (!b) return;
-    this.num(b.norm, `${path}.norm`, { nullable: true });
-    this.terms(b.entries, `${path}.entries`, d);
-  }
-  action(x: unknown, path: string, d: number): void {
-    const a = this.rec(x, path);
-    if (!a) return;
-    this.oneOf(a.convention, ['ln p'], `${path}.convention`);
-    this.oneOf(a.units, ['raw', 'standardized'], `${path}.units`);
-    this.num(a.order, `${path}.order`, { integer: true, min: 0 });
-    this.terms(a.terms, `${path}.terms`, d);
-    if (a.stdErrMethod !== undefined) this.str(a.stdErrMethod, `${path}.stdErrMethod`);
-    if (a.expansionPoint !== undefined) {
-      const p = this.arr(a.expansionPoint, `${path}.expansionPoint`);
-      if (p && p.length !== d) this.fail(`${path}.expansionPoint`, `has ${p.length} entries for ${d} columns`);
-      p?.forEach((v, i) => this.num(v, `${path}.expansionPoint[${i}]`));
-    }
-    if (a.expansionReason !== undefined) this.str(a.expansionReason, `${path}.expansionReason`);
-  }
 }
 
 /**
@@ -145,17 +57,34 @@ export function validateReport(x: unknown, options: ValidateOptions = {}): Repor
     }
   }
 
+  // Version 1 reports have no estimator tag: they all come from the network (schemaVersion 2 tags it).
   const model = c.rec(r.model, 'model');
+  if (model && model.estimator === undefined && typeof r.schemaVersion === 'number' && r.schemaVersion < 2) model.estimator = 'flow';
   if (model) {
-    if (options.layerKinds) c.oneOf(model.layerKind, options.layerKinds, 'model.layerKind');
-    else c.str(model.layerKind, 'model.layerKind');
-    c.num(model.layers, 'model.layers', { integer: true, min: 0 });
-    c.num(model.hidden, 'model.hidden', { min: 0 });
+    c.oneOf(model.estimator, ['flow', 'score-matching'], 'model.estimator');
     c.num(model.order, 'model.order', { integer: true, min: 0 });
-    if (model.kernels !== undefined) c.str(model.kernels, 'model.kernels');
+    const st = c.rec(model.standardization, 'model.standardization');
+    if (st) {
+      for (const k of ['mean', 'std'] as const) {
+        const a = c.arr(st[k], `model.standardization.${k}`);
+        if (a && a.length !== d) c.fail(`model.standardization.${k}`, `has ${a.length} entries for ${d} columns`);
+        a?.forEach((v, i) => c.num(v, `model.standardization.${k}[${i}]`));
+      }
+    }
+    if (model.estimator === 'flow') {
+      if (options.layerKinds) c.oneOf(model.layerKind, options.layerKinds, 'model.layerKind');
+      else c.str(model.layerKind, 'model.layerKind');
+      c.num(model.layers, 'model.layers', { integer: true, min: 0 });
+      c.num(model.hidden, 'model.hidden', { min: 0 });
+      if (model.kernels !== undefined) c.str(model.kernels, 'model.kernels');
+      if (r.training === undefined) c.fail('training', 'a report of the network needs its training');
+    } else if (model.estimator === 'score-matching') {
+      c.num(model.candidates, 'model.candidates', { integer: true, min: 0 });
+      c.num(model.alpha, 'model.alpha', { min: 0 });
+    }
   }
 
-  const training = c.rec(r.training, 'training');
+  const training = r.training === undefined ? null : c.rec(r.training, 'training');
   if (training) {
     c.num(training.trainNll, 'training.trainNll', { nullable: true });
     c.num(training.valNll, 'training.valNll', { nullable: true });
@@ -202,31 +131,7 @@ export function validateReport(x: unknown, options: ValidateOptions = {}): Repor
     c.num(layer.actionInNorm, `${p}.actionInNorm`, { nullable: true });
   });
 
-  const cum = c.rec(r.cumulants, 'cumulants');
-  if (cum) {
-    c.arr(cum.comparisons, 'cumulants.comparisons')?.forEach((cmp, i) => {
-      const p = `cumulants.comparisons[${i}]`;
-      const cc = c.rec(cmp, p);
-      if (!cc) return;
-      c.str(cc.a, `${p}.a`);
-      c.str(cc.b, `${p}.b`);
-      c.arr(cc.orders, `${p}.orders`)?.forEach((o, j) => {
-        const q = `${p}.orders[${j}]`;
-        const ord = c.rec(o, q);
-        if (!ord) return;
-        c.num(ord.order, `${q}.order`, { integer: true, min: 1 });
-        c.arr(ord.entries, `${q}.entries`)?.forEach((e, k) => {
-          const ee = c.rec(e, `${q}.entries[${k}]`);
-          if (!ee) return;
-          c.indices(ee.index, `${q}.entries[${k}].index`, d);
-          c.num(ee.a, `${q}.entries[${k}].a`, { nullable: true });
-          c.num(ee.b, `${q}.entries[${k}].b`, { nullable: true });
-          c.num(ee.z, `${q}.entries[${k}].z`, { nullable: true });
-        });
-      });
-    });
-    if (cum.notes !== undefined) c.strings(cum.notes, 'cumulants.notes');
-  }
+  c.cumulants(r.cumulants, 'cumulants', d);
 
   if (r.fit !== undefined) {
     const fit = c.rec(r.fit, 'fit');
@@ -236,6 +141,7 @@ export function validateReport(x: unknown, options: ValidateOptions = {}): Repor
       c.strings(fit.advice, 'fit.advice');
     }
   }
+  if (r.theory !== undefined) checkTheory(c, r.theory, d);
   c.strings(r.warnings, 'warnings');
   // The experiment section is rendered defensively piece by piece; here only its outer shape.
   if (r.experiment !== undefined && r.experiment !== null) {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isFlowReport } from '../../../src/core/report/schema';
 import { validateReport } from '../../../src/core/report/validate';
 import type { RunOutcome } from '../../../src/extension/runs';
 import { api, QUICK, sha256, waitFor, webviewTabs, wsPath } from './helpers';
@@ -44,6 +45,7 @@ export function define(): void {
       const onDisk: unknown = JSON.parse(readFileSync(reportPath, 'utf8'));
       const v = validateReport(onDisk);
       assert.ok(v.ok, `report on disk validates: ${v.ok ? '' : v.errors.join('; ')}`);
+      assert.ok(isFlowReport(v.report), 'a report of the network');
       assert.equal(v.report.input.sha256, before);
       assert.deepEqual(v.report.input.columns, ['x0', 'x1', 'x2', 'x3']);
       assert.equal(v.report.training.stoppedBecause, 'steps');
@@ -103,6 +105,7 @@ export function define(): void {
         assert.ok(cancelledAt >= 5, 'progress arrived and the run was cancelled');
         assert.equal(outcome.cancelled, true);
         const t = outcome.report.training;
+        assert.ok(t);
         assert.equal(t.stoppedBecause, 'cancelled');
         assert.ok(t.epochs < 100000 && t.epochs >= cancelledAt, `stopped at epoch ${t.epochs}`);
         assert.ok(t.bestEpoch <= t.epochs);
@@ -134,7 +137,7 @@ export function define(): void {
         const outcome = await vscode.commands.executeCommand<RunOutcome>('actionLens.learnAction', vscode.Uri.file(wsPath('data.csv')), { settings: { ...QUICK, layerKind: 'coupling', layers: 1, order: 4 }, noPanel: true });
         assert.ok(outcome && outcome.ok, JSON.stringify(outcome));
         assert.equal(outcome.reportPath, wsPath('reports', 'data.report.json'));
-        assert.equal(outcome.report.model.layerKind, 'coupling');
+        assert.equal(outcome.report.model.estimator === 'flow' && outcome.report.model.layerKind, 'coupling');
         assert.ok(existsSync(wsPath('reports', 'data.report.model.json')));
       } finally {
         await cfg.update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);

@@ -109,7 +109,7 @@ test('the worker bundle learns off the main thread and can be cancelled (best mo
   });
   const res = await run.result;
   assert.ok(epochs >= 3);
-  assert.equal(res.report.training.stoppedBecause, 'cancelled');
+  assert.equal(res.report.training?.stoppedBecause, 'cancelled');
   assert.ok(existsSync(reportPath) && existsSync(modelPath));
   assert.deepEqual(readFileSync(csv), before);
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Report } from '../../../src/core/report/schema';
+import type { FlowReport, Report, ReportTraining } from '../../../src/core/report/schema';
 import { cancelNotice, errorSpan } from '../../../src/extension/runMessages';
 
 /** A document of these lines, as errorSpan sees one. */
@@ -31,8 +31,8 @@ test('Go to Line falls back to the whole line without a column, and clamps to a 
   assert.deepEqual(errorSpan({ line: 0, column: 1 }, d), { line: 0, start: 0, end: 0 });
 });
 
-function report(training: Partial<Report['training']>, warnings: string[] = []): Report {
-  const r = JSON.parse(readFileSync(join(__dirname, '../../fixtures/report.sample.json'), 'utf8')) as Report;
+function report(training: Partial<ReportTraining>, warnings: string[] = []): Report {
+  const r = JSON.parse(readFileSync(join(__dirname, '../../fixtures/report.sample.json'), 'utf8')) as FlowReport;
   return { ...r, training: { ...r.training, ...training }, warnings };
 }
 

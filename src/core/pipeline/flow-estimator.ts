@@ -1,0 +1,200 @@
+import { convergenceRadius } from '../action/convergence';
+import { diagramClassesForReport, layerDiagrams } from '../action/diagrams';
+import { actionJet, latentActionJet } from '../action/extract';
+import { jetToTerms, largestTerms } from '../action/terms';
+import { coefficientStdErrors, stdErrSecondsEstimate } from '../action/uncertainty';
+import { saveModel } from '../flow/serialize';
+import { flowProposal } from '../identify/validate';
+import { kernelsInUse } from '../linalg/wasm/kernel';
+import { MonomialBasis } from '../poly/basis';
+import { norm } from '../poly/jet';
+import type { Action, ReportLayer } from '../report/schema';
+import { EngineSession } from '../train/engines';
+import { train } from '../train/trainer';
+import { Rng } from '../util/rng';
+import { restoreColumns, restoreTerms } from './columns';
+import type { Estimator, EstimatorFit } from './estimator';
+import { medianDistance } from './model-cumulants';
+import type { PreparedRun } from './prepare';
+import { chooseStart } from './restarts';
+import type { LearnHooks, LearnSettings } from './settings';
+import { trainOptionsFor } from './train-options';
+
+const ENTRY_LIMIT = 200;
+const STD_ERR_ROWS = 4000;
+const STD_ERR_METHOD =
+  'delta method: inverse Fisher information of the training rows (pseudo-inverse), propagated through the exact extraction; ' +
+  'local to the optimum found, it does not include optimisation variability (other optima) or model-class error';
+
+/**
+ * The invertible network (docs/METHOD.md sections 2-5): starts compared, the best trained by maximum
+ * likelihood, the action extracted exactly around the expansion point, its standard errors (delta
+ * method), the layers' diagrams and the convergence radius; exact samples for the cumulants.
+ */
+export const flowEstimator: Estimator = {
+  name: 'flow',
+  async fit(run: PreparedRun, settings: LearnSettings, hooks: LearnHooks): Promise<EstimatorFit> {
+    const { d, order: K, canonical, x0, mean, std } = run;
+    const hidden = settings.hidden ?? d;
+    // One engine for the starts and the final training (the two-thread one keeps its helper thread).
+    const engines = new EngineSession(settings.engine ?? 'auto');
+    let restarts: Awaited<ReturnType<typeof chooseStart>>;
+    let result: Awaited<ReturnType<typeof train>>;
+    let engineName: string;
+    const rows = { trainRows: run.train, nTrain: run.nTrain, val: run.val, nVal: run.nVal };
+    try {
+      restarts = await chooseStart(settings, hidden, mean, std, rows, engines, hooks);
+      hooks.onPhase?.('training');
+      const engine = await engines.for(restarts.flow);
+      engineName = engine.name;
+      result = await train(restarts.flow, run.train, run.nTrain, run.val, run.nVal, trainOptionsFor(settings, hooks, { steps: settings.steps, seed: settings.seed, engine }));
+    } finally {
+      engines.dispose();
+    }
+    const flow = restarts.flow;
+
+    hooks.onPhase?.('extracting the action');
+    const basis = new MonomialBasis(d, K);
+    // exact[0]: S in raw units around x0; exact[l >= 1]: S_l around 0 of the layer's input coordinates.
+    const exact: Float64Array[] = flow.layers.map((_, l) => (l === 0 ? actionJet(flow, basis, 0, x0) : actionJet(flow, basis, l)));
+    // Standard errors cost two extractions per parameter and P^2..P^3 work on the Fisher matrix:
+    // skipped, and said so, when the model of that cost is over budget.
+    const stdErrCost = stdErrSecondsEstimate(flow, basis, Math.min(run.nTrain, STD_ERR_ROWS));
+    let stdErr: Float64Array | undefined;
+    // A cancel that arrives after training skips the standard errors, the one slow step left.
+    const cancelledAfterTraining = hooks.signal?.aborted === true && result.stoppedBecause !== 'cancelled';
+    if (settings.stdErrBudgetSeconds > 0 && stdErrCost <= settings.stdErrBudgetSeconds && !cancelledAfterTraining) {
+      hooks.onPhase?.('standard errors');
+      stdErr = coefficientStdErrors(flow, basis, run.train, run.nTrain, { maxRows: STD_ERR_ROWS, seed: settings.seed, at: x0 });
+    }
+    const raw = restoreTerms(jetToTerms(basis, exact[0], 0, stdErr), canonical);
+    // Around the mean, the standardized coefficients are the raw ones times the std of each variable,
+    // and so are their standard errors; around another point the two are different expansions.
+    const standardized = restoreTerms(jetToTerms(basis, exact[1], 0, stdErr && run.expansion.rule === 'mean' ? scaledByStd(basis, stdErr, std) : undefined), canonical);
+    const convergence = convergenceRadius(flow, x0);
+    const warnings: string[] = [];
+
+    let layers: ReportLayer[] = [];
+    if (basis.size <= settings.diagramLimit) {
+      hooks.onPhase?.('diagrams');
+      layers = flow.layers.map((layer, l) => {
+        const out = l + 1 < flow.layers.length ? exact[l + 1] : latentActionJet(flow, basis);
+        const dg = layerDiagrams(flow, basis, l, out, exact[l], l === 0 ? x0 : undefined);
+        // Layers 0 and 1 read columns (raw, then standardized): name their entries by column.
+        const remap = l <= 1 ? canonical : null;
+        const mapEntries = <T extends { entries: { monomial: number[]; coefficient: number }[] }>(x: T): T =>
+          remap ? { ...x, entries: x.entries.map((e) => ({ ...e, monomial: e.monomial.map((c) => remap[c]).sort((a, b) => a - b) })) } : x;
+        return {
+          index: l,
+          kind: layer.kind,
+          inputName: coordinateName(l),
+          outputName: l + 1 < flow.layers.length ? coordinateName(l + 1) : 'z',
+          diagrams: diagramClassesForReport(basis, dg, ENTRY_LIMIT).map(mapEntries),
+          logDet: mapEntries({ norm: norm(dg.logDet), ...largestTerms(basis, dg.logDet, ENTRY_LIMIT) }),
+          remainder: mapEntries({ norm: norm(dg.remainder), ...largestTerms(basis, dg.remainder, ENTRY_LIMIT) }),
+          actionInNorm: norm(exact[l]),
+        };
+      });
+    } else {
+      warnings.push(`Diagrams were not computed: ${basis.size} monomials up to order ${K} in ${d} variables exceed the limit of ${settings.diagramLimit}.`);
+    }
+
+    convergence.typicalDistanceStandardized = medianDistance(run.data, run.table.rows, d, x0, std);
+    const radiusStd = convergence.radiusStandardized;
+    if (radiusStd !== null && radiusStd !== undefined && radiusStd < convergence.typicalDistanceStandardized) {
+      warnings.push(
+        `The order-${K} series of ln p converges only within ${radiusStd.toPrecision(3)} standard deviations of the expansion point, ` +
+          `but the median row lies ${convergence.typicalDistanceStandardized.toPrecision(3)} standard deviations from it: ` +
+          'the truncated action describes the model near the expansion point, not across the data.',
+      );
+    }
+    if (result.stoppedBecause === 'diverged') warnings.push(`Training diverged after ${result.divergenceEvents} undone steps; the best model before that is kept.`);
+    if (result.stoppedBecause === 'cancelled') {
+      warnings.push(
+        result.epochs === 0
+          ? 'Training was cancelled while comparing starts; the best start so far is kept, only briefly trained.'
+          : `Training was cancelled at epoch ${result.epochs}; the best model so far (epoch ${result.bestEpoch}) is kept.`,
+      );
+    }
+    if (cancelledAfterTraining) warnings.push('Standard errors were skipped: the run was cancelled after training had finished.');
+
+    const columns = run.table.columns;
+    const saved = saveModel(flow, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: settings.seed, columns: Array.from(canonical, (c) => columns[c]) });
+    const expansionPoint = Array.from(restoreColumns(x0, 1, canonical));
+    const action: Action = {
+      convention: 'ln p',
+      units: 'raw',
+      order: K,
+      expansionPoint,
+      expansionReason: run.expansion.reason,
+      terms: raw,
+      stdErrMethod: stdErr
+        ? STD_ERR_METHOD
+        : `not computed: an estimated ${stdErrCost.toFixed(1)} s of computation (Fisher matrix, its eigen-decomposition, 2 extractions per parameter), over the budget of ${settings.stdErrBudgetSeconds} s`,
+    };
+    return {
+      model: {
+        estimator: 'flow',
+        layerKind: settings.layerKind,
+        layers: settings.layers,
+        hidden,
+        order: K,
+        seed: settings.seed,
+        parameters: flow.paramCount,
+        standardization: {
+          mean: Array.from(restoreColumns(Float64Array.from(mean), 1, canonical)),
+          std: Array.from(restoreColumns(Float64Array.from(std), 1, canonical)),
+        },
+        engine: engineName,
+        kernels: kernelsInUse(),
+      },
+      training: { ...result, trainRows: run.nTrain, valRows: run.nVal, gaussianValNll: run.gaussianValNll, restarts: restarts.summary },
+      action,
+      actionStandardized: {
+        convention: 'ln p',
+        units: 'standardized',
+        order: K,
+        expansionPoint: new Array<number>(d).fill(0),
+        expansionReason: "the training rows' mean (0 in standardized units)",
+        terms: standardized,
+        ...(stdErr ? { stdErrMethod: run.expansion.rule === 'mean' ? `${STD_ERR_METHOD}; scaled from the raw units` : 'not computed in standardized units (the raw expansion point is not the mean)' } : {}),
+      },
+      convergence,
+      layers,
+      draw: () => {
+        const rng = new Rng(settings.seed ^ 0xc0ffee);
+        const n = settings.modelSamples;
+        const z = Float64Array.from({ length: n * d }, () => rng.normal());
+        return {
+          rows: flow.inverse(z, n),
+          n,
+          source: `model (${settings.layerKind}, exact samples)`,
+          note: `Model: ${n} exact samples x = f^-1(z).`,
+          extraNotes: ['The truncated action S_K is not sampled here (see the experiments for MCMC of S_K).'],
+        };
+      },
+      warnings,
+      ...(stdErr ? { screeningAction: action } : {}),
+      proposal: flowProposal(flow),
+      flow,
+      saved,
+    };
+  },
+};
+
+/** Standard errors in standardized units from raw ones around the mean: times the std of each variable of the monomial. */
+function scaledByStd(basis: MonomialBasis, stdErr: Float64Array, std: number[]): Float64Array {
+  const out = new Float64Array(stdErr.length);
+  for (let m = 0; m < basis.size; m++) {
+    let s = stdErr[m];
+    for (const i of basis.monomial(m)) s *= std[i];
+    out[m] = s;
+  }
+  return out;
+}
+
+function coordinateName(l: number): string {
+  if (l === 0) return 'x';
+  if (l === 1) return 'x~';
+  return `u${l - 1}`;
+}
