@@ -2,6 +2,7 @@ import { gemmAB, TRI } from '../flow/kernels';
 import { kernelHeap } from '../flow/wasm/kernel';
 import { choleskyInverse, choleskyOrPivot, choleskySolve } from '../linalg/cholesky';
 import { MonomialBasis } from '../poly/basis';
+import { upperQuantile } from '../util/normal';
 
 /**
  * Forward screening of the candidate monomials on the score-matching objective (docs/METHOD.md
@@ -43,9 +44,20 @@ export class ScoreScreen {
   readonly curvature: Float64Array;
   /** b_p for every basis index p. */
   readonly lap: Float64Array;
+  /** Rows per block. */
   readonly rowsPerBlock: number;
   private readonly v: Float64Array;
-  /** phi_m = phi_parent[m] * v_last[m] for m in 1..lowCount-1. */
+  /**
+   * A block holds the monomials of orders 0..K-2 (the base, baseCount of them) monomial-major,
+   * base[m * B + k], and the rows transposed with a row of ones, vt[i * B + k] (i = d: 1). Every
+   * column of Phi is then a product base[lowA[m]] * vt[lowB[m]]: a base monomial times 1, or an
+   * order K-1 monomial as its parent times its last variable, formed where it is read (at d = 32,
+   * K = 4 the base is 561 columns of the 6,545, and a block of them stays in cache).
+   */
+  private readonly baseCount: number;
+  private readonly lowA: Int32Array;
+  private readonly lowB: Int32Array;
+  /** Base monomial m (order >= 1) = parent[m] times variable last[m]. */
   private readonly parent: Int32Array;
   private readonly last: Int32Array;
   /** Monomial p's distinct variables: entries entStart[p] .. entStart[p+1]) with power, p - e_i and p - 2 e_i (-1 if r_i < 2). */
@@ -55,7 +67,7 @@ export class ScoreScreen {
   private readonly entLow: Int32Array;
   private readonly entLow2: Int32Array;
 
-  constructor(v: Float64Array, n: number, d: number, K: number, rowsPerBlock = 128) {
+  constructor(v: Float64Array, n: number, d: number, K: number, rowsPerBlock = 256) {
     if (!(K >= 1)) throw new RangeError(`order must be at least 1, got ${K}`);
     if (v.length < n * d) throw new RangeError(`${v.length} values cannot hold ${n} rows of ${d}`);
     this.v = v;
@@ -68,12 +80,20 @@ export class ScoreScreen {
     const size = basis.size;
     const low = basis.start[K];
     this.lowCount = low;
+    this.baseCount = K >= 2 ? basis.start[K - 1] : low;
+    this.lowA = new Int32Array(low);
+    this.lowB = new Int32Array(low);
     this.parent = new Int32Array(low);
     this.last = new Int32Array(low);
     for (let m = 1; m < low; m++) {
       const t = basis.monomial(m);
-      this.last[m] = t[t.length - 1];
       this.parent[m] = basis.index(t.slice(0, -1));
+      this.last[m] = t[t.length - 1];
+    }
+    for (let m = 0; m < low; m++) {
+      const isBase = m < this.baseCount;
+      this.lowA[m] = isBase ? m : this.parent[m];
+      this.lowB[m] = isBase ? d : this.last[m];
     }
     this.entStart = new Int32Array(size + 1);
     const vars: number[] = [];
@@ -102,13 +122,24 @@ export class ScoreScreen {
     // Means of Phi and of its squares over the rows.
     const mean = new Float64Array(low);
     const meanSq = new Float64Array(low);
-    const row = new Float64Array(low);
-    for (let r = 0; r < n; r++) {
-      this.fillRow(r, row, 0);
+    const B = rowsPerBlock;
+    const base = new Float64Array(this.baseCount * B);
+    const vt = new Float64Array((d + 1) * B);
+    for (let r0 = 0; r0 < n; r0 += B) {
+      const count = Math.min(B, n - r0);
+      this.fillBlock(null, r0, count, base, vt);
       for (let m = 0; m < low; m++) {
-        const x = row[m];
-        mean[m] += x;
-        meanSq[m] += x * x;
+        const ao = this.lowA[m] * B;
+        const bo = this.lowB[m] * B;
+        let s1 = 0;
+        let s2 = 0;
+        for (let k = 0; k < count; k++) {
+          const x = base[ao + k] * vt[bo + k];
+          s1 += x;
+          s2 += x * x;
+        }
+        mean[m] += s1;
+        meanSq[m] += s2;
       }
     }
     for (let m = 0; m < low; m++) {
@@ -130,14 +161,28 @@ export class ScoreScreen {
     }
   }
 
-  /** Phi at row r (every monomial of orders 0..K-1) into out[offset ..]. */
-  private fillRow(r: number, out: Float64Array, offset: number): void {
+  /**
+   * The base of `count` rows (rows[s0 ..], or s0.. when rows is null): base[m * B + k] for the
+   * monomials of orders 0..K-2, column by column (each the product of two contiguous runs), and the
+   * rows transposed into vt with a last row of ones.
+   */
+  private fillBlock(rows: Int32Array | null, s0: number, count: number, base: Float64Array, vt: Float64Array): void {
+    const B = this.rowsPerBlock;
+    const d = this.d;
     const v = this.v;
-    const base = r * this.d;
-    const parent = this.parent;
-    const last = this.last;
-    out[offset] = 1;
-    for (let m = 1; m < this.lowCount; m++) out[offset + m] = out[offset + parent[m]] * v[base + last[m]];
+    for (let k = 0; k < count; k++) {
+      const at = (rows ? rows[s0 + k] : s0 + k) * d;
+      for (let i = 0; i < d; i++) vt[i * B + k] = v[at + i];
+    }
+    vt.fill(1, d * B, d * B + count);
+    base.fill(1, 0, count);
+    const { parent, last } = this;
+    for (let m = 1; m < this.baseCount; m++) {
+      const o = m * B;
+      const po = parent[m] * B;
+      const vo = last[m] * B;
+      for (let k = 0; k < count; k++) base[o + k] = base[po + k] * vt[vo + k];
+    }
   }
 
   /** The distinct variables of monomial p (basis index) with their powers. */
@@ -147,6 +192,66 @@ export class ScoreScreen {
     return out;
   }
 
+  /** The score s_i = sum over entries (low, i, coef) of coef * phi_low, for the action sum_s c_s phi_(support[s]). */
+  private scoreEntries(support: ArrayLike<number>, coefficients: ArrayLike<number>): { low: Int32Array; variable: Int32Array; coef: Float64Array } {
+    const low: number[] = [];
+    const variable: number[] = [];
+    const coef: number[] = [];
+    for (let s = 0; s < support.length; s++) {
+      const p = support[s];
+      if (!(p >= 1 && p < this.basis.size)) throw new RangeError(`not a candidate monomial index: ${p}`);
+      for (let e = this.entStart[p]; e < this.entStart[p + 1]; e++) {
+        low.push(this.entLow[e]);
+        variable.push(this.entVar[e]);
+        coef.push(coefficients[s] * this.entPow[e]);
+      }
+    }
+    return { low: Int32Array.from(low), variable: Int32Array.from(variable), coef: Float64Array.from(coef) };
+  }
+
+  /** The scores of a block, variable-major: sct[i * B + k] = s_i at row k. */
+  private blockScores(entries: { low: Int32Array; variable: Int32Array; coef: Float64Array }, count: number, base: Float64Array, vt: Float64Array, sct: Float64Array): void {
+    const B = this.rowsPerBlock;
+    sct.fill(0, 0, this.d * B);
+    const { low, variable, coef } = entries;
+    for (let e = 0; e < low.length; e++) {
+      const o = variable[e] * B;
+      const ao = this.lowA[low[e]] * B;
+      const bo = this.lowB[low[e]] * B;
+      const c = coef[e];
+      for (let k = 0; k < count; k++) sct[o + k] += c * base[ao + k] * vt[bo + k];
+    }
+  }
+
+  /**
+   * psi_p at the rows of a block (p = monomials[j]) into out[j * B + k]: sum_i r_i phi_(p - e_i) s_i
+   * + sum_i r_i (r_i - 1) phi_(p - 2 e_i).
+   */
+  private blockPsi(monomials: ArrayLike<number>, from: number, to: number, count: number, base: Float64Array, vt: Float64Array, sct: Float64Array, out: Float64Array): void {
+    const B = this.rowsPerBlock;
+    const { lowA, lowB } = this;
+    for (let j = from; j < to; j++) {
+      const p = monomials[j];
+      const o = (j - from) * B;
+      out.fill(0, o, o + count);
+      for (let e = this.entStart[p]; e < this.entStart[p + 1]; e++) {
+        const r = this.entPow[e];
+        const m = this.entLow[e];
+        const ao = lowA[m] * B;
+        const bo = lowB[m] * B;
+        const so = this.entVar[e] * B;
+        for (let k = 0; k < count; k++) out[o + k] += r * base[ao + k] * vt[bo + k] * sct[so + k];
+        if (r >= 2) {
+          const m2 = this.entLow2[e];
+          const a2 = lowA[m2] * B;
+          const b2 = lowB[m2] * B;
+          const c = r * (r - 1);
+          for (let k = 0; k < count; k++) out[o + k] += c * base[a2 + k] * vt[b2 + k];
+        }
+      }
+    }
+  }
+
   /**
    * A and b on a support (basis indices of order >= 1): A_SS (q x q, row-major) as the mean over
    * the rows, one small Gram matrix per variable over the support's monomials that contain it.
@@ -154,7 +259,7 @@ export class ScoreScreen {
   gram(support: ArrayLike<number>): { a: Float64Array; b: Float64Array } {
     const q = support.length;
     const d = this.d;
-    const per = this.rowsPerBlock * 4;
+    const B = this.rowsPerBlock;
     // Per variable i: the support positions whose monomial contains i, their p - e_i and r_i.
     const pos: number[][] = Array.from({ length: d }, () => []);
     const lowOf: number[][] = Array.from({ length: d }, () => []);
@@ -172,24 +277,26 @@ export class ScoreScreen {
     const heap = kernelHeap();
     const alloc = (k: number): Float64Array => (heap ? heap.alloc(k) : new Float64Array(k));
     const widths = pos.map((x) => pad4(x.length));
-    const blocks = widths.map((w) => alloc(Math.max(1, per * w)));
+    // Row-major blocks (rows x width) per variable: the product's A^T B form.
+    const blocks = widths.map((w) => alloc(Math.max(1, B * w)));
     const sums = widths.map((w) => alloc(Math.max(1, w * w)));
-    const row = new Float64Array(this.lowCount);
+    const base = new Float64Array(this.baseCount * B);
+    const vt = new Float64Array((d + 1) * B);
+    const { lowA, lowB } = this;
     try {
-      for (let s0 = 0; s0 < this.n; s0 += per) {
-        const count = Math.min(per, this.n - s0);
-        for (let k = 0; k < count; k++) {
-          this.fillRow(s0 + k, row, 0);
-          for (let i = 0; i < d; i++) {
-            const lo = lowOf[i];
-            const blk = blocks[i];
-            const o = k * widths[i];
-            for (let a = 0; a < lo.length; a++) blk[o + a] = row[lo[a]];
-          }
-        }
+      for (let r0 = 0; r0 < this.n; r0 += B) {
+        const count = Math.min(B, this.n - r0);
+        this.fillBlock(null, r0, count, base, vt);
         for (let i = 0; i < d; i++) {
+          const lo = lowOf[i];
+          const blk = blocks[i];
           const w = widths[i];
-          if (w > 0) gemmAB(w, w, count, blocks[i], true, blocks[i], sums[i], { accumulate: true, tri: TRI.outLower });
+          for (let a = 0; a < lo.length; a++) {
+            const ao = lowA[lo[a]] * B;
+            const bo = lowB[lo[a]] * B;
+            for (let k = 0; k < count; k++) blk[k * w + a] = base[ao + k] * vt[bo + k];
+          }
+          if (w > 0) gemmAB(w, w, count, blk, true, blk, sums[i], { accumulate: true, tri: TRI.outLower });
         }
       }
       const a = new Float64Array(q * q);
@@ -222,60 +329,61 @@ export class ScoreScreen {
     const d = this.d;
     const q = support.length;
     const low = this.lowCount;
-    const lowP = pad4(low);
+    const baseP = pad4(this.baseCount);
     const dP = pad4(d);
     const qP = pad4(q);
-    const per = this.rowsPerBlock;
-    // The score s_i = sum over (low, i, coef) of coef * phi_low.
-    const sLow: number[] = [];
-    const sVar: number[] = [];
-    const sCoef: number[] = [];
-    for (let s = 0; s < q; s++) {
-      const p = support[s];
-      for (let e = this.entStart[p]; e < this.entStart[p + 1]; e++) {
-        sLow.push(this.entLow[e]);
-        sVar.push(this.entVar[e]);
-        sCoef.push(coefficients[s] * this.entPow[e]);
-      }
-    }
+    const B = this.rowsPerBlock;
+    const entries = this.scoreEntries(support, coefficients);
     const heap = kernelHeap();
     const alloc = (k: number): Float64Array => (heap ? heap.alloc(k) : new Float64Array(k));
-    const phi = alloc(per * lowP);
-    const sc = alloc(per * dP);
-    const t = alloc(lowP * dP);
-    const psi = meat ? alloc(per * qP) : null;
+    // The products' A operands monomial-major (base, then slices of the order K-1 monomials formed
+    // from it), the scores row-major (B x dP) as their B; T has baseP + the slices' padded rows.
+    const slice = 256;
+    const top = low - this.baseCount;
+    const tRows = baseP + Math.ceil(top / slice) * slice;
+    const base = alloc(baseP * B);
+    const part = alloc(slice * B);
+    const vt = new Float64Array((d + 1) * B);
+    const sct = new Float64Array(d * B);
+    const sc = alloc(B * dP);
+    const t = alloc(tRows * dP);
+    const psiT = meat ? new Float64Array(q * B) : null;
+    const psi = meat ? alloc(B * qP) : null;
     const bSum = meat ? alloc(qP * qP) : null;
+    const all = Int32Array.from(support);
+    const { lowA, lowB } = this;
     try {
-      for (let s0 = 0; s0 < this.n; s0 += per) {
-        const count = Math.min(per, this.n - s0);
-        for (let k = 0; k < count; k++) {
-          const o = k * lowP;
-          this.fillRow(s0 + k, phi, o);
-          const so = k * dP;
-          sc.fill(0, so, so + d);
-          for (let e = 0; e < sLow.length; e++) sc[so + sVar[e]] += sCoef[e] * phi[o + sLow[e]];
-          if (psi) {
-            const po = k * qP;
-            for (let s = 0; s < q; s++) {
-              const p = support[s];
-              let x = 0;
-              for (let e = this.entStart[p]; e < this.entStart[p + 1]; e++) {
-                const r = this.entPow[e];
-                x += r * phi[o + this.entLow[e]] * sc[so + this.entVar[e]];
-                if (r >= 2) x += r * (r - 1) * phi[o + this.entLow2[e]];
-              }
-              psi[po + s] = x;
-            }
+      for (let r0 = 0; r0 < this.n; r0 += B) {
+        const count = Math.min(B, this.n - r0);
+        this.fillBlock(null, r0, count, base, vt);
+        this.blockScores(entries, count, base, vt, sct);
+        for (let k = 0; k < count; k++) for (let i = 0; i < d; i++) sc[k * dP + i] = sct[i * B + k];
+        gemmAB(baseP, dP, count, base, false, sc, t, { accumulate: true, lda: B });
+        for (let m0 = this.baseCount; m0 < low; m0 += slice) {
+          const m1 = Math.min(low, m0 + slice);
+          for (let m = m0; m < m1; m++) {
+            const o = (m - m0) * B;
+            const ao = lowA[m] * B;
+            const bo = lowB[m] * B;
+            for (let k = 0; k < count; k++) part[o + k] = base[ao + k] * vt[bo + k];
           }
+          if (m1 - m0 < slice) part.fill(0, (m1 - m0) * B);
+          const row = baseP + (m0 - this.baseCount);
+          gemmAB(slice, dP, count, part, false, sc, t.subarray(row * dP, (row + slice) * dP), { accumulate: true, lda: B });
         }
-        gemmAB(lowP, dP, count, phi, true, sc, t, { accumulate: true });
-        if (psi && bSum) gemmAB(qP, qP, count, psi, true, psi, bSum, { accumulate: true, tri: TRI.outLower });
+        if (psiT && psi && bSum) {
+          this.blockPsi(all, 0, q, count, base, vt, sct, psiT);
+          for (let s = 0; s < q; s++) for (let k = 0; k < count; k++) psi[k * qP + s] = psiT[s * B + k];
+          gemmAB(qP, qP, count, psi, true, psi, bSum, { accumulate: true, tri: TRI.outLower });
+        }
       }
+      // T's row of monomial m (the base, then the order K-1 monomials after baseP).
+      const tRow = (m: number): number => (m < this.baseCount ? m : baseP + m - this.baseCount);
       const size = this.basis.size;
       const g = new Float64Array(size);
       for (let p = 1; p < size; p++) {
         let x = 0;
-        for (let e = this.entStart[p]; e < this.entStart[p + 1]; e++) x += this.entPow[e] * t[this.entLow[e] * dP + this.entVar[e]];
+        for (let e = this.entStart[p]; e < this.entStart[p + 1]; e++) x += this.entPow[e] * t[tRow(this.entLow[e]) * dP + this.entVar[e]];
         g[p] = x / this.n + this.lap[p];
       }
       let m: Float64Array | null = null;
@@ -291,17 +399,77 @@ export class ScoreScreen {
       }
       return { g, meat: m };
     } finally {
-      if (heap) for (const x of [phi, sc, t, psi, bSum]) if (x) heap.release(x);
+      if (heap) for (const x of [base, part, sc, t, psi, bSum]) if (x) heap.release(x);
     }
+  }
+
+  /**
+   * The spread of each row's gradient of J along the given monomials (basis indices), at the action
+   * sum_s c_s phi_(support[s]): Var over the rows of psi_p = sum_i d_i phi_p s_i + sum_i d_i^2 phi_p,
+   * over all rows or, with `maxRows`, an evenly spaced subset of that many. sqrt(N) g_p / sd(psi_p)
+   * is the score statistic standardised by the rows' own spread, which a_p is not: for score
+   * matching Var(psi_p) differs from A_pp (null quartics of a phi^4 lattice: 3-5 times larger).
+   */
+  scoreVariance(support: ArrayLike<number>, coefficients: ArrayLike<number>, monomials: ArrayLike<number>, maxRows = Infinity): Float64Array {
+    const d = this.d;
+    const B = this.rowsPerBlock;
+    const m = monomials.length;
+    const entries = this.scoreEntries(support, coefficients);
+    const used = Math.min(this.n, maxRows);
+    const rows = used < this.n ? Int32Array.from({ length: used }, (_, j) => Math.floor((j * this.n) / used)) : null;
+    const base = new Float64Array(this.baseCount * B);
+    const vt = new Float64Array((d + 1) * B);
+    const sct = new Float64Array(d * B);
+    const chunk = 64;
+    const psi = new Float64Array(chunk * B);
+    const sum = new Float64Array(m);
+    const sum2 = new Float64Array(m);
+    for (let r0 = 0; r0 < used; r0 += B) {
+      const count = Math.min(B, used - r0);
+      this.fillBlock(rows, r0, count, base, vt);
+      this.blockScores(entries, count, base, vt, sct);
+      for (let j0 = 0; j0 < m; j0 += chunk) {
+        const j1 = Math.min(m, j0 + chunk);
+        this.blockPsi(monomials, j0, j1, count, base, vt, sct, psi);
+        for (let j = j0; j < j1; j++) {
+          let s1 = 0;
+          let s2 = 0;
+          for (let k = (j - j0) * B, e = k + count; k < e; k++) {
+            const x = psi[k];
+            s1 += x;
+            s2 += x * x;
+          }
+          sum[j] += s1;
+          sum2[j] += s2;
+        }
+      }
+    }
+    return Float64Array.from(sum2, (s2, k) => Math.max(0, s2 / used - (sum[k] / used) ** 2));
   }
 }
 
 export interface ForwardScreenOptions {
   /** Most candidates returned (the screened support plus near-passers). */
   maxCandidates: number;
-  /** A monomial outside the support enters when its score statistic sqrt(N) |g_p| / sqrt(a_p) reaches this. */
-  threshold: number;
-  /** At most max(minBatch, batchFraction * |S|) monomials enter per round (the strongest first). */
+  /**
+   * A monomial outside the support may enter when its score statistic reaches this. 'auto': the
+   * level that about one of all the monomials of orders 1..K passes by chance if none is in the
+   * theory (two-sided normal tail 1 / total), but at least 3: 3.1 at d = 8, 3.7 at d = 16, 4.3 at
+   * d = 32 (K = 4).
+   */
+  threshold: number | 'auto';
+  /**
+   * The statistic's denominator: 'robust', the rows' own spread of psi_p (sqrt(N) |g_p| / sd(psi_p),
+   * computed for the monomials whose curvature statistic reaches 0.8 x threshold, the strongest
+   * `evaluateAtMost`), or 'curvature', sqrt(a_p) (sqrt(N) |g_p| / sqrt(a_p), for every monomial).
+   */
+  statistic: 'robust' | 'curvature';
+  evaluateAtMost: number;
+  /** Rows (evenly spaced) over which sd(psi_p) is estimated at most; the gradient g_p always uses every row. */
+  varianceRows: number;
+  /** Which passing monomials enter first: the largest decrease of J, g_p^2 / (2 a_p), or the largest statistic. */
+  rank: 'gain' | 'statistic';
+  /** At most max(minBatch, batchFraction * |S|) monomials enter per round. */
   batchFraction: number;
   minBatch: number;
   /** Fits (rounds) at most. */
@@ -313,9 +481,12 @@ export interface ForwardScreenOptions {
   fullQuadraticUpTo: number;
   /**
    * Between rounds, terms of the support whose sandwich |z| = |c| / se is below this are dropped
-   * (0: never). They may come back if their score statistic passes again.
+   * (0: never); they come back if their score statistic passes again. 'auto': the threshold minus 1
+   * (at least 1), well below the cut a term must pass in the elimination afterwards (Holm over every
+   * monomial: |z| >= 5.2 at d = 32, K = 4, alpha = 0.01). The starting terms never passed a test, and
+   * entered terms can be explained away by later ones: this keeps the screen near the theory's size.
    */
-  dropBelow: number;
+  dropBelow: number | 'auto';
   /** Near-passers (the strongest monomials left out) added to the result, as a fraction of the support, if there is room. */
   extraFraction: number;
   /** Rows per product block. */
@@ -324,14 +495,18 @@ export interface ForwardScreenOptions {
 
 export const DEFAULT_FORWARD_SCREEN: ForwardScreenOptions = {
   maxCandidates: 600,
-  threshold: 3,
-  batchFraction: 0.25,
+  threshold: 'auto',
+  statistic: 'robust',
+  evaluateAtMost: 2000,
+  varianceRows: 8000,
+  rank: 'gain',
+  batchFraction: 0.5,
   minBatch: 20,
   maxRounds: 30,
-  fullQuadraticUpTo: 300,
-  dropBelow: 1,
+  fullQuadraticUpTo: 600,
+  dropBelow: 'auto',
   extraFraction: 0.1,
-  rowsPerBlock: 128,
+  rowsPerBlock: 256,
 };
 
 export interface ScreenRound {
@@ -404,6 +579,12 @@ function sandwichZ(fit: SupportFit, meat: Float64Array, n: number): Float64Array
   return z;
 }
 
+/** The entry threshold: a number as given, or 'auto' (about one chance pass among `total` monomials, at least 3). */
+export function screenThreshold(threshold: number | 'auto', total: number): number {
+  if (threshold !== 'auto') return threshold;
+  return Math.max(3, upperQuantile(1 / (2 * Math.max(1, total))));
+}
+
 /**
  * Screens every monomial of orders 1..K in d variables on the rows v (n x d, row-major, in the fit's
  * standardized coordinates) by forward rounds on the score-matching objective: fit the support,
@@ -418,9 +599,11 @@ export function forwardScreen(v: Float64Array, n: number, d: number, K: number, 
   const screen = new ScoreScreen(v, n, d, K, o.rowsPerBlock);
   const basis = screen.basis;
   const size = basis.size;
+  const threshold = screenThreshold(o.threshold, size - 1);
+  const dropBelow = o.dropBelow === 'auto' ? Math.max(1, threshold - 1) : o.dropBelow;
   const inS = new Uint8Array(size);
   const blocked = new Uint8Array(size);
-  const fullQuadratic = (d * (d + 3)) / 2 <= o.fullQuadraticUpTo || K < 2;
+  const fullQuadratic = (d * (d + 3)) / 2 <= Math.min(o.fullQuadraticUpTo, o.maxCandidates) || K < 2;
   let support: number[] = [];
   for (let p = 1; p < basis.start[Math.min(K, 2) + 1]; p++) {
     const t = basis.monomial(p);
@@ -430,6 +613,7 @@ export function forwardScreen(v: Float64Array, n: number, d: number, K: number, 
   for (const p of support) inS[p] = 1;
   const history: ScreenRound[] = [];
   const sqrtN = Math.sqrt(n);
+  const robust = o.statistic === 'robust';
   let statistic = new Float64Array(size);
   let dependentCount = 0;
   let droppedTotal = 0;
@@ -445,26 +629,39 @@ export function forwardScreen(v: Float64Array, n: number, d: number, K: number, 
       dependentCount++;
     }
     support = fit.support;
-    const wantMeat = o.dropBelow > 0;
-    const { g, meat } = screen.gradient(support, fit.coefficients, wantMeat);
+    const { g, meat } = screen.gradient(support, fit.coefficients, dropBelow > 0);
+    // The curvature statistic of every monomial outside the support; for 'robust', the strongest are re-standardised.
     statistic = new Float64Array(size);
-    const passing: number[] = [];
-    let maxStatistic = 0;
+    const gain = new Float64Array(size);
+    let passing: number[] = [];
+    const gate = robust ? 0.8 * threshold : threshold;
     for (let p = 1; p < size; p++) {
       if (inS[p] || blocked[p]) continue;
       const a = screen.curvature[p];
       if (!(a > 0)) continue;
       const t = (sqrtN * Math.abs(g[p])) / Math.sqrt(a);
+      gain[p] = (g[p] * g[p]) / (2 * a);
       statistic[p] = t;
-      if (t > maxStatistic) maxStatistic = t;
-      if (t >= o.threshold) passing.push(p);
+      if (t >= gate) passing.push(p);
     }
-    passing.sort((x, y) => statistic[y] - statistic[x]);
+    if (robust) {
+      passing.sort((x, y) => statistic[y] - statistic[x]);
+      const evaluated = passing.slice(0, o.evaluateAtMost);
+      const variance = screen.scoreVariance(support, fit.coefficients, evaluated, o.varianceRows);
+      // Monomials not evaluated keep no statistic (they rank below every evaluated one).
+      statistic = new Float64Array(size);
+      evaluated.forEach((p, k) => (statistic[p] = variance[k] > 0 ? (sqrtN * Math.abs(g[p])) / Math.sqrt(variance[k]) : 0));
+      passing = evaluated.filter((p) => statistic[p] >= threshold);
+    }
+    let maxStatistic = 0;
+    for (let p = 1; p < size; p++) if (statistic[p] > maxStatistic) maxStatistic = statistic[p];
+    const key = o.rank === 'gain' ? gain : statistic;
+    passing.sort((x, y) => key[y] - key[x]);
     const drop: number[] = [];
     if (meat) {
       const z = sandwichZ(fit, meat, n);
       support.forEach((p, s) => {
-        if (Math.abs(z[s]) < o.dropBelow) drop.push(p);
+        if (Math.abs(z[s]) < dropBelow) drop.push(p);
       });
     }
     const kept = support.length - drop.length;
@@ -491,9 +688,9 @@ export function forwardScreen(v: Float64Array, n: number, d: number, K: number, 
   const description =
     `forward screening on the score-matching objective over all ${total} monomials of orders 1..${K} in ${d} variables, ${n} rows: ` +
     `from ${fullQuadratic ? 'every monomial of orders 1 and 2' : 'the linear terms and the squares'} (${startSize}), ` +
-    `${rounds} round${rounds === 1 ? '' : 's'} each adding the monomials whose score statistic sqrt(N)|g|/sqrt(a) is at least ${o.threshold} ` +
-    `(at most max(${o.minBatch}, ${Math.round(o.batchFraction * 100)}% of the support) per round, the strongest first)` +
-    (o.dropBelow > 0 ? ` and dropping terms whose sandwich |z| fell below ${o.dropBelow} (${droppedTotal} drops)` : '') +
+    `${rounds} round${rounds === 1 ? '' : 's'} each adding the monomials whose score statistic ${robust ? 'sqrt(N)|g|/sd(psi) (the gradient of J against its spread over the rows)' : 'sqrt(N)|g|/sqrt(a)'} is at least ${Number(threshold.toFixed(2))}${o.threshold === 'auto' ? ' (auto: about one chance pass among all monomials)' : ''} ` +
+    `(at most max(${o.minBatch}, ${Math.round(o.batchFraction * 100)}% of the support) per round, ${o.rank === 'gain' ? 'the largest decrease of J' : 'the largest statistic'} first)` +
+    (dropBelow > 0 ? ` and dropping terms whose sandwich |z| fell below ${Number(dropBelow.toFixed(2))}${o.dropBelow === 'auto' ? ' (the threshold minus 1)' : ''} (${droppedTotal} drops)` : '') +
     `; ${support.length} terms kept${capped ? ` (stopped at the cap of ${o.maxCandidates} with monomials still passing)` : ''}` +
     (extras.length > 0 ? ` plus the ${extras.length} strongest near-passers` : '') +
     (dependentCount > 0 ? `; ${dependentCount} monomials were combinations of others on these rows and left out` : '');
