@@ -5,16 +5,24 @@
  *
  *   node --import tsx bench/identify-wide.ts [--d 16,32] [--n 20000] [--pairs 3] [--seed 1]
  *        [--threshold auto|3] [--statistic robust|curvature] [--rank gain|statistic] [--drop auto|1] [--batch 0.5]
- *        [--max 600] [--extra 0.1] [--full-quadratic 600]
+ *        [--max 600] [--extra 0.1] [--full-quadratic 600] [--phases]
  *
  * Prints, per d: seconds of sampling, screening (and its rounds) and identification; the screened
  * candidates and whether they hold every true monomial; missed and spurious terms of the identified
  * theory against the truth; and per order the relative error |c - c_true| / |c_true| (Euclidean over
- * the order's monomials, raw units around 0).
+ * the order's monomials, raw units around 0). With --phases, identifyTheory's phases are timed
+ * again one by one on the same candidates (the Gram matrix A, the elimination on all rows, the
+ * eliminations on the half-samples), the way identifyTheory runs them.
  */
+import { CandidateMonomials } from '../src/core/identify/derivatives';
 import { DEFAULT_FORWARD_SCREEN, forwardScreen, type ForwardScreenOptions } from '../src/core/identify/forward-screen';
 import { DEFAULT_IDENTIFY, fitCoordinates, identifyTheory } from '../src/core/identify/identify';
+import { scoreMatchingGram } from '../src/core/identify/score-matching';
+import { backwardElimination, DEFAULT_SELECTION } from '../src/core/identify/selection';
+import { selectionFrequencies } from '../src/core/identify/stability';
 import { kernelsInUse } from '../src/core/flow/wasm/kernel';
+import { binomial } from '../src/core/poly/basis';
+import { Rng } from '../src/core/util/rng';
 import { hmc } from '../src/core/sampling';
 import { phi4Lattice } from '../src/core/theories/phi4';
 
@@ -27,6 +35,7 @@ const dims = arg('d', '16,32').split(',').map(Number);
 const n = Number(arg('n', '20000'));
 const pairs = Number(arg('pairs', '3'));
 const seed = Number(arg('seed', '1'));
+const phases = process.argv.includes('--phases');
 const K = 4;
 const screenOptions: Partial<ForwardScreenOptions> = {
   threshold: arg('threshold', String(DEFAULT_FORWARD_SCREEN.threshold)) === 'auto' ? 'auto' : Number(arg('threshold', '')),
@@ -98,4 +107,29 @@ for (const d of dims) {
     if (keys.size > 0) orders.push(`order ${k}: ${norm > 0 ? fmt(Math.sqrt(err / norm), 4) : `|c| ${fmt(Math.sqrt(err), 4)} (truth 0)`}`);
   }
   console.log(`  relative errors ${orders.join(', ')}`);
+
+  if (phases) {
+    // identifyTheory's steps, timed one by one (same chunks, same options).
+    const candidates = new CandidateMonomials(d, screened.monomials);
+    const chunks = pairs > 0 ? 10 : 1;
+    const chunkOf = new Int32Array(n);
+    const perm = new Rng(seed ^ 0x5e1ec7).permutation(n);
+    for (let k = 0; k < n; k++) chunkOf[perm[k]] = k % chunks;
+    const all = Int32Array.from({ length: candidates.size }, (_, k) => k);
+    const rowIndex = Int32Array.from({ length: n }, (_, r) => r);
+    const options = { ...DEFAULT_SELECTION, alpha: DEFAULT_IDENTIFY.alpha, family: binomial(d + K, K) - 1, block: 1 };
+    t = performance.now();
+    const gram = scoreMatchingGram(v, n, candidates, chunkOf, chunks);
+    const gramSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    const selected = backwardElimination(v, rowIndex, candidates, gram.a, gram.b, all, options);
+    const eliminationSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    if (pairs > 0) selectionFrequencies(v, candidates, gram, all, options, pairs, seed);
+    const stabilitySeconds = (performance.now() - t) / 1000;
+    console.log(
+      `  identify phases: gram ${fmt(gramSeconds, 1)} s, elimination on all rows ${fmt(eliminationSeconds, 1)} s (${selected?.rounds ?? 0} fits), ` +
+        `${2 * pairs} half-sample eliminations ${fmt(stabilitySeconds, 1)} s`,
+    );
+  }
 }

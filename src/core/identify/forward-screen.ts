@@ -713,12 +713,14 @@ export function forwardScreen(v: Float64Array, n: number, d: number, K: number, 
   const chosen = support.concat(extras).sort((x, y) => x - y);
   const total = size - 1;
   const seconds = (performance.now() - t0) / 1000;
+  const statisticWords = robust ? 'sqrt(N)|g|/sd(psi), the gradient of J against its spread over the rows,' : 'sqrt(N)|g|/sqrt(a)';
   const description =
     `forward screening on the score-matching objective over all ${total} monomials of orders 1..${K} in ${d} variables, ${n} rows: ` +
     `from ${fullQuadratic ? 'every monomial of orders 1 and 2' : 'the linear terms and the squares'} (${startSize}), ` +
-    `${rounds} round${rounds === 1 ? '' : 's'} each adding the monomials whose score statistic ${robust ? 'sqrt(N)|g|/sd(psi) (the gradient of J against its spread over the rows)' : 'sqrt(N)|g|/sqrt(a)'} is at least ${Number(threshold.toFixed(2))}${o.threshold === 'auto' ? ' (auto: about one chance pass among all monomials)' : ''} ` +
-    `(at most max(${o.minBatch}, ${Math.round(o.batchFraction * 100)}% of the support) per round, ${o.rank === 'gain' ? 'the largest decrease of J' : 'the largest statistic'} first)` +
-    (dropBelow > 0 ? ` and dropping terms whose sandwich |z| fell below ${Number(dropBelow.toFixed(2))}${o.dropBelow === 'auto' ? ' (the threshold minus 1)' : ''} (${droppedTotal} drops)` : '') +
+    `${rounds} round${rounds === 1 ? '' : 's'} each adding the monomials whose score statistic ${statisticWords} is at least ${Number(threshold.toFixed(2))}` +
+    `${o.threshold === 'auto' ? ' (auto: about one chance pass among them all)' : ''}, ` +
+    `at most max(${o.minBatch}, ${Math.round(o.batchFraction * 100)}% of the support) per round, ${o.rank === 'gain' ? 'the largest decrease of J' : 'the largest statistic'} first` +
+    (dropBelow > 0 ? `, and dropping terms whose sandwich |z| fell below ${Number(dropBelow.toFixed(2))}${o.dropBelow === 'auto' ? ' (the threshold minus 1)' : ''} (${droppedTotal} drops)` : '') +
     `; ${support.length} terms kept${capped ? ` (stopped at the cap of ${o.maxCandidates} with monomials still passing)` : ''}${settled ? '' : ` (stopped after ${o.maxRounds} rounds, still changing)`}` +
     (extras.length > 0 ? ` plus the ${extras.length} strongest near-passers` : '') +
     (dependentCount > 0 ? `; ${dependentCount} monomials were combinations of others on these rows and left out` : '');
