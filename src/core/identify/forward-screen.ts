@@ -499,9 +499,9 @@ export interface ForwardScreenOptions {
   fullQuadraticUpTo: number;
   /**
    * Between rounds, terms of the support whose sandwich |z| = |c| / se is below this are dropped
-   * (0: never); they come back if their score statistic passes again. 'auto': the threshold minus 1
-   * (at least 1), well below the cut a term must pass in the elimination afterwards (Holm over every
-   * monomial: |z| >= 5.2 at d = 32, K = 4, alpha = 0.01). The starting terms never passed a test, and
+   * (0: never); they come back if their score statistic passes again (once: a term dropped twice
+   * stays out). 'auto': the threshold minus 1 (at least 1), well below the cut a term must pass in
+   * the elimination afterwards (Holm over every monomial: |z| >= 5.2 at d = 32, K = 4, alpha = 0.01). The starting terms never passed a test, and
    * entered terms can be explained away by later ones: this keeps the screen near the theory's size.
    */
   dropBelow: number | 'auto';
