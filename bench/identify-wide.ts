@@ -20,7 +20,7 @@ import { DEFAULT_IDENTIFY, fitCoordinates, identifyTheory } from '../src/core/id
 import { scoreMatchingGram } from '../src/core/identify/score-matching';
 import { backwardElimination, DEFAULT_SELECTION } from '../src/core/identify/selection';
 import { selectionFrequencies } from '../src/core/identify/stability';
-import { kernelsInUse } from '../src/core/flow/wasm/kernel';
+import { kernelsInUse } from '../src/core/linalg/wasm/kernel';
 import { binomial } from '../src/core/poly/basis';
 import { Rng } from '../src/core/util/rng';
 import { hmc } from '../src/core/sampling';

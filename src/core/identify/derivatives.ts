@@ -92,6 +92,39 @@ export class CandidateMonomials {
     }
   }
 
+  /** Number of (monomial, variable) pairs with a nonzero derivative: the sparse pattern of the gradients. */
+  get pairCount(): number {
+    return this.vars.length;
+  }
+
+  /**
+   * The gradients in the sparse pattern: for pair a (monomial pairMonomial[a], variable pairVariable[a],
+   * in the order of the monomials' distinct variables) grad[a] = d_var phi_m; lap[m] += d_var^2 phi_m.
+   * At most K pairs per monomial against d entries of the dense form: the sandwich's pass uses this.
+   */
+  sparseDerivatives(table: Float64Array, grad: Float64Array, lap: Float64Array): void {
+    const w = this.order + 1;
+    for (let m = 0; m < this.size; m++) {
+      const s = this.start[m];
+      const e = this.start[m + 1];
+      for (let a = s; a < e; a++) {
+        const i = this.vars[a];
+        const r = this.powers[a];
+        let others = 1;
+        for (let b = s; b < e; b++) if (b !== a) others *= table[this.vars[b] * w + this.powers[b]];
+        grad[a] = r * table[i * w + r - 1] * others;
+        if (r >= 2) lap[m] += r * (r - 1) * table[i * w + r - 2] * others;
+      }
+    }
+  }
+
+  /** The monomial and the variable of each pair of the sparse pattern. */
+  pattern(): { monomial: Int32Array; variable: Int32Array } {
+    const monomial = new Int32Array(this.vars.length);
+    for (let m = 0; m < this.size; m++) monomial.fill(m, this.start[m], this.start[m + 1]);
+    return { monomial, variable: Int32Array.from(this.vars) };
+  }
+
   /** phi_m at one row (its power table), for every m. */
   values(table: Float64Array, out: Float64Array): void {
     const w = this.order + 1;

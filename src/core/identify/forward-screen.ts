@@ -1,5 +1,5 @@
-import { gemmAB, TRI } from '../flow/kernels';
-import { kernelHeap } from '../flow/wasm/kernel';
+import { gemmAB, TRI } from '../linalg/kernels';
+import { kernelHeap } from '../linalg/wasm/kernel';
 import { choleskyInverse, choleskyOrPivot, choleskySolve } from '../linalg/cholesky';
 import { MonomialBasis } from '../poly/basis';
 import { upperQuantile } from '../util/normal';

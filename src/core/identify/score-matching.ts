@@ -167,7 +167,11 @@ function sandwichMeat(rows: Float64Array, rowIndex: Int32Array, set: CandidateMo
   const heap = kernelHeap();
   const psi = heap ? heap.alloc(per * q) : new Float64Array(per * q);
   const sum = heap ? heap.alloc(q * q) : new Float64Array(q * q);
-  const grad = new Float64Array(d * q);
+  // The gradients in their sparse pattern (at most K variables per monomial, not d).
+  const { monomial: pairM, variable: pairI } = set.pattern();
+  const pairs = pairM.length;
+  const grad = new Float64Array(pairs);
+  const score = new Float64Array(d);
   const table = new Float64Array(d * (set.order + 1));
   try {
     const span = per * block;
@@ -177,16 +181,13 @@ function sandwichMeat(rows: Float64Array, rowIndex: Int32Array, set: CandidateMo
       psi.fill(0, 0, count * q);
       for (let e = 0; e < entries; e++) {
         const r = rowIndex[s + e];
-        grad.fill(0);
         const row = psi.subarray(Math.floor(e / block) * q, (Math.floor(e / block) + 1) * q);
         set.powerTable(rows.subarray(r * d, r * d + d), table);
-        set.derivatives(table, grad, 0, q, row);
-        for (let i = 0; i < d; i++) {
-          let si = 0;
-          for (let m = 0; m < q; m++) si += grad[i * q + m] * c[m];
-          if (si === 0) continue;
-          for (let m = 0; m < q; m++) row[m] += si * grad[i * q + m];
-        }
+        set.sparseDerivatives(table, grad, row);
+        // psi = sum_i grad_i (grad_i . c) + lap, with d_i S = grad_i . c the fitted score.
+        score.fill(0);
+        for (let a = 0; a < pairs; a++) score[pairI[a]] += grad[a] * c[pairM[a]];
+        for (let a = 0; a < pairs; a++) row[pairM[a]] += score[pairI[a]] * grad[a];
       }
       gemmAB(q, q, count, psi, true, psi, sum, { accumulate: true, tri: TRI.outLower });
     }

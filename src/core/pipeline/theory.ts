@@ -1,8 +1,10 @@
 import { compareActions, reexpandAction } from '../experiments/compare';
-import { DEFAULT_IDENTIFY, identifyTheory, type IdentifySettings } from '../identify/identify';
+import { forwardScreen } from '../identify/forward-screen';
+import { DEFAULT_IDENTIFY, fitCoordinates, identifyTheory, type IdentifySettings } from '../identify/identify';
 import { gaussianProposal, importanceLogZ, normalisability, sampleTheory, type Proposal } from '../identify/validate';
 import { compareWithSamples, type DrawnRows } from './model-cumulants';
 import { binomial } from '../poly/basis';
+import { upperQuantile } from '../util/normal';
 import type { Action, ActionTerm, TheorySection, TruthComparison } from '../report/schema';
 import { polynomialTheory } from '../theories/polynomial';
 import type { TruthBeside } from '../data/truth';
@@ -60,20 +62,35 @@ export function runIdentification(run: TheoryRun): Identification {
   const toCanonical = inverse(canonical);
   const warnings: string[] = [];
 
-  // The screen: none where every candidate is affordable, else the INN's significant terms.
+  // The candidates: all of them where affordable; else the INN's significant terms, and where even
+  // the full set is beyond the direct fit, those of a forward screen on the objective besides.
   let screened: { monomials: number[][]; description: string } | undefined;
   const family = binomial(d + K, K) - 1;
   const screen = run.settings?.screen ?? 'auto';
   const affordable = family <= settings.denseLimit && (screen === 'all' || (screen === 'auto' && run.nTrain * family * family <= UNSCREENED_BUDGET));
   const withErrors = run.innAction?.terms.filter((t) => t.monomial.length > 0 && t.stdErr !== undefined && t.stdErr > 0) ?? [];
-  if (!affordable && withErrors.length > 0) {
-    const picked = withErrors.filter((t) => t.monomial.length <= 1 || Math.abs(t.coefficient / (t.stdErr ?? Infinity)) > INN_SCREEN_Z);
-    screened = {
-      monomials: picked.map((t) => t.monomial.map((c) => toCanonical[c]).sort((a, b) => a - b)).sort(compareMonomials),
-      description: `the INN's action: its ${picked.length} terms with |z| > ${INN_SCREEN_Z} (and every order-1 term) of ${family}`,
-    };
-  } else if (family > settings.denseLimit) {
-    throw new RangeError(`identification needs the INN's standard errors or at most ${settings.denseLimit} candidates; ${family} at d = ${d}, K = ${K}`);
+  if (!affordable) {
+    const parts: string[] = [];
+    const pool = new Map<string, number[]>();
+    if (family > settings.denseLimit || withErrors.length === 0) {
+      const forward = forwardScreen(fitCoordinates(run.train, run.nTrain, d, run.x0, run.scale), run.nTrain, d, K);
+      for (const m of forward.monomials) pool.set(m.join(), m);
+      parts.push(forward.description);
+    }
+    if (withErrors.length > 0) {
+      // The strongest first, as many as the direct fit takes beside the forward screen's.
+      const z = (t: (typeof withErrors)[number]): number => (t.monomial.length <= 1 ? Infinity : Math.abs(t.coefficient / (t.stdErr ?? Infinity)));
+      const picked = withErrors.filter((t) => z(t) > INN_SCREEN_Z).sort((a, b) => z(b) - z(a));
+      let taken = 0;
+      for (const t of picked) {
+        if (pool.size >= settings.denseLimit) break;
+        const m = t.monomial.map((c) => toCanonical[c]).sort((a, b) => a - b);
+        pool.set(m.join(), m);
+        taken++;
+      }
+      parts.push(`the INN's action: ${taken === picked.length ? 'its' : `the strongest ${taken} of its`} ${picked.length} terms with |z| > ${INN_SCREEN_Z} (and every order-1 term) of ${family}`);
+    }
+    screened = { monomials: [...pool.values()].sort(compareMonomials), description: `${parts.join('; and ')} (${pool.size} candidates in all)` };
   }
   const identified = identifyTheory(run.train, run.nTrain, d, run.x0, run.scale, settings, screened);
   const section = identified.section;
@@ -102,9 +119,13 @@ export function runIdentification(run: TheoryRun): Identification {
   if (section.terms.length === 0) warnings.push('No term passed the selection: the data cannot tell any coefficient from 0 at this error rate.');
   const close = section.nearMisses.filter((x) => Math.abs(x.z) >= 0.8 * section.cut);
   if (close.length > 0) {
+    // With this many candidates, terms that are 0 reach about this |z| by chance (the median of the largest).
+    const chance = upperQuantile(0.25 / section.family);
     warnings.push(
       `${close.length} dropped term${close.length === 1 ? ' was' : 's were'} close to the cut |z| = ${section.cut.toFixed(2)} ` +
-        `(${close.slice(0, 6).map((x) => `${x.monomial.map((c) => canonical[c]).sort((a, b) => a - b).join(',')}: z = ${x.z.toFixed(1)}`).join('; ')}): more rows would likely decide them.`,
+        `(${close.slice(0, 6).map((x) => `${x.monomial.map((c) => canonical[c]).sort((a, b) => a - b).join(',')}: z = ${x.z.toFixed(1)}`).join('; ')}). ` +
+        `Among ${section.family} candidates, terms that are 0 reach |z| of about ${chance.toFixed(1)} by chance: ` +
+        (close.some((x) => Math.abs(x.z) > chance) ? 'those above it may be real and more rows would decide them.' : 'these are within that, and may well be noise.'),
     );
   }
   for (const u of section.unstable ?? []) {
