@@ -60,7 +60,7 @@ function viewOptions(ui: UiState, report: Report): ViewOptions {
   const orders = [...new Set(shownAction(report, ui.standardized).terms.map((t) => t.monomial.length))]
     .filter((o) => !ui.hiddenOrders.includes(o))
     .sort((a, b) => a - b);
-  return { convention: ui.convention, names: ui.names, orders, minAbs: ui.minAbs };
+  return { convention: ui.convention, names: ui.names, orders, minAbs: ui.minAbs, ...(ui.minZ > 0 ? { minZ: ui.minZ } : {}) };
 }
 
 function download(name: string, mime: string, text: string): void {
@@ -88,9 +88,6 @@ function onExport(format: ExportFormat): void {
     download(`${stem}.action.tex`, 'application/x-tex', actionToLatexDocument(action, report.input.columns, { ...view, source: report.input.path, citation: PAPER_CITATION }));
   }
 }
-
-/** The Action tab is the first section (renderReport). */
-const ACTION_TAB = 0;
 
 interface Mounted {
   panels: { key: string; el: HTMLElement; render: (ctx: RenderContext) => HTMLElement | null }[];
@@ -136,7 +133,7 @@ function renderReport(report: Report): void {
   ];
   if (report.experiment !== undefined && report.experiment !== null) sections.push({ key: 'experiment', title: 'Experiment', render: renderExperiment });
 
-  const tabs = h('vscode-tabs', { id: 'al-tabs', attrs: { 'selected-index': Math.min(state.ui.tab, sections.length - 1) } });
+  const tabs = h('vscode-tabs', { id: 'al-tabs', attrs: { 'selected-index': Math.max(0, sections.findIndex((sec) => sec.key === state.ui.tab)) } });
   const panels: Mounted['panels'] = [];
   for (const sec of sections) {
     tabs.append(h('vscode-tab-header', { attrs: { slot: 'header' }, data: { tab: sec.key } }, sec.title));
@@ -149,8 +146,9 @@ function renderReport(report: Report): void {
   tabs.addEventListener('vsc-tabs-select', (ev: Event) => {
     const detail: unknown = (ev as CustomEvent<unknown>).detail;
     const idx = typeof detail === 'object' && detail !== null ? (detail as { selectedIndex?: unknown }).selectedIndex : undefined;
-    if (typeof idx === 'number') {
-      state = { ...state, ui: { ...state.ui, tab: idx } };
+    const key = typeof idx === 'number' ? sections[idx]?.key : undefined;
+    if (key !== undefined) {
+      state = { ...state, ui: { ...state.ui, tab: key } };
       save();
     }
   });
@@ -203,15 +201,24 @@ type TabsElement = HTMLElement & { selectedIndex?: number; updateComplete?: Prom
  * switch when it already holds that value, as after a click changed only the property) and kept in
  * the saved state, so a reload of the webview (a hidden panel is destroyed) comes back to it.
  */
+/**
+ * Shows a column's terms: the identified theory's when the column has any there (its tab comes
+ * first), else the action's; every typeset term of the column is highlighted, the first one of the
+ * shown tab scrolled into view.
+ */
 function focusColumn(column: number): void {
-  const tab = ACTION_TAB;
-  state = { ...state, ui: { ...state.ui, tab, focus: column } };
+  const inTheory = state.report?.theory?.terms.some((t) => t.monomial.includes(column)) ?? false;
+  const key = inTheory ? 'theory' : 'action';
+  state = { ...state, ui: { ...state.ui, tab: key, focus: column } };
   save();
-  const first = highlightColumn(column);
+  highlightColumn(column);
   const tabs = document.getElementById('al-tabs') as TabsElement | null;
   if (!tabs) return;
-  tabs.selectedIndex = tab;
-  tabs.setAttribute('selected-index', String(tab));
+  const headers = [...tabs.querySelectorAll<HTMLElement>('vscode-tab-header')];
+  const index = Math.max(0, headers.findIndex((el) => el.dataset.tab === key));
+  tabs.selectedIndex = index;
+  tabs.setAttribute('selected-index', String(index));
+  const first = document.querySelector<HTMLElement>(`vscode-tab-panel[data-tab="${key}"] .al-term.al-focus`);
   // Scroll once the tab's panel is shown (the element updates asynchronously).
   void Promise.resolve(tabs.updateComplete).then(() => requestAnimationFrame(() => first?.scrollIntoView({ block: 'center' })));
 }

@@ -5,12 +5,15 @@ import type { Convention, VariableNames } from '../src/panel/latex';
 import { validateReport } from '../src/core/report/validate';
 
 export interface UiState {
-  tab: number;
+  /** The selected tab's key ('theory', 'action', ...); null: the first (the theory where there is one). */
+  tab: string | null;
   convention: Convention;
   names: VariableNames;
   /** Orders hidden by the filter (so new orders show by default). */
   hiddenOrders: number[];
   minAbs: number;
+  /** "Significant only": terms with |c / stdErr| below this are hidden (0: off). */
+  minZ: number;
   /** Standardized units instead of raw (when the report has them). */
   standardized: boolean;
   /** How many terms to render before "show more". */
@@ -26,11 +29,12 @@ export interface PanelState {
 }
 
 export const DEFAULT_UI: UiState = {
-  tab: 0,
+  tab: null,
   convention: 'ln p',
   names: 'columns',
   hiddenOrders: [],
   minAbs: 0,
+  minZ: 0,
   standardized: false,
   termLimit: 300,
   focus: null,
@@ -50,11 +54,13 @@ export function restoreState(x: unknown): PanelState {
   }
   const ui = x.ui;
   if (isRecord(ui)) {
-    if (typeof ui.tab === 'number' && Number.isInteger(ui.tab) && ui.tab >= 0 && ui.tab < 20) out.ui.tab = ui.tab;
+    // Keys of tabs only; states saved by older panels held an index, which no longer names a tab.
+    if (typeof ui.tab === 'string' && /^[a-z-]{1,20}$/.test(ui.tab)) out.ui.tab = ui.tab;
     if (ui.convention === 'ln p' || ui.convention === 'energy') out.ui.convention = ui.convention;
     if (ui.names === 'columns' || ui.names === 'indices') out.ui.names = ui.names;
     if (Array.isArray(ui.hiddenOrders)) out.ui.hiddenOrders = ui.hiddenOrders.filter((o): o is number => typeof o === 'number' && Number.isInteger(o));
     if (typeof ui.minAbs === 'number' && Number.isFinite(ui.minAbs) && ui.minAbs >= 0) out.ui.minAbs = ui.minAbs;
+    if (typeof ui.minZ === 'number' && Number.isFinite(ui.minZ) && ui.minZ >= 0) out.ui.minZ = ui.minZ;
     if (typeof ui.standardized === 'boolean') out.ui.standardized = ui.standardized;
     if (typeof ui.termLimit === 'number' && Number.isInteger(ui.termLimit) && ui.termLimit > 0) out.ui.termLimit = ui.termLimit;
     if (typeof ui.focus === 'number' && Number.isInteger(ui.focus) && ui.focus >= 0) out.ui.focus = ui.focus;

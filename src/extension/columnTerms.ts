@@ -40,10 +40,13 @@ function label(t: ActionTerm, columns: readonly string[]): LabelledTerm {
   return { label: monomialText(t.monomial, columns), monomial: t.monomial, coefficient: t.coefficient, stdErr: t.stdErr };
 }
 
-/** The column's terms: self terms by order, couplings by |coefficient| (the first `maxCouplings` of them listed). */
-export function columnTerms(report: Report, column: number, maxCouplings = Number.POSITIVE_INFINITY): ColumnTerms {
+/**
+ * The column's terms: self terms by order, couplings by |coefficient| (the first `maxCouplings` of
+ * them listed); of the identified theory with `source` 'theory' (its constant, -ln Z, is no one's).
+ */
+export function columnTerms(report: Report, column: number, maxCouplings = Number.POSITIVE_INFINITY, source: 'action' | 'theory' = 'action'): ColumnTerms {
   const columns = report.input.columns;
-  const terms = report.action.terms;
+  const terms = source === 'theory' && report.theory ? report.theory.terms : report.action.terms;
   const self: LabelledTerm[] = [];
   const couplings: ActionTerm[] = [];
   for (const t of terms) {

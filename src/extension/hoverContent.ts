@@ -90,7 +90,9 @@ function listed(terms: LabelledTerm[], room: number, what: string): { blocks: Bl
 }
 
 export function hoverContent(report: Report, column: number, reportPath: string, stale: boolean): HoverContent {
-  const terms = columnTerms(report, column);
+  // The identified theory's terms of the column come first where there is one: what the data support.
+  const fromTheory = report.theory !== undefined && report.theory.terms.some((t) => t.monomial.includes(column));
+  const terms = columnTerms(report, column, Number.POSITIVE_INFINITY, fromTheory ? 'theory' : 'action');
   const args = encodeURIComponent(JSON.stringify([reportPath, column]));
   // The head: the link with the name, then what qualifies the numbers (warnings, a stale report).
   const head: Block[] = [
@@ -100,7 +102,8 @@ export function hoverContent(report: Report, column: number, reportPath: string,
   if (stale) head.push({ kind: 'br', markdown: '*The file changed since this report was computed.*' });
   const point = expansionPoint(report);
   const units = report.action.units === 'standardized' ? 'standardized units' : 'raw units';
-  const selfHeading = `**Self terms** of ln p up to order ${terms.order} (${units}${point ? `, ${aroundText(report, column, point)}` : ''}):`;
+  const what = fromTheory ? `**Identified theory**, self terms` : '**Self terms** of ln p';
+  const selfHeading = `${what} up to order ${terms.order} (${units}${point ? `, ${aroundText(report, column, point)}` : ''}):`;
 
   // Then the terms under two heading lines: self terms first, the couplings get what is left but at
   // least one line (two when they must be cut: one term and the "… N more").
@@ -108,7 +111,8 @@ export function hoverContent(report: Report, column: number, reportPath: string,
   const couplingMin = terms.couplings.length === 0 ? 1 : Math.min(terms.couplings.length, 2);
   const self = listed(terms.self, Math.max(1, room - couplingMin), ' self terms');
   const couplings = listed(terms.couplings, Math.max(1, room - self.blocks.length), '');
-  const blocks: Block[] = [...head, { kind: 'p', markdown: selfHeading }, ...self.blocks, { kind: 'br', markdown: '**Strongest couplings:**' }, ...couplings.blocks];
+  const couplingHeading = fromTheory ? '**Its interactions with other columns:**' : '**Strongest couplings:**';
+  const blocks: Block[] = [...head, { kind: 'p', markdown: selfHeading }, ...self.blocks, { kind: 'br', markdown: couplingHeading }, ...couplings.blocks];
   return { markdown: render(blocks), lines: blocks.length, shown: [...self.shown, ...couplings.shown] };
 }
 

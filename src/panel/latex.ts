@@ -29,6 +29,8 @@ export interface LatexOptions {
   orders?: readonly number[];
   /** Only terms with |c| >= minAbs. Default 0. */
   minAbs?: number;
+  /** Only terms with a standard error and |c / stdErr| >= minZ (the constant stays). Default 0: all. */
+  minZ?: number;
   /** The symbol of the variables. Default 'x'. */
   symbol?: string;
   /** The action's expansion point x0 (absent: 0); variables with x0_i != 0 are shown as shifts. */
@@ -171,9 +173,12 @@ function trimZeros(s: string): string {
 }
 
 /** Filters terms by order and magnitude (the magnitude is sign-independent). */
-export function filterTerms<T extends ActionTerm>(terms: readonly T[], orders?: readonly number[], minAbs = 0): T[] {
+export function filterTerms<T extends ActionTerm>(terms: readonly T[], orders?: readonly number[], minAbs = 0, minZ = 0): T[] {
   return terms.filter(
-    (t) => (orders === undefined || orders.includes(t.monomial.length)) && !(Math.abs(t.coefficient) < minAbs),
+    (t) =>
+      (orders === undefined || orders.includes(t.monomial.length)) &&
+      !(Math.abs(t.coefficient) < minAbs) &&
+      (minZ <= 0 || t.monomial.length === 0 || (t.stdErr !== undefined && t.stdErr > 0 && Math.abs(t.coefficient / t.stdErr) >= minZ)),
   );
 }
 
@@ -199,7 +204,7 @@ export function actionLhs(convention: Convention = 'ln p'): string {
 
 /** The terms shown for the options, sorted. */
 export function selectTerms(action: Pick<Action, 'terms'>, options: LatexOptions = {}): ActionTerm[] {
-  return sortTerms(filterTerms(action.terms, options.orders, options.minAbs ?? 0));
+  return sortTerms(filterTerms(action.terms, options.orders, options.minAbs ?? 0, options.minZ ?? 0));
 }
 
 /** The whole action as one LaTeX expression (no environment): `S(x) = \ln p(x) = ... `. */

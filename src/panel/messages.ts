@@ -21,6 +21,8 @@ export interface ViewOptions {
   /** Orders shown (monomial lengths). */
   orders: number[];
   minAbs: number;
+  /** Only terms with a standard error and |c / stdErr| >= minZ (0: every term). */
+  minZ?: number;
 }
 
 /** Host -> webview. */
@@ -38,12 +40,13 @@ export type WebviewMessage =
 
 function parseViewOptions(x: unknown): ViewOptions | null {
   if (!isRecord(x)) return null;
-  const { convention, names, orders, minAbs } = x;
+  const { convention, names, orders, minAbs, minZ } = x;
   if (convention !== 'ln p' && convention !== 'energy') return null;
   if (names !== 'columns' && names !== 'indices') return null;
   if (!Array.isArray(orders) || orders.length > 64 || !orders.every((o) => isIndex(o) && o <= 64)) return null;
   if (typeof minAbs !== 'number' || !Number.isFinite(minAbs) || minAbs < 0) return null;
-  return { convention, names, orders: orders.map(Number), minAbs };
+  if (minZ !== undefined && (typeof minZ !== 'number' || !Number.isFinite(minZ) || minZ < 0)) return null;
+  return { convention, names, orders: orders.map(Number), minAbs, ...(minZ !== undefined && minZ > 0 ? { minZ } : {}) };
 }
 
 /** Validates a message from the webview (the host calls this on every `onDidReceiveMessage`). */

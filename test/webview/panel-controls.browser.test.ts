@@ -52,11 +52,11 @@ test('ln p / energy switch flips signs; order filter and min |c| hide terms; sta
     const g = await pageGlobals(page);
     const exp = g.posted.find((m) => (m as { type?: string }).type === 'export');
     assert.deepEqual(exp, { type: 'export', format: 'latex', view: { convention: 'energy', names: 'columns', orders: [0, 1, 2, 3], minAbs: 0.1 } });
-    const state = g.state as { report: unknown; ui: { convention: string; hiddenOrders: number[]; minAbs: number; tab: number } };
+    const state = g.state as { report: unknown; ui: { convention: string; hiddenOrders: number[]; minAbs: number; tab: string | null } };
     assert.equal(state.ui.convention, 'energy');
     assert.deepEqual(state.ui.hiddenOrders, [4]);
     assert.equal(state.ui.minAbs, 0.1);
-    assert.equal(state.ui.tab, 2);
+    assert.equal(state.ui.tab, 'cumulants');
     assert.ok(state.report);
     assert.deepEqual(w.errors, []);
     assert.deepEqual(g.csp, []);
@@ -100,8 +100,8 @@ test('focusColumn shows the Action tab with the column\'s terms highlighted, kep
     const expected = report.action.terms.filter((t) => t.monomial.includes(2)).length;
     assert.equal(shown.monomials.length, Math.min(expected, 300));
     assert.ok(shown.monomials.every((m) => m.split(',').map(Number).includes(2)));
-    const saved = (await pageGlobals(page)).state as { ui: { tab: number; focus: number | null } };
-    assert.equal(saved.ui.tab, 0);
+    const saved = (await pageGlobals(page)).state as { ui: { tab: string | null; focus: number | null } };
+    assert.equal(saved.ui.tab, 'action');
     assert.equal(saved.ui.focus, 2);
     // A reload (a hidden webview is destroyed) restores tab and highlight from the state.
     const again = await openPanel('light', saved);

@@ -130,6 +130,28 @@ test('reports produced by the CLI render completely (learn with a hostile column
         assert.equal((await pageGlobals(page)).alerts, 0);
         if (name === 'learn') assert.ok(m.text.includes(XSS), 'the hostile column name shows as text');
         if (name === 'doublewell') assert.ok(m.scatter > 0, 'learned-vs-true scatter drawn');
+        if (r.theory) {
+          // The Theory tab: the interaction graph (a node per column), the term-by-term table, the summary.
+          await selectTab(page, 'theory');
+          const t = await page.evaluate(() => ({
+            nodes: document.querySelectorAll('#al-interaction-graph .al-graph-node').length,
+            edges: document.querySelectorAll('#al-interaction-graph .al-graph-edge').length,
+            rows: [...document.querySelectorAll<HTMLElement>('#al-theory-table tr.al-theory-row')].map((el) => el.dataset.monomial ?? ''),
+            summary: document.getElementById('al-theory-summary')?.textContent ?? '',
+          }));
+          const kept = r.theory.terms.filter((x) => x.monomial.length > 0);
+          assert.equal(t.nodes, r.input.columns.length, `${name}: a node per column`);
+          assert.equal(t.edges, kept.filter((x) => new Set(x.monomial).size === 2 && x.monomial.length === 2).length, `${name}: an edge per pair coupling`);
+          for (const x of kept) assert.ok(t.rows.includes(x.monomial.join(',')), `${name}: a table row for ${x.monomial}`);
+          assert.match(t.summary, /Holm, family-wise error/);
+          // The Action tab's "significant only" filter hides the terms within two standard errors of 0.
+          await selectTab(page, 'action');
+          const before = await page.evaluate(() => document.querySelectorAll('#al-action .al-term').length);
+          await page.click('#al-significant');
+          await page.waitForFunction((n) => document.querySelectorAll('#al-action .al-term').length < n, before);
+          const significant = r.action.terms.filter((x) => x.monomial.length === 0 || (x.stdErr !== undefined && Math.abs(x.coefficient / x.stdErr) >= 2)).length;
+          assert.equal(await page.evaluate(() => document.querySelectorAll('#al-action .al-term').length), Math.min(300, significant));
+        }
         assert.deepEqual(w.errors, []);
         assert.deepEqual((await pageGlobals(page)).csp, []);
         await shot(page, `real-${name}-${theme}`);

@@ -58,7 +58,7 @@ export function renderAction(ctx: RenderContext): HTMLElement {
   const action = shownAction(report, ui.standardized);
   const orders = [...new Set(action.terms.map((t) => t.monomial.length))].sort((a, b) => a - b);
   const shownOrders = orders.filter((o) => !ui.hiddenOrders.includes(o));
-  const selected = sortTerms(filterTerms(action.terms, shownOrders, ui.minAbs));
+  const selected = sortTerms(filterTerms(action.terms, shownOrders, ui.minAbs, ui.minZ));
   const limit = Math.max(1, ui.termLimit);
   const visible = selected.slice(0, limit);
 
@@ -87,6 +87,18 @@ export function renderAction(ctx: RenderContext): HTMLElement {
   minAbs.addEventListener('change', () => {
     const v = Number((minAbs as HTMLElement & { value: string }).value);
     ctx.update({ minAbs: Number.isFinite(v) && v > 0 ? v : 0 });
+  });
+
+  // "Significant only": the terms whose |z| = |c / stdErr| reaches a cut (2 by default when switched on).
+  const withErrors = action.terms.some((t) => t.stdErr !== undefined);
+  const significant = h('vscode-checkbox', {
+    id: 'al-significant',
+    attrs: { label: `significant only (|z| > ${ui.minZ > 0 ? ui.minZ : 2})`, checked: ui.minZ > 0 },
+    title: 'Hide terms whose coefficient is within that many standard errors of 0 (and terms without a standard error)',
+  });
+  significant.addEventListener('change', () => {
+    const checked = (significant as HTMLElement & { checked: boolean }).checked;
+    ctx.update({ minZ: checked ? 2 : 0 });
   });
 
   const radio = (name: string, value: string, label: string, checked: boolean, onPick: () => void): HTMLElement => {
@@ -125,6 +137,7 @@ export function renderAction(ctx: RenderContext): HTMLElement {
     units ? h('div', { class: 'al-control' }, h('span', { class: 'al-label' }, 'Units'), units) : null,
     h('div', { class: 'al-control', id: 'al-order-filters' }, h('span', { class: 'al-label' }, 'Orders'), ...orderBoxes),
     h('div', { class: 'al-control' }, h('label', { class: 'al-label', attrs: { for: 'al-min-abs' } }, 'Min |c|'), minAbs),
+    withErrors ? h('div', { class: 'al-control' }, significant) : null,
   );
 
   // The equation.

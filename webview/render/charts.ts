@@ -1,6 +1,6 @@
 /** SVG charts: training curve, pairwise-coupling heat map, learned-vs-true scatter. */
 
-import type { Report } from '../../src/core/report/schema';
+import type { Report, ReportTraining } from '../../src/core/report/schema';
 import type { RenderContext } from '../context';
 import { h, s, svgTitle } from '../dom';
 import { exact, fmt } from '../format';
@@ -82,7 +82,7 @@ function curveLegend(box: Box, entries: { cls: string; label: string; dashed?: b
   return g;
 }
 
-export function trainingCurve(report: Report): SVGSVGElement {
+export function trainingCurve(report: Report & { training: ReportTraining }): SVGSVGElement {
   const hist = report.training.history;
   const box: Box = { width: 560, height: 260 + LEGEND_BAND, left: 62, right: 14, top: 14 + LEGEND_BAND, bottom: 38 };
   const svg = s('svg', { id: 'al-training-curve', class: 'al-chart', viewBox: `0 0 ${box.width} ${box.height}`, width: box.width, height: box.height, role: 'img', 'aria-label': 'Training curve: train and validation NLL vs step' });
@@ -107,7 +107,8 @@ export function trainingCurve(report: Report): SVGSVGElement {
   svg.append(curveLegend(box, [...series, ...(gaussian ? [{ cls: '', label: 'Gaussian fit, held out', dashed: true }] : [])]));
   // The kept model's point: by its step (reports with a step budget), else by its epoch (older ones).
   const bestStep = report.training.bestStep;
-  const best = bestStep !== undefined ? hist.find((p) => p.step === bestStep) : hist.find((p) => p.epoch === report.training.bestEpoch);
+  const bestEpoch = report.training.bestEpoch;
+  const best = bestStep !== undefined ? hist.find((p) => p.step === bestStep) : hist.find((p) => p.epoch === bestEpoch);
   if (best && finite(best.valNll)) {
     svg.append(s('circle', { cx: X(best.step), cy: Y(best.valNll), r: 4, class: 'al-best' }, svgTitle(`kept model: step ${best.step} (epoch ${best.epoch}), val NLL ${exact(best.valNll)}`)));
   }
@@ -175,26 +176,32 @@ export function heatMap(ctx: RenderContext, terms: { monomial: number[]; coeffic
   return svg;
 }
 
+/** The training curve and its caption, for reports of an estimator that trains. */
+function trainingCard(report: Report): HTMLElement {
+  const t = report.training;
+  if (!t) return h('div', { class: 'al-card' }, h('h3', {}, 'Training'), h('p', { class: 'al-muted' }, `No training: the ${report.model.estimator} estimator fits the action directly.`));
+  return h(
+    'div',
+    { class: 'al-card' },
+    h('h3', {}, 'Training curve'),
+    t.history.length > 0 ? trainingCurve({ ...report, training: t }) : h('p', { class: 'al-muted' }, 'No training history in this report.'),
+    h(
+      'p',
+      { class: 'al-caption' },
+      `${t.steps} steps (${t.epochs} epochs)${t.maxSteps !== undefined ? ` of a budget of ${t.maxSteps}` : ''}, batch ${t.batch}, learning rate ${fmt(t.learningRate)}; ` +
+        `kept ${t.bestStep !== undefined ? `step ${t.bestStep}` : `epoch ${t.bestEpoch}`}; stopped: ${t.stoppedBecause}; ` +
+        `${t.evaluationInterval !== undefined ? `held-out NLL every ${t.evaluationInterval} steps; ` : ''}${fmt(t.trainSeconds, 3)} s.`,
+    ),
+  );
+}
+
 export function renderTraining(ctx: RenderContext): HTMLElement {
-  const t = ctx.report.training;
   const sign = ctx.ui.convention === 'energy' ? -1 : 1;
   const action = ctx.ui.standardized && ctx.report.actionStandardized ? ctx.report.actionStandardized : ctx.report.action;
   return h(
     'section',
     { class: 'al-section', id: 'al-training' },
-    h(
-      'div',
-      { class: 'al-card' },
-      h('h3', {}, 'Training curve'),
-      t.history.length > 0 ? trainingCurve(ctx.report) : h('p', { class: 'al-muted' }, 'No training history in this report.'),
-      h(
-        'p',
-        { class: 'al-caption' },
-        `${t.steps} steps (${t.epochs} epochs)${t.maxSteps !== undefined ? ` of a budget of ${t.maxSteps}` : ''}, batch ${t.batch}, learning rate ${fmt(t.learningRate)}; ` +
-          `kept ${t.bestStep !== undefined ? `step ${t.bestStep}` : `epoch ${t.bestEpoch}`}; stopped: ${t.stoppedBecause}; ` +
-          `${t.evaluationInterval !== undefined ? `held-out NLL every ${t.evaluationInterval} steps; ` : ''}${fmt(t.trainSeconds, 3)} s.`,
-      ),
-    ),
+    trainingCard(ctx.report),
     h(
       'div',
       { class: 'al-card' },

@@ -1,6 +1,6 @@
 /** The summary header: input, model, NLLs, convergence, warnings (prominent), export buttons, citation. */
 
-import { PAPER_CITATION, type FitAssessment, type Report } from '../../src/core/report/schema';
+import { PAPER_CITATION, type FitAssessment, type Report, type ReportTraining } from '../../src/core/report/schema';
 import type { ExportFormat } from '../../src/panel/messages';
 import type { RenderContext } from '../context';
 import { h } from '../dom';
@@ -43,10 +43,14 @@ export function renderSummary(ctx: RenderContext, onExport: (format: ExportForma
     ['input', h('span', { title: input.path, class: 'al-path' }, input.path)],
     ['rows', `${input.rows}${input.skippedRows.length > 0 ? ` (${input.skippedRows.length} skipped)` : ''}`],
     [`columns (${input.columns.length})`, colList],
-    ['model', `${model.layerKind} × ${model.layers} layers, hidden ${model.hidden}, order K = ${model.order}, ${model.parameters} parameters, seed ${model.seed}, ${model.engine}${model.kernels ? ` (${model.kernels})` : ''}`],
-    ['NLL (nats/row)', h('span', { title: `train ${exact(training.trainNll)}, held out ${exact(training.valNll)}, Gaussian ${exact(training.gaussianValNll)}` },
-      `train ${fmt(training.trainNll)} · held out ${fmt(training.valNll)} · Gaussian fit ${fmt(training.gaussianValNll)}`)],
-    ['training', trainingText(training)],
+    ['model', modelText(model)],
+    ...(training
+      ? ([
+          ['NLL (nats/row)', h('span', { title: `train ${exact(training.trainNll)}, held out ${exact(training.valNll)}, Gaussian ${exact(training.gaussianValNll)}` },
+            `train ${fmt(training.trainNll)} · held out ${fmt(training.valNll)} · Gaussian fit ${fmt(training.gaussianValNll)}`)],
+          ['training', trainingText(training)],
+        ] as [string, Node | string][])
+      : []),
     ['convergence radius', h('span', { title: convergence.method }, convergenceText(report))],
   ];
   if (report.fit) kv.push(['fit', h('span', { class: `al-fit al-fit-${report.fit.verdict}`, id: 'al-fit', title: report.fit.findings.join('\n') }, fitText(report.fit))]);
@@ -80,7 +84,15 @@ const STOPPED: Record<string, string> = {
   diverged: 'diverged',
 };
 
-function trainingText(t: Report['training']): string {
+/** The model in one line: the network's architecture, or the direct fit's candidates. */
+function modelText(model: Report['model']): string {
+  if (model.estimator === 'score-matching') {
+    return `direct fit of the polynomial action by score matching (no network), order K = ${model.order}, ${model.candidates} candidate monomials, family-wise error ${model.alpha}, seed ${model.seed}`;
+  }
+  return `${model.layerKind} × ${model.layers} layers, hidden ${model.hidden}, order K = ${model.order}, ${model.parameters} parameters, seed ${model.seed}, ${model.engine}${model.kernels ? ` (${model.kernels})` : ''}`;
+}
+
+function trainingText(t: ReportTraining): string {
   const why = STOPPED[t.stoppedBecause] ?? t.stoppedBecause;
   if (t.bestStep === undefined) return `${why}, kept epoch ${t.bestEpoch} of ${t.epochs}`;
   const budget = t.maxSteps !== undefined ? ` of a budget of ${t.maxSteps.toLocaleString('en-US')}` : '';

@@ -35,7 +35,7 @@ function summary(report: Report, th: TheorySection): HTMLElement {
     ['stability', th.stability.note],
     ['normalisable', `${th.normalizable.normalizable ? 'yes' : 'no'}: ${th.normalizable.reason}`],
   ];
-  if (th.heldOutNll !== undefined) rows.push(['held-out NLL', `${fmt(th.heldOutNll, 6)} nats/row (the network's: ${fmt(report.training.valNll, 6)}); ln Z = ${formatCoefficient(th.logZ?.value ?? Number.NaN, th.logZ?.stdErr)} from ${th.logZ?.proposal ?? '—'} (effective samples ${fmt(th.logZ?.ess ?? Number.NaN, 3)})`]);
+  if (th.heldOutNll !== undefined) rows.push(['held-out NLL', `${fmt(th.heldOutNll, 6)} nats/row${report.training ? ` (the network's: ${fmt(report.training.valNll, 6)})` : ''}; ln Z = ${formatCoefficient(th.logZ?.value ?? Number.NaN, th.logZ?.stdErr)} from ${th.logZ?.proposal ?? '—'} (effective samples ${fmt(th.logZ?.ess ?? Number.NaN, 3)})`]);
   return h('dl', { class: 'al-kv', id: 'al-theory-summary' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 

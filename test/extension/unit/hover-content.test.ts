@@ -125,3 +125,25 @@ test('names and warnings from the report are escaped; few terms are listed witho
   assert.ok(!/… \d+ more/.test(s2.markdown), s2.markdown);
   assert.deepEqual(s2.shown.map((t) => t.monomial), [[0], [0, 0], [0, 1]]);
 });
+
+test('with an identified theory, the hover lists the theory\'s terms of the column first', () => {
+  const r = fiveColumns();
+  r.theory = {
+    estimator: 'score-matching', method: 'm', order: 4, expansionPoint: [0, 0, 0, 0, 0], alpha: 0.01, family: 125, candidates: 125, screen: 'none', cut: 3.9,
+    terms: [
+      { monomial: [], coefficient: -4.2 },
+      { monomial: [0, 0], coefficient: -0.52, stdErr: 0.01, z: -52 },
+      { monomial: [0, 1], coefficient: 0.29, stdErr: 0.012, z: 24 },
+      { monomial: [0, 0, 0, 0], coefficient: -0.066, stdErr: 0.004, z: -16 },
+      { monomial: [2, 2], coefficient: -0.5, stdErr: 0.01, z: -50 },
+    ],
+    nearMisses: [], dependent: [], stability: { halves: 6, note: '' }, normalizable: { normalizable: true, reason: '' }, warnings: [], seconds: 1,
+  };
+  const h = hoverContent(r, 0, '/r.json', false);
+  assert.match(h.markdown, /\*\*Identified theory\*\*, self terms/);
+  assert.deepEqual(h.shown.map((t) => t.monomial.join(',')), ['0,0', '0,0,0,0', '0,1'], 'exactly the theory\'s terms of the column, not the dense action\'s');
+  assert.ok(h.markdown.includes(formatCoefficient(-0.52, 0.01)));
+  // A column the theory leaves alone shows the dense action, as before.
+  const other = hoverContent(r, 3, '/r.json', false);
+  assert.match(other.markdown, /\*\*Self terms\*\* of ln p/);
+});
