@@ -65,7 +65,8 @@ function panelFocusState() {
   const tabs = document.getElementById('al-tabs');
   const headers = [...document.querySelectorAll('vscode-tab-header')];
   const index = tabs && typeof tabs.selectedIndex === 'number' ? tabs.selectedIndex : -1;
-  const action = document.querySelector('vscode-tab-panel[data-tab="action"]');
+  const key = headers[index]?.dataset.tab ?? '';
+  const shownPanel = document.querySelector(`vscode-tab-panel[data-tab="${key}"]`);
   const focus = [...document.querySelectorAll('.al-term.al-focus')];
   const inView = focus.filter((el) => {
     const r = el.getBoundingClientRect();
@@ -74,7 +75,7 @@ function panelFocusState() {
   return {
     title: document.title,
     tab: headers[index]?.dataset.tab ?? '',
-    actionShown: action instanceof HTMLElement && action.getBoundingClientRect().height > 0,
+    tabShown: shownPanel instanceof HTMLElement && shownPanel.getBoundingClientRect().height > 0,
     focus: focus.length,
     inView,
   };
@@ -92,16 +93,18 @@ async function selectPanelTab(frame, key) {
 /**
  * The panel of names.csv's report is open (the hover scenario before opened it beside the CSV, in
  * a second group), on the Diagrams tab; then names.csv is opened in front of it in its own group, so
- * the panel is a background tab; the hover's link must bring it forward on the Action tab with the
+ * the panel is a background tab; the hover's link must bring it forward on the Theory tab (or the Action tab) with the
  * column's terms highlighted and in view. Then the same with the panel visible.
  */
 export async function uiFocusFromBackgroundTab(page, h /* { findFrame, record, artifact } from run.mjs */) {
   const started = Date.now();
   const details = [];
   const isNamesPanel = () => document.title.includes('names.csv') && document.body?.dataset.rendered === 'true';
+  // The column's terms are shown on the Theory tab when the identified theory has some, else on the Action tab.
   const focusedOnAction = () => {
     const tabs = document.getElementById('al-tabs');
-    return document.title.includes('names.csv') && tabs?.selectedIndex === 0 && document.querySelector('.al-term.al-focus') !== null;
+    const key = [...(tabs?.querySelectorAll('vscode-tab-header') ?? [])][tabs?.selectedIndex ?? -1]?.getAttribute('data-tab');
+    return document.title.includes('names.csv') && (key === 'theory' || key === 'action') && document.querySelector(`vscode-tab-panel[data-tab="${key}"] .al-term.al-focus`) !== null;
   };
   try {
     let frame = await h.findFrame(page, isNamesPanel, 20_000);
@@ -124,8 +127,9 @@ export async function uiFocusFromBackgroundTab(page, h /* { findFrame, record, a
     const after = frame ? await frame.evaluate(panelFocusState) : null;
     details.push(`from a background tab: ${JSON.stringify(after)}`);
     await page.screenshot({ path: h.artifact('extension-hover-background-panel.png') });
-    const fromBackground = after !== null && after.tab === 'action' && after.actionShown && after.focus > 0 && after.inView > 0;
-    h.record('[ui] "Open in Action Lens" with the panel in a background tab: the Action tab, the column\'s terms highlighted and in view', fromBackground, Date.now() - started, details.join('\n'));
+    // The identified theory's tab when it has terms of the column (it has here: the data are a lattice), else the action's.
+    const fromBackground = after !== null && (after.tab === 'theory' || after.tab === 'action') && after.tabShown && after.focus > 0 && after.inView > 0;
+    h.record('[ui] "Open in Action Lens" with the panel in a background tab: the Theory (or Action) tab, the column\'s terms highlighted and in view', fromBackground, Date.now() - started, details.join('\n'));
 
     // The panel visible (beside the CSV in the first group): the same.
     const t1 = Date.now();
@@ -135,7 +139,7 @@ export async function uiFocusFromBackgroundTab(page, h /* { findFrame, record, a
     await visible.hover.locator('a', { hasText: 'Open in Action Lens' }).click();
     const again = await h.findFrame(page, focusedOnAction, 20_000);
     const state = again ? await again.evaluate(panelFocusState) : null;
-    h.record('[ui] "Open in Action Lens" with the panel visible: the Action tab, the column\'s terms highlighted', state !== null && state.tab === 'action' && state.focus > 0, Date.now() - t1, JSON.stringify(state));
+    h.record('[ui] "Open in Action Lens" with the panel visible: the Theory (or Action) tab, the column\'s terms highlighted', state !== null && (state.tab === 'theory' || state.tab === 'action') && state.tabShown && state.focus > 0, Date.now() - t1, JSON.stringify(state));
   } catch (e) {
     await page.screenshot({ path: h.artifact('extension-hover-background-failure.png') }).catch(() => {});
     h.record('[ui] "Open in Action Lens" with the panel in a background tab', false, Date.now() - started, `${e.message}\n${details.join('\n')}`);
@@ -185,7 +189,8 @@ export async function uiContextMenuAndHover(page, ws) {
     details.push(`links in the hover: ${info.links.map((l) => l.slice(0, 60)).join(' | ')}`);
     const problems = [];
     if (!info.text.includes('a*b_c')) problems.push('the column name is not shown literally');
-    if (!/Self terms/.test(info.text) || !/Strongest couplings/.test(info.text)) problems.push('no terms listed');
+    // The identified theory's terms where it has some for the column, else the network's.
+    if (!/[Ss]elf terms/.test(info.text) || !/Strongest couplings|interactions with other columns/.test(info.text)) problems.push('no terms listed');
     if (info.imgs > 0) problems.push('an <img> was rendered from a column name');
     if (info.links.length !== 1 || !info.links[0].startsWith('command:actionLens.showColumn')) problems.push(`unexpected links: ${info.links.join(', ')}`);
     // The whole hover shows: the link without scrolling inside it.

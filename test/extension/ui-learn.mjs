@@ -48,6 +48,9 @@ export async function runUi(browser, env) {
     }
     const frame = await findFrame(page, panelRendered, 120_000);
     if (!frame) throw new Error('the panel never showed a typeset action');
+    // The Theory tab comes first where there is one: the Action tab is read where it shows.
+    await frame.locator('vscode-tab-header[data-tab="action"]').click();
+    await frame.waitForFunction(() => (document.querySelector('vscode-tab-panel[data-tab="action"]')?.getBoundingClientRect().height ?? 0) > 0, undefined, { timeout: 10_000 });
     const action = await readAction(frame);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'extension-panel.png') });

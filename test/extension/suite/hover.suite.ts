@@ -38,13 +38,16 @@ export function define(): void {
       assert.match(lines[0], new RegExp(`^\\*\\*${name}\\*\\* · \\[Open in Action Lens\\]\\(command:actionLens\\.showColumn\\?`));
       assert.ok(lines.length <= HOVER_MAX_LINES, `${lines.length} lines:\n${text}`);
       const expected = hoverContent(report, col, wsPath('data.report.json'), false);
-      assert.ok(expected.shown.filter((t) => t.monomial.every((i) => i === col)).length >= 4, 'self terms up to order 4');
+      // The identified theory's terms of the column where it has some (its self terms from order 2), else the network's (orders 1-4).
+      const fromTheory = report.theory?.terms.some((t) => t.monomial.includes(col)) ?? false;
+      assert.ok(expected.shown.filter((t) => t.monomial.every((i) => i === col)).length >= (fromTheory ? 1 : 4), 'self terms');
+      assert.equal(fromTheory, /Identified theory/.test(text));
       for (const t of expected.shown) {
         const shown = formatCoefficient(t.coefficient, t.stdErr);
         assert.ok(text.includes(`\`${shown}\``), `hover shows ${t.label} = ${shown}`);
       }
       // The coefficient of x2^2 in the report is in the hover, to its significance.
-      const c22 = report.action.terms.find((t) => t.monomial.length === 2 && t.monomial[0] === col && t.monomial[1] === col);
+      const c22 = (fromTheory && report.theory ? report.theory.terms : report.action.terms).find((t) => t.monomial.length === 2 && t.monomial[0] === col && t.monomial[1] === col);
       assert.ok(c22 && text.includes(formatCoefficient(c22.coefficient, c22.stdErr)));
       // Another column's own terms are not listed as self terms.
       assert.match(text, /command:actionLens\.showColumn\?/);
