@@ -1,3 +1,4 @@
+/* global document -- inside page.evaluate callbacks (they run in the webview) */
 // The main UI scenario, driven through the real workbench by test/extension/run.mjs (docs/TESTING.md,
 // step 6 of the runner): the command from the palette, the progress notification, the typeset
 // action read from the webview's frame, a window reload that revives the panel.
