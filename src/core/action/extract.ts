@@ -1,5 +1,6 @@
 import type { Flow } from '../flow/flow';
-import type { MonomialBasis } from '../poly/basis';
+import { MonomialBasis } from '../poly/basis';
+import type { MonomialSet } from '../poly/monomial-set';
 import { axpy, constantJet, mulAdd, variableJet, type Jet } from '../poly/jet';
 import { structuredActionJet } from './structured-extraction';
 
@@ -18,16 +19,20 @@ export const extractionRoute = {
  * jet's coefficients are those of monomials in (u - at). Forward propagation from the shifted point
  * is as exact as from 0; re-expanding a truncated jet afterwards would not be.
  */
-export function actionJet(flow: Flow, basis: MonomialBasis, from = 0, at?: ArrayLike<number>): Jet {
-  if (!extractionRoute.genericJetsOnly) {
+export function actionJet(flow: Flow, basis: MonomialSet, from = 0, at?: ArrayLike<number>): Jet {
+  // The structured route works on the dense basis; a sparse set (poly/monomial-set.ts) takes the generic one.
+  if (!extractionRoute.genericJetsOnly && basis instanceof MonomialBasis) {
     const fast = structuredActionJet(flow.layers, flow.dim, basis, from, at);
     if (fast) return fast;
   }
   return genericActionJet(flow, basis, from, at);
 }
 
-/** The generic route: every layer's jet rule on full order-K jets. */
-export function genericActionJet(flow: Flow, basis: MonomialBasis, from = 0, at?: ArrayLike<number>): Jet {
+/**
+ * The generic route: every layer's jet rule, on jets over the dense basis or over a set closed
+ * under division (exact on every monomial of the set).
+ */
+export function genericActionJet(flow: Flow, basis: MonomialSet, from = 0, at?: ArrayLike<number>): Jet {
   let coords: Jet[] = [];
   for (let i = 0; i < flow.dim; i++) coords.push(variableJet(basis, i, at ? at[i] : 0));
   const action = constantJet(basis, -flow.dim * HALF_LOG_2PI);
@@ -41,6 +46,6 @@ export function genericActionJet(flow: Flow, basis: MonomialBasis, from = 0, at?
 }
 
 /** The latent action -1/2 |z|^2 - (d/2) ln 2pi as a jet: S after the last layer. */
-export function latentActionJet(flow: Flow, basis: MonomialBasis): Jet {
+export function latentActionJet(flow: Flow, basis: MonomialSet): Jet {
   return genericActionJet(flow, basis, flow.layers.length);
 }

@@ -1,9 +1,9 @@
-import type { MonomialBasis } from '../poly/basis';
+import type { MonomialSet } from '../poly/monomial-set';
 import type { Jet } from '../poly/jet';
 import type { ActionTerm } from '../report/schema';
 
 /** The nonzero coefficients of a jet as report terms, in basis order (order, then lexicographic), with standard errors when given. */
-export function jetToTerms(basis: MonomialBasis, jet: Jet, from = 0, stdErr?: Float64Array): ActionTerm[] {
+export function jetToTerms(basis: MonomialSet, jet: Jet, from = 0, stdErr?: Float64Array): ActionTerm[] {
   const terms: ActionTerm[] = [];
   for (let m = from; m < basis.size; m++) {
     if (jet[m] === 0) continue;
@@ -15,7 +15,7 @@ export function jetToTerms(basis: MonomialBasis, jet: Jet, from = 0, stdErr?: Fl
 }
 
 /** The largest entries of a jet (by magnitude), at most `limit`; says whether any were cut. */
-export function largestTerms(basis: MonomialBasis, jet: Jet, limit: number): { entries: ActionTerm[]; entriesCut: boolean } {
+export function largestTerms(basis: MonomialSet, jet: Jet, limit: number): { entries: ActionTerm[]; entriesCut: boolean } {
   const idx: number[] = [];
   for (let m = 0; m < basis.size; m++) if (jet[m] !== 0) idx.push(m);
   idx.sort((a, b) => Math.abs(jet[b]) - Math.abs(jet[a]));
@@ -23,7 +23,7 @@ export function largestTerms(basis: MonomialBasis, jet: Jet, limit: number): { e
 }
 
 /** A jet from report terms (terms above the basis order are an error). */
-export function termsToJet(basis: MonomialBasis, terms: ActionTerm[]): Jet {
+export function termsToJet(basis: MonomialSet, terms: ActionTerm[]): Jet {
   const jet = new Float64Array(basis.size);
   for (const t of terms) jet[basis.index(t.monomial)] += t.coefficient;
   return jet;

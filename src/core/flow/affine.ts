@@ -1,4 +1,4 @@
-import type { MonomialBasis } from '../poly/basis';
+import type { MonomialSet } from '../poly/monomial-set';
 import { axpy, constantJet, type Jet } from '../poly/jet';
 import { gemmAB, TRI } from '../linalg/kernels';
 import { luScatter, luUnpack, permuteRows } from './lu';
@@ -180,7 +180,7 @@ export class AffineLU implements Layer, LinearStructure {
     return { matrix: this.matrix(), bias: Float64Array.from(this.bias()), logDet: this.logDetConstant() };
   }
 
-  jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
+  jet(basis: MonomialSet, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
     const d = this.dim;
     const w = this.matrix();
     const b = this.bias();

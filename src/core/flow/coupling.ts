@@ -1,4 +1,4 @@
-import type { MonomialBasis } from '../poly/basis';
+import type { MonomialSet } from '../poly/monomial-set';
 import { axpy, constantJet, mul, type Jet } from '../poly/jet';
 import { gemmAB, transpose } from '../linalg/kernels';
 import { Scratch } from '../linalg/scratch';
@@ -144,7 +144,7 @@ export class QuadraticCoupling implements Layer {
     this.addToColumns(gx, n, this.conditioner, this.conditionerStart, h, gs, p.subarray(off.u, off.c), 'gxa');
   }
 
-  jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
+  jet(basis: MonomialSet, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
     const p = this.params;
     const off = this.blocks;
     const nA = this.conditioner.length;

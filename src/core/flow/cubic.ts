@@ -1,4 +1,4 @@
-import type { MonomialBasis } from '../poly/basis';
+import type { MonomialSet } from '../poly/monomial-set';
 import { axpy, constantJet, logJet, mul, type Jet } from '../poly/jet';
 import { Scratch } from '../linalg/scratch';
 import type { Layer } from './layer';
@@ -156,7 +156,7 @@ export class MonotoneCubic implements Layer, UnitStructure {
     return { value, logDet: seriesLog([g[1], 2 * g[2], 3 * g[3]], order) };
   }
 
-  jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
+  jet(basis: MonomialSet, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
     const output: Jet[] = [];
     const logDet = constantJet(basis, 0);
     for (let i = 0; i < this.dim; i++) {

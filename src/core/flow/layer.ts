@@ -1,4 +1,4 @@
-import type { MonomialBasis } from '../poly/basis';
+import type { MonomialSet } from '../poly/monomial-set';
 import type { Jet } from '../poly/jet';
 
 /**
@@ -34,7 +34,7 @@ export interface Layer {
   backward(x: Float64Array, n: number, gy: Float64Array, w: number, gParams: Float64Array, gx: Float64Array): void;
 
   /** The jet rule: output coordinates and ln|det| as jets, given the input coordinates as jets. */
-  jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null };
+  jet(basis: MonomialSet, input: Jet[]): { output: Jet[]; logDet: Jet | null };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { MonomialBasis } from '../poly/basis';
+import type { MonomialSet } from '../poly/monomial-set';
 import { constantJet, type Jet } from '../poly/jet';
 import { Scratch } from '../linalg/scratch';
 import type { Layer } from './layer';
@@ -65,7 +65,7 @@ export class Standardize implements Layer, LinearStructure {
     return { matrix, bias: Float64Array.from(this.mean, (m, i) => -m / this.std[i]), logDet: this.logDetConstant };
   }
 
-  jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
+  jet(basis: MonomialSet, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
     const output = input.map((u, i) => {
       const v = Float64Array.from(u, (c) => c / this.std[i]);
       v[0] -= this.mean[i] / this.std[i];

@@ -1,10 +1,12 @@
+import type { MonomialSet } from './monomial-set';
+
 /**
  * The monomials of degree 0..K in d variables, in graded lexicographic order: degree 0 ([]), then all
  * sorted index tuples of degree 1, 2, ... K, each degree in lexicographic order. This is the storage
  * order of every truncated polynomial (jet) and of the report's action: symmetric storage, one entry
  * per monomial, C(d+K, K) entries in all (never a dense d^k tensor).
  */
-export class MonomialBasis {
+export class MonomialBasis implements MonomialSet {
   readonly d: number;
   readonly order: number;
   /** start[k] = index of the first monomial of degree k; start[K+1] = size. */
@@ -79,6 +81,18 @@ export class MonomialBasis {
   monomial(m: number): number[] {
     const o = this.offset[m];
     return Array.from(this.tuples.subarray(o, o + this.deg[m]));
+  }
+
+  /** Index of a sorted tuple, or -1 when it is not a monomial of this basis (too high a degree, not sorted, out of range). */
+  find(tuple: ArrayLike<number>): number {
+    if (tuple.length > this.order) return -1;
+    for (let t = 0; t < tuple.length; t++) if (!(tuple[t] >= (t > 0 ? tuple[t - 1] : 0) && tuple[t] < this.d && Number.isInteger(tuple[t]))) return -1;
+    return this.index(tuple);
+  }
+
+  /** The index of x_i (right after the constant), or -1 at order 0. */
+  variable(i: number): number {
+    return this.order >= 1 && i >= 0 && i < this.d ? this.start[1] + i : -1;
   }
 
   /** Index of a sorted tuple (sorted ascending, entries in [0, d)). */

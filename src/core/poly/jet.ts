@@ -1,4 +1,4 @@
-import type { MonomialBasis } from './basis';
+import type { MonomialSet } from './monomial-set';
 
 /**
  * A jet: a polynomial in the basis's d variables truncated at total order K, stored as one float64
@@ -7,20 +7,21 @@ import type { MonomialBasis } from './basis';
  */
 export type Jet = Float64Array;
 
-export function zeroJet(basis: MonomialBasis): Jet {
+export function zeroJet(basis: MonomialSet): Jet {
   return new Float64Array(basis.size);
 }
 
-export function constantJet(basis: MonomialBasis, value: number): Jet {
+export function constantJet(basis: MonomialSet, value: number): Jet {
   const j = new Float64Array(basis.size);
   j[0] = value;
   return j;
 }
 
 /** The jet of x_i + shift. */
-export function variableJet(basis: MonomialBasis, i: number, shift = 0): Jet {
+export function variableJet(basis: MonomialSet, i: number, shift = 0): Jet {
   const j = constantJet(basis, shift);
-  if (basis.order >= 1) j[basis.start[1] + i] = 1;
+  const v = basis.variable(i);
+  if (v >= 0) j[v] = 1;
   return j;
 }
 
@@ -34,7 +35,7 @@ export function axpy(out: Jet, alpha: number, a: Jet): void {
  * out += alpha * a * b, truncated at order K. Skips zero coefficients of a, so products of sparse or
  * high-order jets cost little. `out` must not alias a or b.
  */
-export function mulAdd(basis: MonomialBasis, out: Jet, a: Jet, b: Jet, alpha = 1): void {
+export function mulAdd(basis: MonomialSet, out: Jet, a: Jet, b: Jet, alpha = 1): void {
   const table = basis.products();
   for (let i = 0; i < a.length; i++) {
     const ai = a[i];
@@ -43,12 +44,13 @@ export function mulAdd(basis: MonomialBasis, out: Jet, a: Jet, b: Jet, alpha = 1
     const s = alpha * ai;
     for (let j = 0; j < row.length; j++) {
       const bj = b[j];
-      if (bj !== 0) out[row[j]] += s * bj;
+      // -1: a product outside a sparse set (poly/monomial-set.ts); a dense basis holds them all.
+      if (bj !== 0 && row[j] >= 0) out[row[j]] += s * bj;
     }
   }
 }
 
-export function mul(basis: MonomialBasis, a: Jet, b: Jet): Jet {
+export function mul(basis: MonomialSet, a: Jet, b: Jet): Jet {
   const out = zeroJet(basis);
   mulAdd(basis, out, a, b);
   return out;
@@ -58,7 +60,7 @@ export function mul(basis: MonomialBasis, a: Jet, b: Jet): Jet {
  * ln(J) for a jet J whose constant term J0 is positive: ln J0 + sum_{n=1..K} (-1)^(n+1) (t/J0)^n / n
  * with t = J - J0. Exact to order K because t has no constant term.
  */
-export function logJet(basis: MonomialBasis, j: Jet): Jet {
+export function logJet(basis: MonomialSet, j: Jet): Jet {
   const j0 = j[0];
   if (!(j0 > 0)) throw new RangeError(`ln of a jet needs a positive constant term, got ${j0}`);
   const t = Float64Array.from(j, (v) => v / j0);
@@ -73,14 +75,14 @@ export function logJet(basis: MonomialBasis, j: Jet): Jet {
 }
 
 /** The part of a jet of exactly degree k (other entries zero). */
-export function homogeneousPart(basis: MonomialBasis, j: Jet, k: number): Jet {
+export function homogeneousPart(basis: MonomialSet, j: Jet, k: number): Jet {
   const out = zeroJet(basis);
   for (let i = basis.start[k]; i < basis.start[k + 1]; i++) out[i] = j[i];
   return out;
 }
 
 /** Evaluates a jet as a polynomial at the point x (length d). */
-export function evaluateJet(basis: MonomialBasis, j: Jet, x: ArrayLike<number>): number {
+export function evaluateJet(basis: MonomialSet, j: Jet, x: ArrayLike<number>): number {
   let sum = 0;
   for (let m = 0; m < basis.size; m++) {
     const c = j[m];
