@@ -3,41 +3,28 @@
  * (README.md, "The report"). Every face renders this and nothing else.
  */
 
+// The shared base types and the identified theory's types live in schema-base.ts and
+// schema-theory.ts; re-exported here, where the report's readers import them from.
+import type { Action, ActionTerm, OrderComparison, ReportCumulants } from './schema-base';
+import type { TheorySection } from './schema-theory';
+export type {
+  Action,
+  ActionTerm,
+  CumulantComparison,
+  CumulantComparisonEntry,
+  CumulantEntry,
+  CumulantSet,
+  OrderComparison,
+  ReportCumulants,
+} from './schema-base';
+export type { TheorySection, TheoryTerm, TruthComparison } from './schema-theory';
+
 /**
  * 2: the model section is tagged by its estimator (`model.estimator`: 'flow' or 'score-matching'),
  * and `training` is present only for estimators that train. Version 1 reports (all from the flow)
  * are read as version 2 with `model.estimator = 'flow'` (report/validate.ts).
  */
 export const SCHEMA_VERSION = 2;
-
-/** One coefficient c_m of S(x) = sum_m c_m prod_{i in m} x_i (monomial form, docs/METHOD.md section 1). */
-export interface ActionTerm {
-  /** Sorted column indices with repetition, e.g. [0, 0, 1] is x0^2 x1. [] is the constant. */
-  monomial: number[];
-  coefficient: number;
-  stdErr?: number;
-}
-
-export interface Action {
-  /** The stored form is always ln p (the paper's sign). */
-  convention: 'ln p';
-  /**
-   * 'raw': the CSV's own units; 'standardized': (x - mean) / std of the training rows, expanded
-   * around the mean (its expansion point is 0 in those units).
-   */
-  units: 'raw' | 'standardized';
-  order: number;
-  /**
-   * The point x0 the action is expanded around, in the action's units, one entry per column:
-   * S(x) = sum_m c_m prod_{i in m} (x_i - x0_i). Absent (reports before it existed): x0 = 0.
-   */
-  expansionPoint?: number[];
-  /** Why this point (e.g. "the training rows' mean: 0 lies outside the data's spread"). */
-  expansionReason?: string;
-  terms: ActionTerm[];
-  /** How term.stdErr was estimated, or why it is absent. */
-  stdErrMethod?: string;
-}
 
 export interface SkippedRow {
   line: number;
@@ -175,38 +162,6 @@ export interface ReportLayer {
   actionInNorm: number;
 }
 
-export interface CumulantEntry {
-  index: number[];
-  value: number;
-  stdErr: number;
-}
-
-export interface CumulantSet {
-  source: string;
-  samples: number;
-  /** orders[k-1] holds kappa_k, one entry per sorted index tuple. */
-  orders: CumulantEntry[][];
-}
-
-export interface CumulantComparisonEntry {
-  index: number[];
-  a: number;
-  b: number;
-  z: number;
-}
-
-export interface CumulantComparison {
-  a: string;
-  b: string;
-  orders: { order: number; maxAbsZ: number; rmsZ: number; entries: CumulantComparisonEntry[] }[];
-}
-
-export interface ReportCumulants {
-  sets: CumulantSet[];
-  comparisons: CumulantComparison[];
-  notes: string[];
-}
-
 export interface ConvergenceInfo {
   /** Radius (Euclidean, raw data units, around the action's expansion point) within which the order-K series converges; null = entire. */
   radius: number | null;
@@ -221,73 +176,6 @@ export interface ConvergenceInfo {
   /** Which unit limits it. */
   limitingLayer?: number;
   limitingUnit?: number;
-}
-
-/** A term of the identified theory: its coefficient and standard error (sandwich), z, and stability. */
-export interface TheoryTerm extends ActionTerm {
-  /** c / stdErr (absent for the constant, which is -ln Z, not a selected term). */
-  z?: number;
-  /** Fraction of the half-samples whose own selection kept this term (absent when not computed). */
-  selectionFrequency?: number;
-}
-
-/** Learned vs true support and coefficients (a truth file beside the data, or an experiment's truth). */
-export interface TruthComparison {
-  /** Where the truth came from (a file path or the theory's name). */
-  source: string;
-  /** The true action re-expanded about the identified theory's point (report order). */
-  action: Action;
-  /** True terms the identified theory lacks, and kept terms that are not in the truth. */
-  missed: number[][];
-  spurious: number[][];
-  /** Per order 1..K, for each estimator that was run: the INN's dense action, the dense direct fit, the identified theory. */
-  perOrder: { estimator: 'inn' | 'dense' | 'identified'; orders: OrderComparison[] }[];
-}
-
-/**
- * The identified theory (docs/METHOD.md section 9): the fewest terms that explain the data, fitted
- * directly (score matching) and selected with a stated error control, with its validation.
- */
-export interface TheorySection {
-  estimator: 'score-matching';
-  /** The method in words (fit, standard errors, selection, screen). */
-  method: string;
-  order: number;
-  /** Raw units around this point, as the action's (one entry per column). */
-  expansionPoint: number[];
-  /** Family-wise error rate of keeping a term that is 0, over `family` hypotheses (Holm). */
-  alpha: number;
-  family: number;
-  /** Candidates the selection started from, and how they were chosen. */
-  candidates: number;
-  screen: string;
-  /** |z| the least significant kept term had to pass. */
-  cut: number;
-  /** The kept terms, orders 1..K (and the constant -ln Z when it was estimated). */
-  terms: TheoryTerm[];
-  /** The direct fit of every candidate before selection (when the candidates were all monomials). */
-  dense?: ActionTerm[];
-  /** The strongest dropped candidates with their last z (near misses), at most 20. */
-  nearMisses: { monomial: number[]; z: number }[];
-  /** Candidates dropped as combinations of others on these rows. */
-  dependent: number[][];
-  /**
-   * Terms the whole data kept but too few half-samples did, with their z and frequency: dropped when
-   * near the cut (`dropped`), else kept and flagged.
-   */
-  unstable?: { monomial: number[]; z: number; selectionFrequency: number; dropped: boolean }[];
-  /** Half-samples behind the selection frequencies, or why none were run. */
-  stability: { halves: number; note: string };
-  normalizable: { normalizable: boolean; reason: string };
-  /** ln Z of exp(S) by importance sampling, its standard error and effective sample size. */
-  logZ?: { value: number; stdErr: number; ess: number; proposal: string };
-  /** Mean -ln p of the held-out rows under the normalised theory, beside the INN's. */
-  heldOutNll?: number;
-  /** Cumulants of samples of the theory (HMC) against the held-out data. */
-  cumulants?: ReportCumulants;
-  truth?: TruthComparison;
-  warnings: string[];
-  seconds: number;
 }
 
 /** Whether the model reproduces the data, in words (pipeline/fit-quality.ts). */
@@ -331,21 +219,6 @@ export type FlowReport = Report & { model: FlowModel; training: ReportTraining }
 /** Whether a report comes from the flow estimator (version 1 reports all do). */
 export function isFlowReport(report: Report): report is FlowReport {
   return report.model.estimator === 'flow' && report.training !== undefined;
-}
-
-/** Learned vs true coefficients of one order (raw units, monomial form). */
-export interface OrderComparison {
-  order: number;
-  /** |c_learned - c_true| / |c_true| over all monomials of this order (Euclidean norms); null when the truth is all zero. */
-  relativeError: number | null;
-  /** Largest |c_learned| among monomials whose true coefficient is zero (spurious terms); null when there are none. */
-  maxAbsWhereTrueZero: number | null;
-  rmsAbsWhereTrueZero: number | null;
-  /** rms of (learned - true) / stdErr over the order's monomials: near 1 when the errors are honest; null without stdErr. */
-  rmsZ?: number | null;
-  monomials: number[][];
-  learned: number[];
-  truth: number[];
 }
 
 export interface ExperimentRun {

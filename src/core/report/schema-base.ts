@@ -1,0 +1,82 @@
+/**
+ * The report's shared base types (the report: src/core/report/schema.ts, which re-exports these;
+ * README.md, "The report"): actions and their terms, cumulants and their comparisons, learned vs true
+ * coefficients per order. Apart so that the identified theory's types (schema-theory.ts) and the
+ * rest of the schema both build on them without importing each other.
+ */
+
+/** One coefficient c_m of S(x) = sum_m c_m prod_{i in m} x_i (monomial form, docs/METHOD.md section 1). */
+export interface ActionTerm {
+  /** Sorted column indices with repetition, e.g. [0, 0, 1] is x0^2 x1. [] is the constant. */
+  monomial: number[];
+  coefficient: number;
+  stdErr?: number;
+}
+
+export interface Action {
+  /** The stored form is always ln p (the paper's sign). */
+  convention: 'ln p';
+  /**
+   * 'raw': the CSV's own units; 'standardized': (x - mean) / std of the training rows, expanded
+   * around the mean (its expansion point is 0 in those units).
+   */
+  units: 'raw' | 'standardized';
+  order: number;
+  /**
+   * The point x0 the action is expanded around, in the action's units, one entry per column:
+   * S(x) = sum_m c_m prod_{i in m} (x_i - x0_i). Absent (reports before it existed): x0 = 0.
+   */
+  expansionPoint?: number[];
+  /** Why this point (e.g. "the training rows' mean: 0 lies outside the data's spread"). */
+  expansionReason?: string;
+  terms: ActionTerm[];
+  /** How term.stdErr was estimated, or why it is absent. */
+  stdErrMethod?: string;
+}
+
+export interface CumulantEntry {
+  index: number[];
+  value: number;
+  stdErr: number;
+}
+
+export interface CumulantSet {
+  source: string;
+  samples: number;
+  /** orders[k-1] holds kappa_k, one entry per sorted index tuple. */
+  orders: CumulantEntry[][];
+}
+
+export interface CumulantComparisonEntry {
+  index: number[];
+  a: number;
+  b: number;
+  z: number;
+}
+
+export interface CumulantComparison {
+  a: string;
+  b: string;
+  orders: { order: number; maxAbsZ: number; rmsZ: number; entries: CumulantComparisonEntry[] }[];
+}
+
+export interface ReportCumulants {
+  sets: CumulantSet[];
+  comparisons: CumulantComparison[];
+  notes: string[];
+}
+
+/** Learned vs true coefficients of one order (raw units, monomial form). */
+export interface OrderComparison {
+  order: number;
+  /** |c_learned - c_true| / |c_true| over all monomials of this order (Euclidean norms); null when the truth is all zero. */
+  relativeError: number | null;
+  /** Largest |c_learned| among monomials whose true coefficient is zero (spurious terms); null when there are none. */
+  maxAbsWhereTrueZero: number | null;
+  rmsAbsWhereTrueZero: number | null;
+  /** rms of (learned - true) / stdErr over the order's monomials: near 1 when the errors are honest; null without stdErr. */
+  rmsZ?: number | null;
+  monomials: number[][];
+  learned: number[];
+  truth: number[];
+}
