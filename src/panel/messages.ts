@@ -30,13 +30,37 @@ export type HostMessage =
   | { type: 'report'; report: Report }
   | { type: 'theme'; kind: ThemeKind }
   /** Highlight the terms of one column (e.g. from a hover in the CSV). */
-  | { type: 'focusColumn'; column: number };
+  | { type: 'focusColumn'; column: number }
+  | SliceMessage
+  | { type: 'sliceError'; requestId: number; message: string };
+
+/**
+ * The answer to a `requestSlice`: the coefficients of every monomial sort(fixed ++ free) of degree
+ * `order`, dense row-major over the free indices (d^(order - fixed.length) entries, each free index
+ * 0..d-1), in the units and around the expansion point of `report.action`.
+ */
+export interface SliceMessage {
+  type: 'slice';
+  requestId: number;
+  order: number;
+  fixed: number[];
+  values: number[];
+  /** How long the host took to compute it. */
+  seconds: number;
+}
+
+/** A slice may hold at most this many entries (d^2 at d = 1024). */
+export const MAX_SLICE_ENTRIES = 1 << 20;
 
 /** Webview -> host. */
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'export'; format: ExportFormat; view?: ViewOptions }
-  | { type: 'revealColumn'; column: number };
+  | { type: 'revealColumn'; column: number }
+  /** Ask the host for a slice of the action with the indices `fixed` held (an order above the stored ones). */
+  | { type: 'requestSlice'; requestId: number; order: number; fixed: number[] };
+
+const isIndexList = (x: unknown, maxLength: number): x is number[] => Array.isArray(x) && x.length <= maxLength && x.every(isIndex);
 
 function parseViewOptions(x: unknown): ViewOptions | null {
   if (!isRecord(x)) return null;
@@ -64,6 +88,12 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | null {
     }
     case 'revealColumn':
       return isIndex(x.column) ? { type: 'revealColumn', column: x.column } : null;
+    case 'requestSlice': {
+      const { requestId, order, fixed } = x;
+      if (!isIndex(requestId) || !isIndex(order) || order > 64 || !isIndexList(fixed, 64)) return null;
+      if (fixed.length < 1 || fixed.length >= order) return null;
+      return { type: 'requestSlice', requestId, order, fixed: fixed.map(Number) };
+    }
     default:
       return null;
   }
@@ -83,6 +113,15 @@ export function parseHostMessage(x: unknown): HostMessage | null {
         : null;
     case 'focusColumn':
       return isIndex(x.column) ? { type: 'focusColumn', column: x.column } : null;
+    case 'slice': {
+      const { requestId, order, fixed, values, seconds } = x;
+      if (!isIndex(requestId) || !isIndex(order) || order > 64 || !isIndexList(fixed, 64)) return null;
+      if (!Array.isArray(values) || values.length > MAX_SLICE_ENTRIES || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return null;
+      return { type: 'slice', requestId, order, fixed: fixed.map(Number), values: values.map(Number), seconds };
+    }
+    case 'sliceError':
+      return isIndex(x.requestId) && typeof x.message === 'string' ? { type: 'sliceError', requestId: x.requestId, message: x.message } : null;
     default:
       return null;
   }

@@ -33,3 +33,24 @@ test('parseHostMessage validates the report inside', () => {
   assert.equal(parseHostMessage({ type: 'theme', kind: 'blue' }), null);
   assert.deepEqual(parseHostMessage({ type: 'focusColumn', column: 1 }), { type: 'focusColumn', column: 1 });
 });
+
+test('slice requests and answers: accepted in shape, refused otherwise', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'requestSlice', requestId: 3, order: 3, fixed: [5] }), { type: 'requestSlice', requestId: 3, order: 3, fixed: [5] });
+  assert.deepEqual(parseWebviewMessage({ type: 'requestSlice', requestId: 0, order: 4, fixed: [1, 2] }), { type: 'requestSlice', requestId: 0, order: 4, fixed: [1, 2] });
+  for (const bad of [
+    { type: 'requestSlice', requestId: 1, order: 3, fixed: [] },
+    { type: 'requestSlice', requestId: 1, order: 3, fixed: [1, 2, 3] },
+    { type: 'requestSlice', requestId: -1, order: 3, fixed: [1] },
+    { type: 'requestSlice', requestId: 1, order: 3, fixed: [1.5] },
+    { type: 'requestSlice', requestId: 1, order: 3, fixed: '1' },
+  ]) {
+    assert.equal(parseWebviewMessage(bad), null, JSON.stringify(bad));
+  }
+  const answer = { type: 'slice', requestId: 3, order: 3, fixed: [5], values: [0.5, -1, 2e-3, 0], seconds: 0.01 };
+  assert.deepEqual(parseHostMessage(answer), answer);
+  assert.equal(parseHostMessage({ ...answer, values: [1, Number.NaN] }), null);
+  assert.equal(parseHostMessage({ ...answer, values: [1, '2'] }), null);
+  assert.equal(parseHostMessage({ ...answer, seconds: -1 }), null);
+  assert.deepEqual(parseHostMessage({ type: 'sliceError', requestId: 3, message: 'no model file' }), { type: 'sliceError', requestId: 3, message: 'no model file' });
+  assert.equal(parseHostMessage({ type: 'sliceError', requestId: 3 }), null);
+});
