@@ -64,9 +64,9 @@ function aroundText(report: Report, column: number, point: number[]): string {
 /**
  * What a warning must be about to bear on the coefficients' meaning: the truncated series and where
  * it converges, a training that did not end well (cancelled, diverged, at a limit, worse than a
- * Gaussian), missing standard errors, the expansion. Notes about rows or diagrams stay in the panel.
+ * Gaussian, several optima), missing standard errors, the expansion. Notes about rows or diagrams stay in the panel.
  */
-const ABOUT_MEANING = /converge|truncat|series|cancel|diverg|epoch limit|step limit|Gaussian|standard error|expan/i;
+const ABOUT_MEANING = /converge|truncat|series|cancel|diverg|epoch limit|step limit|Gaussian|standard error|expan|optimum/i;
 
 /** The report's warnings that bear on what the coefficients mean, the series' convergence first. */
 export function actionWarnings(warnings: readonly string[]): string[] {

@@ -28,6 +28,7 @@ export interface LearnOverrides {
   steps?: number;
   patience?: number;
   restarts?: number;
+  ensemble?: number;
   modelSamples?: number;
   batch?: number;
   skipInvalid?: boolean;
@@ -119,6 +120,7 @@ export function resolveLearn(config: LearnOverrides, run: LearnOverrides = {}): 
     steps: o.steps,
     patience: o.patience ?? DEFAULT_LEARN_SETTINGS.patience,
     restarts: o.restarts ?? DEFAULT_LEARN_SETTINGS.restarts,
+    ensemble: o.ensemble ?? DEFAULT_LEARN_SETTINGS.ensemble,
     modelSamples: o.modelSamples ?? DEFAULT_LEARN_SETTINGS.modelSamples,
     batch: o.batch ?? DEFAULT_LEARN_SETTINGS.batch,
   };

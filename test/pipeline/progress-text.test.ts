@@ -19,6 +19,9 @@ test('a start is explained in words, with the steps each start gets once its pro
   assert.equal(phaseText('start 2 of 3', p()), 'comparing 3 starts (2 of 3, 1,500 steps each; the best is then trained to convergence)');
   assert.equal(phaseText('start 1 of 3', p({ totalSteps: null })), 'comparing 3 starts (1 of 3; the best is then trained to convergence)');
   assert.equal(phaseText('cumulants', p()), 'cumulants');
+  assert.equal(phaseText('training 2 of 3', p()), 'training the best 3 starts to convergence (2 of 3; the best is reported, the others measure how far the answer moves)');
+  assert.equal(isTrainingPhase('training 2 of 3'), true);
+  assert.equal(isTrainingPhase('training 4 of 3'), false);
 });
 
 test('the notification message: numbers only in training phases, after the explanation of a start', () => {

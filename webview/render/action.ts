@@ -39,6 +39,10 @@ function termTitle(term: ActionTerm, ctx: RenderContext): string {
     `coefficient (${ui.convention === 'energy' ? 'energy, −ln p' : 'ln p'}): ${formatCoefficient(c, term.stdErr)}${term.stdErr !== undefined && term.stdErr !== null ? ' (± one standard error)' : ''}`,
     `exact: ${exact(c)}`,
   ];
+  if (term.spread !== undefined && term.spread !== null) {
+    const ratio = term.stdErr ? ` = ${fmt(term.spread / term.stdErr, 2)} standard errors` : '';
+    lines.push(`spread over the other starts that fit as well: ${fmt(term.spread, 3)}${ratio} (optimisation error)`);
+  }
   const parts = termContributions(report, term.monomial, ui.standardized && report.actionStandardized !== undefined);
   if (parts && parts.parts.length > 0) {
     lines.push(`built from (${parts.source}):`);
@@ -187,5 +191,6 @@ export function renderAction(ctx: RenderContext): HTMLElement {
   );
   // Hovering a term shows its standard error; say how it was estimated (or why there is none).
   const errors = action.stdErrMethod ? h('p', { class: 'al-caption al-stderr-method' }, `Standard errors: ${action.stdErrMethod}.`) : null;
-  return h('section', { class: 'al-section', id: 'al-action' }, controls, eq, definitions, more, caption, errors);
+  const spread = action.spreadMethod ? h('p', { class: 'al-caption al-spread-method' }, `Spread: ${action.spreadMethod}.`) : null;
+  return h('section', { class: 'al-section', id: 'al-action' }, controls, eq, definitions, more, caption, errors, spread);
 }

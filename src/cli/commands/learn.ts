@@ -5,7 +5,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { InputError } from '../../core/util/errors';
 import { layerKindNames, nonlinearKinds } from '../../core/flow/kinds';
 import { DEFAULT_LEARN_SETTINGS, learn, type LearnSettings } from '../../core/pipeline/learn';
-import type { LayerKindName } from '../../core/report/schema';
+import type { FlowReport, LayerKindName } from '../../core/report/schema';
 import type { EngineChoice } from '../../core/train/engines';
 import { writeFileAtomic } from '../../core/util/atomic';
 import { choiceOption, expansionOption, limitedInteger, listOption, numberOption, orList } from '../options';
@@ -28,6 +28,8 @@ interface LearnFlags {
   lr: number;
   patience: number;
   steps?: number;
+  restarts: number;
+  ensemble: number;
   seed: number;
   columns?: string[];
   valFraction: number;
@@ -58,6 +60,8 @@ export function registerLearn(program: Command): void {
     .option('--lr <rate>', 'Adam learning rate', numberOption('--lr', (v) => v > 0 && v < 10, 'a positive number'), s.learningRate)
     .option('--patience <P>', 'early stopping: optimizer steps without held-out improvement', limitedInteger('--patience', 'patience'), s.patience)
     .option('--steps <N>', 'train for exactly N optimizer steps, no early stopping (keeps the final weights)', limitedInteger('--steps', 'steps'))
+    .option('--restarts <R>', 'starts (random structures) trained briefly and compared on the held-out rows', limitedInteger('--restarts', 'restarts'), s.restarts)
+    .option('--ensemble <N>', 'the best N starts are trained to convergence: the best is reported, the others give each coefficient\'s spread (optimisation error); 1 trains one', limitedInteger('--ensemble', 'ensemble'), s.ensemble ?? 1)
     .option('--seed <S>', 'random seed (runs are reproducible from it)', limitedInteger('--seed', 'seed'), 1)
     .option('--identify <mode>', 'identify the theory after learning (score matching with a stated error control; docs/METHOD.md section 9): auto or off', choiceOption('--identify', ['auto', 'off'] as const), 'auto')
     .option('--expand-at <point>', 'expansion point x0 of the action: auto (the data\'s mean unless 0 lies within every column\'s spread), zero, mean, or one number per column, comma-separated', expansionOption, 'auto')
@@ -108,6 +112,8 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     learningRate: flags.lr,
     patience: flags.patience,
     steps: flags.steps,
+    restarts: flags.restarts,
+    ensemble: flags.ensemble,
     seed: flags.seed,
     valFraction: flags.valFraction,
     modelSamples: flags.modelSamples,
@@ -141,7 +147,21 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     `action-lens: ${table.rows} rows x ${table.d} columns; ${t.steps} steps in ${t.trainSeconds.toFixed(2)} s (${t.stoppedBecause}); ` +
       `held-out NLL ${t.valNll.toFixed(4)} (Gaussian fit ${t.gaussianValNll.toFixed(4)})\n`,
   );
+  const ensembleLine = ensembleSummary(report);
+  if (ensembleLine) process.stderr.write(`action-lens: ${ensembleLine}\n`);
   for (const w of report.warnings) process.stderr.write(`action-lens: warning: ${w}\n`);
   if (report.theory) for (const line of theorySummary(report.theory, report.input.columns)) process.stderr.write(`action-lens: ${line}\n`);
   process.stdout.write(`${out}\n${modelPath}\n`);
+}
+
+/** One line on the starts trained to convergence: how many kept, how far their coefficients spread against the standard errors. */
+function ensembleSummary(report: FlowReport): string | null {
+  const e = report.training.ensemble;
+  if (!e) return null;
+  const kept = e.members.filter((m) => m.kept).length;
+  const nlls = e.members.map((m) => m.valNll.toFixed(4)).join(', ');
+  let ratio = 0;
+  for (const t of report.action.terms) if (t.spread !== undefined && t.stdErr) ratio = Math.max(ratio, t.spread / t.stdErr);
+  const spread = kept > 1 && ratio > 0 ? `; coefficients spread up to ${ratio.toFixed(1)} standard errors across them` : '';
+  return `${e.members.length} starts trained to convergence (held-out NLL ${nlls}), ${kept} within ${e.tolerance} nats per row of the reported one${spread}`;
 }

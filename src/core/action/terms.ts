@@ -2,13 +2,17 @@ import type { MonomialSet } from '../poly/monomial-set';
 import type { Jet } from '../poly/jet';
 import type { ActionTerm } from '../report/schema';
 
-/** The nonzero coefficients of a jet as report terms, in basis order (order, then lexicographic), with standard errors when given. */
-export function jetToTerms(basis: MonomialSet, jet: Jet, from = 0, stdErr?: Float64Array): ActionTerm[] {
+/**
+ * The nonzero coefficients of a jet as report terms, in basis order (order, then lexicographic), with
+ * standard errors and the ensemble's spread when given.
+ */
+export function jetToTerms(basis: MonomialSet, jet: Jet, from = 0, stdErr?: Float64Array, spread?: Float64Array): ActionTerm[] {
   const terms: ActionTerm[] = [];
   for (let m = from; m < basis.size; m++) {
     if (jet[m] === 0) continue;
     const term: ActionTerm = { monomial: basis.monomial(m), coefficient: jet[m] };
     if (stdErr && m > 0 && Number.isFinite(stdErr[m])) term.stdErr = stdErr[m];
+    if (spread && m > 0 && Number.isFinite(spread[m])) term.spread = spread[m];
     terms.push(term);
   }
   return terms;

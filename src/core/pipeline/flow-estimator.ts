@@ -10,15 +10,15 @@ import { MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
 import type { Action, ReportLayer } from '../report/schema';
 import { EngineSession } from '../train/engines';
-import { train } from '../train/trainer';
 import { Rng } from '../util/rng';
 import { restoreColumns, restoreTerms } from './columns';
 import type { Estimator, EstimatorFit } from './estimator';
 import { medianDistance } from './model-cumulants';
 import type { PreparedRun } from './prepare';
-import { chooseStart } from './restarts';
+import { trainEnsemble } from './ensemble';
+import { summarizeEnsemble } from './ensemble-report';
+import { compareStarts } from './restarts';
 import type { LearnHooks, LearnSettings } from './settings';
-import { trainOptionsFor } from './train-options';
 
 const ENTRY_LIMIT = 200;
 const STD_ERR_ROWS = 4000;
@@ -38,20 +38,19 @@ export const flowEstimator: Estimator = {
     const hidden = settings.hidden ?? d;
     // One engine for the starts and the final training (the two-thread one keeps its helper thread).
     const engines = new EngineSession(settings.engine ?? 'auto');
-    let restarts: Awaited<ReturnType<typeof chooseStart>>;
-    let result: Awaited<ReturnType<typeof train>>;
-    let engineName: string;
+    let restarts: Awaited<ReturnType<typeof compareStarts>>;
+    let ensemble: Awaited<ReturnType<typeof trainEnsemble>>;
     const rows = { trainRows: run.train, nTrain: run.nTrain, val: run.val, nVal: run.nVal };
     try {
-      restarts = await chooseStart(settings, hidden, mean, std, rows, engines, hooks);
-      hooks.onPhase?.('training');
-      const engine = await engines.for(restarts.flow);
-      engineName = engine.name;
-      result = await train(restarts.flow, run.train, run.nTrain, run.val, run.nVal, trainOptionsFor(settings, hooks, { steps: settings.steps, seed: settings.seed, engine }));
+      restarts = await compareStarts(settings, hidden, mean, std, rows, engines, hooks);
+      ensemble = await trainEnsemble(restarts.starts, settings, run, engines, hooks);
     } finally {
       engines.dispose();
     }
-    const flow = restarts.flow;
+    const { flow, result, startRank } = ensemble.members[0];
+    const engineName = ensemble.engineName;
+    // The reported network is the member with the best held-out NLL after convergence: say which start that was.
+    const restartSummary = restarts.summary && { ...restarts.summary, chosen: restarts.summary.candidates.findIndex((c) => c.structureSeed === restarts.starts[startRank].structureSeed) };
 
     hooks.onPhase?.('extracting the action');
     const basis = new MonomialBasis(d, K);
@@ -67,12 +66,15 @@ export const flowEstimator: Estimator = {
       hooks.onPhase?.('standard errors');
       stdErr = coefficientStdErrors(flow, basis, run.train, run.nTrain, { maxRows: STD_ERR_ROWS, seed: settings.seed, at: x0 });
     }
-    const raw = restoreTerms(jetToTerms(basis, exact[0], 0, stdErr), canonical);
+    if (ensemble.members.length > 1) hooks.onPhase?.('ensemble spread');
+    const spread = summarizeEnsemble(ensemble.members, basis, x0, { raw: exact[0], standardized: exact[1], stdErr }, { canonical, columns: run.table.columns });
+    const raw = restoreTerms(jetToTerms(basis, exact[0], 0, stdErr, spread.rawSpread), canonical);
     // Around the mean, the standardized coefficients are the raw ones times the std of each variable,
     // and so are their standard errors; around another point the two are different expansions.
-    const standardized = restoreTerms(jetToTerms(basis, exact[1], 0, stdErr && run.expansion.rule === 'mean' ? scaledByStd(basis, stdErr, std) : undefined), canonical);
+    const standardizedStdErr = stdErr && run.expansion.rule === 'mean' ? scaledByStd(basis, stdErr, std) : undefined;
+    const standardized = restoreTerms(jetToTerms(basis, exact[1], 0, standardizedStdErr, spread.standardizedSpread), canonical);
     const convergence = convergenceRadius(flow, x0);
-    const warnings: string[] = [];
+    const warnings: string[] = [...spread.warnings];
 
     let layers: ReportLayer[] = [];
     if (basis.size <= settings.diagramLimit) {
@@ -131,6 +133,7 @@ export const flowEstimator: Estimator = {
       stdErrMethod: stdErr
         ? STD_ERR_METHOD
         : `not computed: an estimated ${stdErrCost.toFixed(1)} s of computation (Fisher matrix, its eigen-decomposition, 2 extractions per parameter), over the budget of ${settings.stdErrBudgetSeconds} s`,
+      spreadMethod: spread.spreadMethod,
     };
     return {
       model: {
@@ -148,7 +151,14 @@ export const flowEstimator: Estimator = {
         engine: engineName,
         kernels: kernelsInUse(),
       },
-      training: { ...result, trainRows: run.nTrain, valRows: run.nVal, gaussianValNll: run.gaussianValNll, restarts: restarts.summary },
+      training: {
+        ...result,
+        trainRows: run.nTrain,
+        valRows: run.nVal,
+        gaussianValNll: run.gaussianValNll,
+        restarts: restartSummary,
+        ...(spread.summary ? { ensemble: spread.summary } : {}),
+      },
       action,
       actionStandardized: {
         convention: 'ln p',
@@ -158,6 +168,7 @@ export const flowEstimator: Estimator = {
         expansionReason: "the training rows' mean (0 in standardized units)",
         terms: standardized,
         ...(stdErr ? { stdErrMethod: run.expansion.rule === 'mean' ? `${STD_ERR_METHOD}; scaled from the raw units` : 'not computed in standardized units (the raw expansion point is not the mean)' } : {}),
+        spreadMethod: spread.spreadMethod,
       },
       convergence,
       layers,

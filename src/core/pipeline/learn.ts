@@ -29,6 +29,7 @@ export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   diagramLimit: 1001,
   restarts: 3,
   restartSteps: 1500,
+  ensemble: 3,
   stdErrBudgetSeconds: 10,
   engine: 'auto',
   expansion: 'auto',

@@ -18,6 +18,7 @@ export const SETTING_LIMITS = {
   steps: { min: 1, max: 100_000_000 },
   patience: { min: 1, max: 100_000_000 },
   restarts: { min: 1, max: 64 },
+  ensemble: { min: 1, max: 64 },
   modelSamples: { min: 100, max: 10_000_000 },
   batch: { min: 1, max: 1_000_000 },
 } as const satisfies Record<string, IntegerLimit>;

@@ -37,9 +37,18 @@ export function parseStartsPhase(phase: string): StartsPhase | null {
   return index >= 1 && index <= count ? { index, count } : null;
 }
 
+/** `training 2 of 3` (pipeline/ensemble.ts: the second of the best starts trained to convergence) as numbers; null otherwise. */
+export function parseEnsemblePhase(phase: string): StartsPhase | null {
+  const m = /^training (\d+) of (\d+)$/.exec(phase.trim());
+  if (!m) return null;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  return index >= 1 && index <= count ? { index, count } : null;
+}
+
 /** Phases in which the trainer reports progress (steps, validation NLL). */
 export function isTrainingPhase(phase: string): boolean {
-  return phase === 'training' || parseStartsPhase(phase) !== null;
+  return phase === 'training' || parseStartsPhase(phase) !== null || parseEnsemblePhase(phase) !== null;
 }
 
 /** An integer with thousands separators (1,500), whatever the host's locale. */
@@ -53,6 +62,8 @@ export function formatCount(n: number): string {
  * start gets come from its progress, once there is some.
  */
 export function phaseText(phase: string, progress?: ProgressNumbers): string {
+  const member = parseEnsemblePhase(phase);
+  if (member !== null) return `training the best ${member.count} starts to convergence (${member.index} of ${member.count}; the best is reported, the others measure how far the answer moves)`;
   const start = parseStartsPhase(phase);
   if (start === null) return phase;
   const steps = progress?.totalSteps ?? progress?.maxSteps;

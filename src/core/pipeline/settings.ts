@@ -24,6 +24,12 @@ export interface LearnSettings extends Pick<TrainOptions, 'maxSteps' | 'epochs' 
   restarts: number;
   /** Optimizer steps each start gets before they are compared. */
   restartSteps: number;
+  /**
+   * How many of the best starts are trained to convergence (pipeline/ensemble.ts): the best is
+   * reported, the others give each coefficient's spread. 1 (or a fixed --steps) trains one. Default 1
+   * for callers that do not set it.
+   */
+  ensemble?: number;
   /** Time allowed for coefficient standard errors (delta method); 0 turns them off. */
   stdErrBudgetSeconds: number;
   /** Training engine for the starts and the final training (src/core/train/engines.ts): float64, parallel, tfjs or auto. */

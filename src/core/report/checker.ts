@@ -66,6 +66,7 @@ export class Checker {
     this.indices(t.monomial, `${path}.monomial`, d);
     this.num(t.coefficient, `${path}.coefficient`, { nullable: true });
     this.optNum(t.stdErr, `${path}.stdErr`);
+    this.optNum(t.spread, `${path}.spread`);
   }
   terms(x: unknown, path: string, d: number): void {
     const a = this.arr(x, path);
@@ -85,6 +86,7 @@ export class Checker {
     this.num(a.order, `${path}.order`, { integer: true, min: 0 });
     this.terms(a.terms, `${path}.terms`, d);
     if (a.stdErrMethod !== undefined) this.str(a.stdErrMethod, `${path}.stdErrMethod`);
+    if (a.spreadMethod !== undefined) this.str(a.spreadMethod, `${path}.spreadMethod`);
     if (a.expansionPoint !== undefined) {
       const p = this.arr(a.expansionPoint, `${path}.expansionPoint`);
       if (p && p.length !== d) this.fail(`${path}.expansionPoint`, `has ${p.length} entries for ${d} columns`);

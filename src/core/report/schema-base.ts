@@ -11,6 +11,12 @@ export interface ActionTerm {
   monomial: number[];
   coefficient: number;
   stdErr?: number;
+  /**
+   * Optimisation error: the largest difference between this coefficient and the same coefficient of
+   * another start trained to convergence whose held-out NLL is within the ensemble's tolerance
+   * (`training.ensemble`); 0 when they agree exactly, absent without such starts.
+   */
+  spread?: number;
 }
 
 export interface Action {
@@ -32,6 +38,8 @@ export interface Action {
   terms: ActionTerm[];
   /** How term.stdErr was estimated, or why it is absent. */
   stdErrMethod?: string;
+  /** What term.spread is (how many starts, which tolerance), or why it is absent. */
+  spreadMethod?: string;
 }
 
 export interface CumulantEntry {

@@ -127,6 +127,28 @@ export interface ReportTraining {
   trainSeconds: number;
   /** Starts trained briefly, the best on held-out rows kept and trained fully (see learn.ts). */
   restarts?: { candidates: Array<{ structureSeed: number; valNll: number }>; chosen: number; stepsEach: number };
+  /** The best starts, each trained to convergence: the optimiser's error beside the statistical one (pipeline/ensemble.ts). */
+  ensemble?: EnsembleSummary;
+}
+
+export interface EnsembleMemberSummary {
+  structureSeed: number;
+  valNll: number;
+  steps: number;
+  stoppedBecause: ReportTraining['stoppedBecause'];
+  /** Within `tolerance` of the best held-out NLL: its coefficients enter the spread. */
+  kept: boolean;
+}
+
+export interface EnsembleSummary {
+  /** The reported network first (the best-ranked start unless another ends more than `tolerance` lower), then by held-out NLL. */
+  members: EnsembleMemberSummary[];
+  /** Nats per row above the best held-out NLL within which a member is kept. */
+  tolerance: number;
+  /** A coefficient is named as disagreeing when its spread exceeds this many standard errors. */
+  threshold: number;
+  /** The coefficients (raw units) on which kept members disagree beyond `threshold` standard errors, largest ratio first. */
+  disagreeing: Array<{ monomial: number[]; spread: number; stdErr: number }>;
 }
 
 /** A class of diagrams (docs/METHOD.md section 5): a vertex of order k whose legs terminate, pass or split. */

@@ -98,6 +98,7 @@ export function validateReport(x: unknown, options: ValidateOptions = {}): Repor
         c.num(pt.valNll, `training.history[${i}].valNll`, { nullable: true });
       }
     });
+    if (training.ensemble !== undefined) checkEnsemble(c, training.ensemble, d);
   }
 
   c.action(r.action, 'action', d);
@@ -154,4 +155,28 @@ export function validateReport(x: unknown, options: ValidateOptions = {}): Repor
   }
   if (c.errors.length > 0) return { ok: false, errors: c.errors };
   return { ok: true, report: r as unknown as Report };
+}
+
+/** training.ensemble: the members trained to convergence and the coefficients they disagree on. */
+function checkEnsemble(c: Checker, x: unknown, d: number): void {
+  const e = c.rec(x, 'training.ensemble');
+  if (!e) return;
+  c.num(e.tolerance, 'training.ensemble.tolerance', { min: 0 });
+  c.num(e.threshold, 'training.ensemble.threshold', { min: 0 });
+  c.arr(e.members, 'training.ensemble.members')?.forEach((m, i) => {
+    const p = `training.ensemble.members[${i}]`;
+    const member = c.rec(m, p);
+    if (!member) return;
+    c.num(member.valNll, `${p}.valNll`, { nullable: true });
+    c.num(member.steps, `${p}.steps`, { integer: true, min: 0 });
+    if (typeof member.kept !== 'boolean') c.fail(`${p}.kept`, 'expected true or false');
+  });
+  c.arr(e.disagreeing, 'training.ensemble.disagreeing')?.forEach((t, i) => {
+    const p = `training.ensemble.disagreeing[${i}]`;
+    const term = c.rec(t, p);
+    if (!term) return;
+    c.indices(term.monomial, `${p}.monomial`, d);
+    c.num(term.spread, `${p}.spread`, { min: 0 });
+    c.num(term.stdErr, `${p}.stdErr`, { min: 0 });
+  });
 }
