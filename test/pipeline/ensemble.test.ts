@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { disagreements, ensembleSpread } from '../../src/core/action/ensemble-spread';
 import { actionJet } from '../../src/core/action/extract';
 import { readCsv } from '../../src/core/data/csv';
+import { tableFromRows } from '../../src/core/data/memory';
 import { MonomialBasis } from '../../src/core/poly/basis';
 import { reportedFirst, type EnsembleMember } from '../../src/core/pipeline/ensemble';
 import { DISAGREEMENT_THRESHOLD, ENSEMBLE_TOLERANCE, summarizeEnsemble } from '../../src/core/pipeline/ensemble-report';
@@ -107,4 +108,27 @@ test('learn: every coefficient carries its spread over the kept starts, and the 
   assert.equal(single.report.training.ensemble, undefined);
   assert.ok(single.report.action.terms.every((t) => t.spread === undefined));
   assert.match(single.report.action.spreadMethod ?? '', /^not computed/);
+});
+
+test('learn on few rows: equally good starts disagree far beyond their standard errors, and the warning names the terms', async () => {
+  // 300 rows of the example at 45 parameters per layer: the likelihood is flat along directions the
+  // data cannot pin down, and starts stop at different points of it (measured: c(phi0,phi1,phi2,phi3)
+  // spreads by about 50 standard errors at seed 0).
+  const full = await readCsv('examples/phi4-lattice-d4.csv');
+  const rows = 300;
+  const table = tableFromRows('first 300 rows', full.columns, full.data.slice(0, rows * full.d), rows);
+  const { report } = await learn(table, { ...DEFAULT_LEARN_SETTINGS, seed: 0, identify: 'off', modelSamples: 1000 });
+  const ensemble = report.training.ensemble;
+  assert.ok(ensemble);
+  assert.ok(ensemble.members.filter((m) => m.kept).length >= 2);
+  assert.ok(ensemble.disagreeing.length > 0, 'some coefficient disagrees across the kept starts');
+  const worst = ensemble.disagreeing.reduce((a, b) => (b.spread / b.stdErr > a.spread / a.stdErr ? b : a));
+  assert.ok(worst.spread > 5 * worst.stdErr, `worst disagreement ${worst.spread / worst.stdErr} standard errors`);
+  const warning = report.warnings.find((w) => w.startsWith('Starts that fit equally well'));
+  assert.ok(warning, report.warnings.join('\n'));
+  const name = `c(${worst.monomial.map((c) => report.input.columns[c]).join(', ')})`;
+  assert.ok(warning.includes(name), `${name} in: ${warning}`);
+  // The spread of that coefficient is in the action, next to its standard error.
+  const term = report.action.terms.find((t) => t.monomial.join(',') === worst.monomial.join(','));
+  assert.ok(term?.spread !== undefined && term.spread > 5 * term.stdErr);
 });
