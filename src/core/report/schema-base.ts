@@ -32,6 +32,20 @@ export interface Action {
   terms: ActionTerm[];
   /** How term.stdErr was estimated, or why it is absent. */
   stdErrMethod?: string;
+  /**
+   * Orders <= storedOrders are in `terms`; the orders above are computed from the weights on demand
+   * (src/core/action/on-demand). Absent: every order up to `order` is stored.
+   */
+  storedOrders?: number;
+  onDemand?: OnDemandOrders;
+}
+
+/** The orders of an action that are not stored, how they are computed, and their strongest terms. */
+export interface OnDemandOrders {
+  orders: number[];
+  how: string;
+  /** Per order (the key is the order), the largest |coefficients|, precomputed at learn time, and what they are guaranteed to be. */
+  topTerms?: Record<string, { terms: ActionTerm[]; guarantee: string }>;
 }
 
 export interface CumulantEntry {

@@ -14,6 +14,7 @@ export type {
   CumulantComparisonEntry,
   CumulantEntry,
   CumulantSet,
+  OnDemandOrders,
   OrderComparison,
   ReportCumulants,
 } from './schema-base';
