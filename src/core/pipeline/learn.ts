@@ -3,6 +3,7 @@ import type { Flow } from '../flow/flow';
 import type { SavedModel } from '../flow/serialize';
 import { PAPER_CITATION, SCHEMA_VERSION, type FlowModel, type Report, type ReportTraining, type TheorySection } from '../report/schema';
 import { DEFAULT_TRAIN_OPTIONS } from '../train/trainer';
+import { binomial } from '../poly/basis';
 import { TOOL_VERSION } from '../version';
 import type { Estimator } from './estimator';
 import { assessFit } from './fit-quality';
@@ -14,7 +15,7 @@ import type { LearnExtras, LearnHooks, LearnSettings } from './settings';
 import { runIdentification } from './theory';
 
 export type { LearnExtras, LearnHooks, LearnSettings } from './settings';
-export { MAX_REPORT_COEFFICIENTS } from './prepare';
+export { MAX_REPORT_COEFFICIENTS, MAX_STORED_COEFFICIENTS_ON_DEMAND } from './prepare';
 
 export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   layerKind: 'cubic',
@@ -67,7 +68,14 @@ export async function runEstimator(table: Table, estimator: Estimator, settings:
   // The identified theory: where the estimator did not identify one itself, the direct fit decides,
   // screened by the network's z-scores where every candidate would cost too much (docs/METHOD.md section 9).
   let theory: TheorySection | undefined = fit.theory;
-  if (!theory && (settings.identify ?? 'auto') === 'auto' && run.order >= 1 && !hooks.signal?.aborted) {
+  const identifying = !theory && (settings.identify ?? 'auto') === 'auto' && run.order >= 1 && !hooks.signal?.aborted;
+  if (identifying && run.storedOrders < run.order) {
+    // The candidates are every monomial up to K: at this width even the forward screen over them would take hours.
+    warnings.push(
+      `The theory was not identified: on ${run.d} columns at order ${run.order} there are ${(binomial(run.d + run.order, run.order) - 1).toLocaleString('en-US')} candidate monomials, ` +
+        `beyond what the direct fit or its forward screen can search (identification runs where every order of the action is stored; use --order 2 or fewer columns).`,
+    );
+  } else if (identifying) {
     hooks.onPhase?.('identifying the theory');
     try {
       ({ theory } = runIdentification({

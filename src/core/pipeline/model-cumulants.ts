@@ -1,6 +1,7 @@
 import { compareCumulants, cumulants, defaultMaxOrder } from '../cumulants';
 import type { ReportCumulants } from '../report/schema';
 import { restoreColumns } from './columns';
+import { binomial } from '../poly/basis';
 
 /** Rows drawn from a fitted model (canonical column order), with how they were drawn. */
 export interface DrawnRows {
@@ -18,7 +19,7 @@ export interface DrawnRows {
 /** Cumulants of the held-out rows against rows drawn from the fitted model, both in the report's column order. */
 export function compareWithSamples(val: Float64Array, nVal: number, canonical: Int32Array, drawn: DrawnRows | null): ReportCumulants {
   const d = canonical.length;
-  const maxOrder = defaultMaxOrder(d);
+  const maxOrder = cumulantOrderFor(d);
   const notes: string[] = [];
   const blocks = Math.min(20, Math.max(2, Math.floor(nVal / 5)));
   const dataSet = cumulants(restoreColumns(val, nVal, canonical), nVal, d, { maxOrder, blocks, source: 'data (held-out rows)' });
@@ -30,8 +31,16 @@ export function compareWithSamples(val: Float64Array, nVal: number, canonical: I
   const modelSet = cumulants(samples, drawn.n, d, { maxOrder, source: drawn.source, ...(drawn.blocks !== undefined ? { blocks: drawn.blocks } : {}) });
   notes.push(`Data: the ${nVal} held-out rows (jackknife over ${blocks} blocks). ${drawn.note}`);
   notes.push(...(drawn.extraNotes ?? []));
-  if (maxOrder < 4) notes.push(`Orders above ${maxOrder} are skipped for d = ${d} (their tables would be too large).`);
+  if (maxOrder < 4) notes.push(`Orders above ${maxOrder} are skipped for d = ${d} (their tables would be too large: ${binomial(d + maxOrder, maxOrder + 1).toLocaleString('en-US')} entries of order ${maxOrder + 1}).`);
   return { sets: [dataSet, modelSet], comparisons: [compareCumulants(dataSet, modelSet)], notes };
+}
+
+/** Widest table whose order-3 cumulants are compared entry by entry (45,760 entries at d = 64). */
+export const ORDER3_MAX_COLUMNS = 64;
+
+/** The highest cumulant order compared: 4 up to 32 columns, 3 up to 64, else the covariances alone. */
+export function cumulantOrderFor(d: number): number {
+  return d > ORDER3_MAX_COLUMNS ? 2 : defaultMaxOrder(d);
 }
 
 /** Median over the rows of the Euclidean distance from x0 in standardized units, |(x - x0) / std|. */

@@ -91,6 +91,26 @@ export class Checker {
       p?.forEach((v, i) => this.num(v, `${path}.expansionPoint[${i}]`));
     }
     if (a.expansionReason !== undefined) this.str(a.expansionReason, `${path}.expansionReason`);
+    if (a.storedOrders !== undefined) this.num(a.storedOrders, `${path}.storedOrders`, { integer: true, min: 0 });
+    if (a.onDemand !== undefined) this.onDemand(a.onDemand, `${path}.onDemand`, d);
+  }
+  /** action.onDemand: the orders computed on demand, how, and their strongest terms per order. */
+  onDemand(x: unknown, path: string, d: number): void {
+    const o = this.rec(x, path);
+    if (!o) return;
+    this.arr(o.orders, `${path}.orders`)?.forEach((v, i) => this.num(v, `${path}.orders[${i}]`, { integer: true, min: 1 }));
+    this.str(o.how, `${path}.how`);
+    if (o.topTerms === undefined) return;
+    const top = this.rec(o.topTerms, `${path}.topTerms`);
+    if (!top) return;
+    for (const [order, entry] of Object.entries(top)) {
+      const p = `${path}.topTerms.${order}`;
+      if (!/^[0-9]+$/.test(order)) this.fail(p, 'the key must be an order');
+      const e = this.rec(entry, p);
+      if (!e) continue;
+      this.terms(e.terms, `${p}.terms`, d);
+      this.str(e.guarantee, `${p}.guarantee`);
+    }
   }
   /** A cumulant comparison section (sets are rendered defensively; comparisons and notes are checked). */
   cumulants(x: unknown, path: string, d: number): void {
