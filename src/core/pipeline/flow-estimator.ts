@@ -99,7 +99,7 @@ export const flowEstimator: Estimator = {
         };
       });
     } else {
-      warnings.push(`Diagrams were not computed: ${basis.size} monomials up to order ${K} in ${d} variables exceed the limit of ${settings.diagramLimit}.`);
+      warnings.push(`Diagrams were not computed: ${basis.size} monomials up to order ${basis.order} in ${d} variables exceed the limit of ${settings.diagramLimit}.`);
     }
 
     convergence.typicalDistanceStandardized = medianDistance(run.data, run.table.rows, d, x0, std);
