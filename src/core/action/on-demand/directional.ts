@@ -132,13 +132,19 @@ export function directionalDerivatives(layers: readonly PreparedLayer[], d: numb
   if (degree === 0) return { value: action[top] };
 
   let hessian: Float64Array | undefined;
+  // When the last layer is unitwise, z's Jacobian is diag(g') J there, and -J_z^T J_z joins that
+  // layer's sandwich as -g'^2 on its diagonal (4 fewer matrix products at f = 2).
+  const last = records[records.length - 1];
+  const latentFolded = degree === 2 && last?.kind === 'unit' && last.jacobian !== null;
   if (degree === 2) {
     hessian = new Float64Array(d * d);
-    const final: HdMatrix = jacIsIdentity ? identityJacobian(d, n) : (jac as HdMatrix);
-    // -J_z^T J_z: the "diagonal" is -1 for every latent unit.
-    const minusOne = new Float64Array(d * n);
-    for (let i = 0; i < d; i++) minusOne[i * n] = -1;
-    addSandwich(hessian, final, minusOne, d, n);
+    if (!latentFolded) {
+      const final: HdMatrix = jacIsIdentity ? identityJacobian(d, n) : (jac as HdMatrix);
+      // -J_z^T J_z: the "diagonal" is -1 for every latent unit.
+      const minusOne = new Float64Array(d * n);
+      for (let i = 0; i < d; i++) minusOne[i * n] = -1;
+      addSandwich(hessian, final, minusOne, d, n);
+    }
   }
   // lambda = dS/dz = -z, then back through the layers.
   let lambda = Float64Array.from(u, (v) => -v);
@@ -160,10 +166,16 @@ export function directionalDerivatives(layers: readonly PreparedLayer[], d: numb
       if (hessian && rec.jacobian) {
         // diag(lambda g'' + (ln g')'') between the layer's input Jacobians.
         const dg = new Float64Array(d * n);
+        const fold = latentFolded && l === records.length - 1;
         for (let i = 0; i < d; i++) {
           const o = i * n;
           hdMul(lambda.subarray(o, o + n), rec.gpp.subarray(o, o + n), dvec);
           for (let s = 0; s < n; s++) dg[o + s] = dvec[s] + rec.lpp[o + s];
+          if (fold) {
+            const gp = rec.gp.subarray(o, o + n);
+            hdMul(gp, gp, dvec);
+            for (let s = 0; s < n; s++) dg[o + s] -= dvec[s];
+          }
         }
         addSandwich(hessian, rec.jacobian, dg, d, n);
       }
@@ -190,6 +202,11 @@ function linearTimes(w: Float64Array, diagonal: boolean, m: Float64Array, d: num
     }
     return out;
   }
+  if (isDiagonal(m, d)) {
+    // W times the standardization's diagonal Jacobian: a column scaling.
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) out[i * d + j] = w[i * d + j] * m[j * d + j];
+    return out;
+  }
   gemmAB(d, d, d, w, false, m, out);
   return out;
 }
@@ -209,33 +226,34 @@ function identityJacobian(d: number, n: number): HdMatrix {
 
 /** diag(g) J over the ring: component s of row i is sum over t subset of s of g_i[t] J_(s \ t)[i, :]. */
 function rowScaled(g: Float64Array, jac: HdMatrix, d: number, n: number): HdMatrix {
-  const out: HdMatrix = [];
-  for (let s = 0; s < n; s++) {
-    let m: Float64Array | null = null;
-    for (const t of submasks(s)) {
-      const src = jac[s ^ t];
-      if (!src) continue;
-      m ??= new Float64Array(d * d);
-      for (let i = 0; i < d; i++) {
-        const c = g[i * n + t];
-        if (c === 0) continue;
-        const o = i * d;
-        for (let j = 0; j < d; j++) m[o + j] += c * src[o + j];
-      }
+  return Array.from({ length: n }, (_, s) => rowScaledComponent(g, jac, d, n, s));
+}
+
+/** Component s of diag(g) J (null when zero). */
+function rowScaledComponent(g: Float64Array, jac: HdMatrix, d: number, n: number, s: number): Float64Array | null {
+  let m: Float64Array | null = null;
+  for (const t of submasks(s)) {
+    const src = jac[s ^ t];
+    if (!src) continue;
+    m ??= new Float64Array(d * d);
+    for (let i = 0; i < d; i++) {
+      const c = g[i * n + t];
+      if (c === 0) continue;
+      const o = i * d;
+      for (let j = 0; j < d; j++) m[o + j] += c * src[o + j];
     }
-    out.push(m);
   }
-  return out;
+  return m;
 }
 
 /** hessian += top component of J^T diag(g) J over the ring: sum over a of J_a^T (diag(g) J)_(top \ a). */
 function addSandwich(hessian: Float64Array, jac: HdMatrix, g: Float64Array, d: number, n: number): void {
   const top = n - 1;
-  const scaled = rowScaled(g, jac, d, n);
   for (let a = 0; a < n; a++) {
     const ja = jac[a];
-    const m = scaled[top ^ a];
-    if (!ja || !m) continue;
+    if (!ja) continue;
+    const m = rowScaledComponent(g, jac, d, n, top ^ a);
+    if (!m) continue;
     gemmAB(d, d, d, ja, true, m, hessian, { accumulate: true });
   }
 }
