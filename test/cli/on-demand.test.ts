@@ -53,7 +53,9 @@ test('learn at d = 196 stores orders 0-2, computes 3-4 on demand, and `slice` re
   }
   assert.equal(report.actionStandardized?.storedOrders, 2);
   assert.ok(report.warnings.some((w) => /theory was not identified/.test(w)));
-  assert.ok(report.cumulants.notes.some((n) => /Orders above 2 are skipped/.test(n)));
+  assert.ok(report.cumulants.notes.some((n) => /Orders 2-4 on 196 columns are compared in summary form/.test(n)));
+  assert.deepEqual(report.cumulants.summaries?.map((s) => [s.order, s.compared]), [[2, 1196], [3, 1196], [4, 1196]]);
+  assert.equal(report.cumulants.comparisons[0].orders.length, 1);
 
   // The CLI's slice against the slicer loaded from the same report and model files.
   const sliceCsv = join(dir, 'slice.csv');

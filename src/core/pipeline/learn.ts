@@ -9,7 +9,7 @@ import type { Estimator } from './estimator';
 import { assessFit } from './fit-quality';
 import { directEstimator } from './direct-estimator';
 import { flowEstimator } from './flow-estimator';
-import { compareWithSamples } from './model-cumulants';
+import { compareWithSamplesForFit } from './model-cumulants';
 import { prepareRun } from './prepare';
 import type { LearnExtras, LearnHooks, LearnSettings } from './settings';
 import { runIdentification } from './theory';
@@ -63,7 +63,7 @@ export async function runEstimator(table: Table, estimator: Estimator, settings:
   const warnings = [...fit.warnings];
 
   hooks.onPhase?.('cumulants');
-  const cumulantReport = compareWithSamples(run.val, run.nVal, run.canonical, fit.draw());
+  const { cumulants: cumulantReport, assessed } = compareWithSamplesForFit(run.val, run.nVal, run.canonical, fit.draw());
 
   // The identified theory: where the estimator did not identify one itself, the direct fit decides,
   // screened by the network's z-scores where every candidate would cost too much (docs/METHOD.md section 9).
@@ -98,7 +98,7 @@ export async function runEstimator(table: Table, estimator: Estimator, settings:
     }
   }
 
-  const assessment = assessFit(fit.training, cumulantReport.comparisons[0], table.columns);
+  const assessment = assessFit(fit.training, assessed, table.columns);
   if (assessment.verdict !== 'good') {
     warnings.push(...assessment.findings);
     if (assessment.advice.length > 0) warnings.push(`To improve the fit, try ${assessment.advice.join('; ')}.`);

@@ -14,6 +14,7 @@ export type {
   CumulantComparisonEntry,
   CumulantEntry,
   CumulantSet,
+  CumulantSummary,
   OnDemandOrders,
   OrderComparison,
   ReportCumulants,
