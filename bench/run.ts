@@ -198,9 +198,12 @@ function main(): void {
     if (!quick) for (const d of WIDE_DIMS) train.push(race('cubic', d, 2));
   }
   const rest = (only === 'train' || only === 'wide') && previous ? { extraction: previous.extraction, cumulants: previous.cumulants, learn: previous.learn } : measureRest();
+  const method = { repeats, secondsPerRepeat: seconds, batch: 256, hidden: 'h = d', torchThreads: 1, only, note: 'median of fresh-process repeats; steps/s = loss + gradient + clipping + Adam' };
+  const wideOnly = only === 'wide' && previous !== null;
   const results: Results = {
-    machine: { loadAverageAtEnd: loadavg(), cores: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, date: new Date().toISOString() },
-    method: { repeats, secondsPerRepeat: seconds, batch: 256, hidden: 'h = d', torchThreads: 1, only, note: 'median of fresh-process repeats; steps/s = loss + gradient + clipping + Adam' },
+    machine: wideOnly ? previous.machine : { loadAverageAtEnd: loadavg(), cores: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, date: new Date().toISOString() },
+    // --only wide keeps the other rows' method and machine, and says how the wide rows were measured.
+    method: wideOnly ? { ...previous.method, wide: { repeats, secondsPerRepeat: seconds, date: new Date().toISOString() } } : method,
     train,
     ...rest,
   };
