@@ -10,6 +10,9 @@ import { binomial, MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
 import type { Action, ActionTerm, ReportLayer } from '../report/schema';
 import type { Flow } from '../flow/flow';
+import { nonlinearKind } from '../flow/kinds';
+import { isUnitwise } from '../flow/structured';
+import { InputError } from '../util/errors';
 import { slicerFor } from '../action/on-demand';
 import { EngineSession } from '../train/engines';
 import { train } from '../train/trainer';
@@ -38,6 +41,7 @@ export const flowEstimator: Estimator = {
   async fit(run: PreparedRun, settings: LearnSettings, hooks: LearnHooks): Promise<EstimatorFit> {
     const { d, order: K, canonical, x0, mean, std } = run;
     const hidden = settings.hidden ?? d;
+    if (run.storedOrders < K) requireOnDemandKind(settings.layerKind, d, hidden, run);
     // One engine for the starts and the final training (the two-thread one keeps its helper thread).
     const engines = new EngineSession(settings.engine ?? 'auto');
     let restarts: Awaited<ReturnType<typeof chooseStart>>;
@@ -191,6 +195,18 @@ export const flowEstimator: Estimator = {
     };
   },
 };
+
+/** Orders computed on demand need linear and unitwise layers (action/on-demand): refused before training otherwise. */
+function requireOnDemandKind(layerKind: string, d: number, hidden: number, run: PreparedRun): void {
+  const kind = nonlinearKind(layerKind);
+  const sample = kind?.create(Math.min(d, 4), 0, Math.min(hidden, 4), new Rng(1));
+  if (sample && isUnitwise(sample)) return;
+  throw new InputError(
+    `on ${d} columns orders above ${run.storedOrders} are computed on demand, which needs the cubic layer kind (linear and unitwise layers); ` +
+      `the ${layerKind} kind cannot. Use --layer-kind cubic, --order ${run.storedOrders}, or fewer columns.`,
+    { file: run.table.path },
+  );
+}
 
 /** Time for the strongest terms of each on-demand order, per unit system (settings.onDemandSeconds). */
 export const DEFAULT_ON_DEMAND_SECONDS = 4;

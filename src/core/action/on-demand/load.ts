@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadModel } from '../../flow/serialize';
+import { hasStructuredRoute } from '../../flow/structured';
 import { layerKindNames } from '../../flow/kinds';
 import { validateReport } from '../../report/validate';
 import type { Report } from '../../report/schema';
@@ -17,6 +18,10 @@ export async function loadSlicer(reportPath: string, options: { modelPath?: stri
   if (!weights) throw new InputError('the report names no model file (model.weightsFile): it was not made by learn, or pass the model file', { file: reportPath });
   const data = parseJson(await readText(weights), weights);
   const { flow } = loadModel(data, weights);
+  if (!hasStructuredRoute(flow.layers)) {
+    const kinds = [...new Set(flow.layers.map((l) => l.kind))].join(', ');
+    throw new InputError(`the action is computed on demand only through linear and unitwise layers (the cubic kind); this model has ${kinds} layers, and its report stores every order`, { file: weights });
+  }
   if (flow.dim !== report.input.columns.length) throw new InputError(`the model has ${flow.dim} columns, the report ${report.input.columns.length}`, { file: weights });
   return { report, slicer: slicerFor(flow, report, options.units ?? 'raw'), modelPath: weights };
 }
