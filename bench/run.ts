@@ -4,7 +4,7 @@
  * fresh process; each configuration reports the median of the repeats. Writes bench/results.json.
  *
  * Options: --quick (2 repeats, fewer configurations), --repeats N, --seconds S, --no-torch, --no-tfjs,
- * --only train|rest (re-measure one half, keep the other from bench/results.json).
+ * --only train|rest|wide (re-measure one half, or only the d = 196 / 784 rows, keeping the rest from bench/results.json).
  * The PyTorch side needs Debian's python3-torch (and libopenblas0-pthread) at /usr/bin/python3.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,7 +19,7 @@ const repeats = Number(argValue(argv, 'repeats', quick ? '2' : '5'));
 const seconds = Number(argValue(argv, 'seconds', '1'));
 const withTorch = !argv.includes('--no-torch') && existsSync('/usr/bin/python3');
 const withTfjs = !argv.includes('--no-tfjs');
-/** --only train|rest: run one half (results of the other half are kept from an existing bench/results.json). */
+/** --only train|rest|wide: run one half (or the wide rows only) (results of the other half are kept from an existing bench/results.json). */
 const only = argValue(argv, 'only', 'all');
 const work = join(tmpdir(), 'action-lens-bench');
 mkdirSync(work, { recursive: true });
@@ -179,20 +179,31 @@ interface Results {
   learn: Record<string, unknown>;
 }
 
+/** The wide rows (issue 14: images of 14 x 14 and 28 x 28 pixels), cubic kind, L = 2 only: a step at d = 784 takes a third of a second. */
+const WIDE_DIMS = [196, 784];
+
 function main(): void {
   console.log(`Action Lens bench: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ${repeats} repeats of >= ${seconds} s`);
   run(process.execPath, ['scripts/build.mjs', '--bench'], process.env);
   const previous = only !== 'all' && existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Results) : null;
   let train: RaceRow[] = previous?.train ?? [];
-  if (only !== 'rest') {
+  const isWide = (r: RaceRow): boolean => r.kind === 'cubic' && r.layers === 2 && WIDE_DIMS.includes(r.d);
+  if (only === 'wide') {
+    train = train.filter((r) => !isWide(r));
+    for (const d of WIDE_DIMS) train.push(race('cubic', d, 2));
+  } else if (only !== 'rest') {
     train = [];
     const kinds = quick ? ['cubic'] : ['cubic', 'coupling'];
     for (const kind of kinds) for (const d of [8, 32, 100]) for (const L of [2, 6]) train.push(race(kind, d, L));
+    if (!quick) for (const d of WIDE_DIMS) train.push(race('cubic', d, 2));
   }
-  const rest = only === 'train' && previous ? { extraction: previous.extraction, cumulants: previous.cumulants, learn: previous.learn } : measureRest();
+  const rest = (only === 'train' || only === 'wide') && previous ? { extraction: previous.extraction, cumulants: previous.cumulants, learn: previous.learn } : measureRest();
+  const method = { repeats, secondsPerRepeat: seconds, batch: 256, hidden: 'h = d', torchThreads: 1, only, note: 'median of fresh-process repeats; steps/s = loss + gradient + clipping + Adam' };
+  const wideOnly = only === 'wide' && previous !== null;
   const results: Results = {
-    machine: { loadAverageAtEnd: loadavg(), cores: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, date: new Date().toISOString() },
-    method: { repeats, secondsPerRepeat: seconds, batch: 256, hidden: 'h = d', torchThreads: 1, only, note: 'median of fresh-process repeats; steps/s = loss + gradient + clipping + Adam' },
+    machine: wideOnly ? previous.machine : { loadAverageAtEnd: loadavg(), cores: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, date: new Date().toISOString() },
+    // --only wide keeps the other rows' method and machine, and says how the wide rows were measured.
+    method: wideOnly ? { ...previous.method, wide: { repeats, secondsPerRepeat: seconds, date: new Date().toISOString() } } : method,
     train,
     ...rest,
   };

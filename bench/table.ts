@@ -22,7 +22,7 @@ interface Row {
 }
 interface Results {
   machine: { cpu: string; cores: number; node: string; date: string };
-  method: { repeats: number; secondsPerRepeat: number };
+  method: { repeats: number; secondsPerRepeat: number; wide?: { repeats: number; secondsPerRepeat: number; date: string } };
   train: Row[];
   extraction: Array<{ d: number; seconds: number; genericSeconds: number | null; monomials: number }>;
   cumulants: { seconds: number };
@@ -31,8 +31,11 @@ interface Results {
 
 const r = JSON.parse(readFileSync(process.argv[2] ?? 'bench/results.json', 'utf8')) as Results;
 const f = (v: number | null | undefined, digits = 0): string => (v === null || v === undefined ? '-' : v.toFixed(digits));
+/** Steps/s: whole numbers, one decimal below 10 (d = 784 trains a few steps a second). */
+const sps = (v: number | null | undefined): string => f(v, v !== null && v !== undefined && v < 10 ? 1 : 0);
 const lines: string[] = [];
 lines.push(`Machine: ${r.machine.cores} cores, ${r.machine.cpu}, node ${r.machine.node}, ${r.machine.date}. Median of ${r.method.repeats} fresh-process repeats of >= ${r.method.secondsPerRepeat} s; batch 256, h = d.`);
+if (r.method.wide) lines.push(`The d = 196 and 784 rows: ${r.method.wide.repeats} repeat(s) of >= ${r.method.wide.secondsPerRepeat} s on ${r.method.wide.date} (npm run bench -- --only wide), under the load shown.`);
 const kernels = [...new Set(r.train.map((t) => t.kernels).filter(Boolean))].join(', ');
 if (kernels) lines.push(`Kernels of the "ours" columns: ${kernels}; the "wasm kernel" columns are the same runs with ACTION_LENS_NO_NATIVE=1.`);
 lines.push('');
@@ -41,7 +44,7 @@ lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---
 const ratio = (v: number | undefined, p: number | null): string => (v === undefined || !p ? '-' : (v / p).toFixed(2));
 for (const t of r.train) {
   lines.push(
-    `| ${t.kind} | ${t.d} | ${t.layers} | ${f(t.ours)} | ${f(t.ours2Threads)} | ${f(t.pytorch)} | ${f(t.ratio, 2)} | ${f(t.ratio2Threads, 2)} | ${f(t.oursWasm)} | ${f(t.oursWasm2Threads)} | ${ratio(t.oursWasm, t.pytorch)} / ${ratio(t.oursWasm2Threads, t.pytorch)} | ${f(t.tfjsWasm)} | ${t.check ? t.check.gradRelErr.toExponential(1) : '-'} | ${t.load ? t.load.map((v) => v.toFixed(1)).join(' → ') : '-'} |`,
+    `| ${t.kind} | ${t.d} | ${t.layers} | ${sps(t.ours)} | ${sps(t.ours2Threads)} | ${sps(t.pytorch)} | ${f(t.ratio, 2)} | ${f(t.ratio2Threads, 2)} | ${sps(t.oursWasm)} | ${sps(t.oursWasm2Threads)} | ${ratio(t.oursWasm, t.pytorch)} / ${ratio(t.oursWasm2Threads, t.pytorch)} | ${f(t.tfjsWasm)} | ${t.check ? t.check.gradRelErr.toExponential(1) : '-'} | ${t.load ? t.load.map((v) => v.toFixed(1)).join(' → ') : '-'} |`,
   );
 }
 lines.push('');

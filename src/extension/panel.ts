@@ -13,6 +13,7 @@ import { buildPanelHtml, makeNonce, PANEL_MEDIA } from '../panel/html';
 import { parseWebviewMessage, type HostMessage, type ThemeKind, type WebviewMessage } from '../panel/messages';
 import { exportReport } from './exporters';
 import { log, showError } from './log';
+import { PanelSlices } from './panelSlices';
 import { revealColumn } from './revealColumn';
 
 export const PANEL_VIEW_TYPE = 'actionLens.panel';
@@ -75,6 +76,8 @@ export class ReportPanel {
   private ready = false;
   private posted = 0;
   private pendingFocus: number | undefined;
+  /** Slices of the on-demand orders, from the report's weights (loaded on the first request). */
+  private readonly slices: PanelSlices;
 
   /** A new panel beside the active editor. */
   static create(context: vscode.ExtensionContext, reportPath: string, report: Report, preserveFocus: boolean): ReportPanel {
@@ -99,6 +102,7 @@ export class ReportPanel {
     readonly reportPath: string,
     private currentReport: Report,
   ) {
+    this.slices = new PanelSlices(reportPath);
     webviewPanel.title = panelTitle(reportPath, currentReport);
     webviewPanel.webview.html = this.html();
     webviewPanel.onDidDispose(() => this.disposeListeners(), null, this.disposables);
@@ -123,6 +127,7 @@ export class ReportPanel {
   /** Shows the panel again with this report (re)loaded. */
   update(report: Report, preserveFocus: boolean): void {
     this.currentReport = report;
+    this.slices.reset();
     this.webviewPanel.reveal(undefined, preserveFocus);
     this.postReport();
   }
@@ -194,6 +199,13 @@ export class ReportPanel {
       case 'revealColumn':
         await revealColumn(this.currentReport, msg.column);
         return;
+      case 'requestSlice': {
+        // Computed in the extension host (under a second per slice at d = 784, L = 2; docs/PERFORMANCE.md).
+        const answer = await this.slices.answer(msg);
+        if (answer.type === 'sliceError') log().warn(`slice [${msg.fixed.join(', ')}] of order ${msg.order}: ${answer.message}`);
+        this.post(answer);
+        return;
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import { registerLearn } from './learn';
 import { registerLogp } from './logp';
 import { registerExperiment } from './experiment';
 import { registerSample } from './sample';
+import { registerSlice } from './slice';
 
 /** Every subcommand of the CLI; each file registers one. */
 export const commands: Array<(program: Command) => void> = [
@@ -12,4 +13,5 @@ export const commands: Array<(program: Command) => void> = [
   registerLogp,
   registerExperiment,
   registerSample,
+  registerSlice,
 ];

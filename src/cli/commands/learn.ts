@@ -21,6 +21,7 @@ interface LearnFlags {
   layers: number;
   hidden?: number;
   order: number;
+  onDemandSeconds?: number;
   maxSteps: number;
   epochs?: number;
   maxSeconds?: number;
@@ -72,6 +73,7 @@ export function registerLearn(program: Command): void {
     .option('--out <report.json>', 'where to write the report (default: beside the CSV, <name>.report.json); the model goes to <report>.model.json')
     .option('--html <report.html>', 'also write a standalone HTML report')
     .option('--engine <name>', 'training engine: float64 (TypeScript + wasm kernels, one thread), parallel (the same on two threads), tfjs (TensorFlow.js: tfjs-node if installed, else wasm; float32) or auto (the fastest for this d, per docs/PERFORMANCE.md)', choiceOption('--engine', ['auto', 'float64', 'parallel', 'tfjs'] as const), 'auto')
+    .option('--on-demand-seconds <T>', 'where orders are computed on demand (hundreds of columns), seconds per order spent finding their strongest terms for the report', numberOption('--on-demand-seconds', (v) => v >= 0, 'a number >= 0'))
     .option('--quiet', 'no progress output')
     .action(async (file: string | undefined, flags: LearnFlags) => {
       if (file !== undefined) return runLearn(file, flags);
@@ -114,6 +116,7 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     steps: flags.steps,
     restarts: flags.restarts,
     ensemble: flags.ensemble,
+    ...(flags.onDemandSeconds !== undefined ? { onDemandSeconds: flags.onDemandSeconds } : {}),
     seed: flags.seed,
     valFraction: flags.valFraction,
     modelSamples: flags.modelSamples,

@@ -1,3 +1,5 @@
+import { binomial } from '../poly/basis';
+import { InputError } from '../util/errors';
 import { reexpandAction } from '../experiments/compare';
 import { scalePolynomial } from '../poly/shift';
 import type { Action, ActionTerm } from '../report/schema';
@@ -17,6 +19,9 @@ export const directEstimator: Estimator = {
   name: 'score-matching',
   async fit(run: PreparedRun, settings: LearnSettings, hooks: LearnHooks, extras: LearnExtras): Promise<EstimatorFit> {
     const { d, order: K, canonical, x0, std, mean } = run;
+    if (run.storedOrders < K) {
+      throw new InputError(`the direct fit on ${d} columns at order ${K} has ${(binomial(d + K, K) - 1).toLocaleString('en-US')} candidate monomials, too many to fit; use a lower --order, fewer columns, or learn`, { file: run.table.path });
+    }
     hooks.onPhase?.('fitting the polynomial action (score matching) and selecting its terms');
     const { theory, drawn } = runIdentification({
       d,

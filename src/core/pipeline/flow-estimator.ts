@@ -6,9 +6,14 @@ import { coefficientStdErrors, stdErrSecondsEstimate } from '../action/uncertain
 import { saveModel } from '../flow/serialize';
 import { flowProposal } from '../identify/validate';
 import { kernelsInUse } from '../linalg/wasm/kernel';
-import { MonomialBasis } from '../poly/basis';
+import { binomial, MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
-import type { Action, ReportLayer } from '../report/schema';
+import type { Action, ActionTerm, ReportLayer } from '../report/schema';
+import type { Flow } from '../flow/flow';
+import { nonlinearKind } from '../flow/kinds';
+import { isUnitwise } from '../flow/structured';
+import { InputError } from '../util/errors';
+import { slicerFor } from '../action/on-demand';
 import { EngineSession } from '../train/engines';
 import { Rng } from '../util/rng';
 import { restoreColumns, restoreTerms } from './columns';
@@ -36,6 +41,7 @@ export const flowEstimator: Estimator = {
   async fit(run: PreparedRun, settings: LearnSettings, hooks: LearnHooks): Promise<EstimatorFit> {
     const { d, order: K, canonical, x0, mean, std } = run;
     const hidden = settings.hidden ?? d;
+    if (run.storedOrders < K) requireOnDemandKind(settings.layerKind, d, hidden, run);
     // One engine for the starts and the final training (the two-thread one keeps its helper thread).
     const engines = new EngineSession(settings.engine ?? 'auto');
     let restarts: Awaited<ReturnType<typeof compareStarts>>;
@@ -52,8 +58,9 @@ export const flowEstimator: Estimator = {
     // The reported network is the member with the best held-out NLL after convergence: say which start that was.
     const restartSummary = restarts.summary && { ...restarts.summary, chosen: restarts.summary.candidates.findIndex((c) => c.structureSeed === restarts.starts[startRank].structureSeed) };
 
-    hooks.onPhase?.('extracting the action');
-    const basis = new MonomialBasis(d, K);
+    hooks.onPhase?.(run.storedOrders < K ? `extracting the action (orders 0-${run.storedOrders}; the others on demand)` : 'extracting the action');
+    // Orders above storedOrders are not stored (prepare.ts): extracted exactly to storedOrders, the rest on demand.
+    const basis = new MonomialBasis(d, run.storedOrders);
     // exact[0]: S in raw units around x0; exact[l >= 1]: S_l around 0 of the layer's input coordinates.
     const exact: Float64Array[] = flow.layers.map((_, l) => (l === 0 ? actionJet(flow, basis, 0, x0) : actionJet(flow, basis, l)));
     // Standard errors cost two extractions per parameter and P^2..P^3 work on the Fisher matrix:
@@ -98,7 +105,7 @@ export const flowEstimator: Estimator = {
         };
       });
     } else {
-      warnings.push(`Diagrams were not computed: ${basis.size} monomials up to order ${K} in ${d} variables exceed the limit of ${settings.diagramLimit}.`);
+      warnings.push(`Diagrams were not computed: ${basis.size} monomials up to order ${basis.order} in ${d} variables exceed the limit of ${settings.diagramLimit}.`);
     }
 
     convergence.typicalDistanceStandardized = medianDistance(run.data, run.table.rows, d, x0, std);
@@ -135,6 +142,22 @@ export const flowEstimator: Estimator = {
         : `not computed: an estimated ${stdErrCost.toFixed(1)} s of computation (Fisher matrix, its eigen-decomposition, 2 extractions per parameter), over the budget of ${settings.stdErrBudgetSeconds} s`,
       spreadMethod: spread.spreadMethod,
     };
+    const standardizedAction: Action = {
+      convention: 'ln p',
+      units: 'standardized',
+      order: K,
+      expansionPoint: new Array<number>(d).fill(0),
+      expansionReason: "the training rows' mean (0 in standardized units)",
+      terms: standardized,
+      ...(stdErr ? { stdErrMethod: run.expansion.rule === 'mean' ? `${STD_ERR_METHOD}; scaled from the raw units` : 'not computed in standardized units (the raw expansion point is not the mean)' } : {}),
+      spreadMethod: spread.spreadMethod,
+    };
+    if (run.storedOrders < K) {
+      hooks.onPhase?.(`the strongest terms of orders ${run.storedOrders + 1}-${K} (on demand)`);
+      const budget = settings.onDemandSeconds ?? DEFAULT_ON_DEMAND_SECONDS;
+      Object.assign(action, onDemandSection(flow, columns, action, run.storedOrders, budget));
+      Object.assign(standardizedAction, onDemandSection(flow, columns, standardizedAction, run.storedOrders, budget));
+    }
     return {
       model: {
         estimator: 'flow',
@@ -160,16 +183,7 @@ export const flowEstimator: Estimator = {
         ...(spread.summary ? { ensemble: spread.summary } : {}),
       },
       action,
-      actionStandardized: {
-        convention: 'ln p',
-        units: 'standardized',
-        order: K,
-        expansionPoint: new Array<number>(d).fill(0),
-        expansionReason: "the training rows' mean (0 in standardized units)",
-        terms: standardized,
-        ...(stdErr ? { stdErrMethod: run.expansion.rule === 'mean' ? `${STD_ERR_METHOD}; scaled from the raw units` : 'not computed in standardized units (the raw expansion point is not the mean)' } : {}),
-        spreadMethod: spread.spreadMethod,
-      },
+      actionStandardized: standardizedAction,
       convergence,
       layers,
       draw: () => {
@@ -192,6 +206,45 @@ export const flowEstimator: Estimator = {
     };
   },
 };
+
+/** Orders computed on demand need linear and unitwise layers (action/on-demand): refused before training otherwise. */
+function requireOnDemandKind(layerKind: string, d: number, hidden: number, run: PreparedRun): void {
+  const kind = nonlinearKind(layerKind);
+  const sample = kind?.create(Math.min(d, 4), 0, Math.min(hidden, 4), new Rng(1));
+  if (sample && isUnitwise(sample)) return;
+  throw new InputError(
+    `on ${d} columns orders above ${run.storedOrders} are computed on demand, which needs the cubic layer kind (linear and unitwise layers); ` +
+      `the ${layerKind} kind cannot. Use --layer-kind cubic, --order ${run.storedOrders}, or fewer columns.`,
+    { file: run.table.path },
+  );
+}
+
+/** Time for the strongest terms of each on-demand order, per unit system (settings.onDemandSeconds). */
+export const DEFAULT_ON_DEMAND_SECONDS = 4;
+/** Strongest terms kept per on-demand order. */
+const ON_DEMAND_TOP_TERMS = 100;
+
+/** action.storedOrders and action.onDemand: how the orders above the stored ones are computed, and their strongest terms. */
+function onDemandSection(flow: Flow, columns: readonly string[], action: Action, storedOrders: number, seconds: number): Pick<Action, 'storedOrders' | 'onDemand'> {
+  const slicer = slicerFor(flow, { input: { columns }, action, actionStandardized: action }, action.units);
+  const orders: number[] = [];
+  const topTerms: Record<string, { terms: ActionTerm[]; guarantee: string }> = {};
+  for (let o = storedOrders + 1; o <= action.order; o++) {
+    orders.push(o);
+    topTerms[String(o)] = slicer.topTerms(o, ON_DEMAND_TOP_TERMS, { seconds });
+  }
+  return {
+    storedOrders,
+    onDemand: {
+      orders,
+      how:
+        `orders ${orders.join(', ')} are not stored (order ${orders[0]} alone has ${binomial(columns.length + orders[0] - 1, orders[0]).toLocaleString('en-US')} coefficients on ${columns.length} columns); ` +
+        'any coefficient or slice of them is computed exactly from the weights in the model file on request (the panel, or action-lens slice), ' +
+        'by hyper-dual numbers in the held indices and the chain rule in the free ones (docs/METHOD.md section 4.7). topTerms: the strongest terms found at learn time, with what they are guaranteed to be',
+      topTerms,
+    },
+  };
+}
 
 /** Standard errors in standardized units from raw ones around the mean: times the std of each variable of the monomial. */
 function scaledByStd(basis: MonomialBasis, stdErr: Float64Array, std: number[]): Float64Array {

@@ -3,18 +3,19 @@ import type { Flow } from '../flow/flow';
 import type { SavedModel } from '../flow/serialize';
 import { PAPER_CITATION, SCHEMA_VERSION, type FlowModel, type Report, type ReportTraining, type TheorySection } from '../report/schema';
 import { DEFAULT_TRAIN_OPTIONS } from '../train/trainer';
+import { binomial } from '../poly/basis';
 import { TOOL_VERSION } from '../version';
 import type { Estimator } from './estimator';
 import { assessFit } from './fit-quality';
 import { directEstimator } from './direct-estimator';
 import { flowEstimator } from './flow-estimator';
-import { compareWithSamples } from './model-cumulants';
+import { compareWithSamplesForFit } from './model-cumulants';
 import { prepareRun } from './prepare';
 import type { LearnExtras, LearnHooks, LearnSettings } from './settings';
 import { runIdentification } from './theory';
 
 export type { LearnExtras, LearnHooks, LearnSettings } from './settings';
-export { MAX_REPORT_COEFFICIENTS } from './prepare';
+export { MAX_REPORT_COEFFICIENTS, MAX_STORED_COEFFICIENTS_ON_DEMAND } from './prepare';
 
 export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   layerKind: 'cubic',
@@ -63,12 +64,19 @@ export async function runEstimator(table: Table, estimator: Estimator, settings:
   const warnings = [...fit.warnings];
 
   hooks.onPhase?.('cumulants');
-  const cumulantReport = compareWithSamples(run.val, run.nVal, run.canonical, fit.draw());
+  const { cumulants: cumulantReport, assessed } = compareWithSamplesForFit(run.val, run.nVal, run.canonical, fit.draw());
 
   // The identified theory: where the estimator did not identify one itself, the direct fit decides,
   // screened by the network's z-scores where every candidate would cost too much (docs/METHOD.md section 9).
   let theory: TheorySection | undefined = fit.theory;
-  if (!theory && (settings.identify ?? 'auto') === 'auto' && run.order >= 1 && !hooks.signal?.aborted) {
+  const identifying = !theory && (settings.identify ?? 'auto') === 'auto' && run.order >= 1 && !hooks.signal?.aborted;
+  if (identifying && run.storedOrders < run.order) {
+    // The candidates are every monomial up to K: at this width even the forward screen over them would take hours.
+    warnings.push(
+      `The theory was not identified: on ${run.d} columns at order ${run.order} there are ${(binomial(run.d + run.order, run.order) - 1).toLocaleString('en-US')} candidate monomials, ` +
+        `beyond what the direct fit or its forward screen can search (identification runs where every order of the action is stored; use --order 2 or fewer columns).`,
+    );
+  } else if (identifying) {
     hooks.onPhase?.('identifying the theory');
     try {
       ({ theory } = runIdentification({
@@ -91,7 +99,7 @@ export async function runEstimator(table: Table, estimator: Estimator, settings:
     }
   }
 
-  const assessment = assessFit(fit.training, cumulantReport.comparisons[0], table.columns);
+  const assessment = assessFit(fit.training, assessed, table.columns);
   if (assessment.verdict !== 'good') {
     warnings.push(...assessment.findings);
     if (assessment.advice.length > 0) warnings.push(`To improve the fit, try ${assessment.advice.join('; ')}.`);

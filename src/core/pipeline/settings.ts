@@ -36,6 +36,8 @@ export interface LearnSettings extends Pick<TrainOptions, 'maxSteps' | 'epochs' 
   engine?: EngineChoice;
   /** Where the raw-unit action is expanded (action/expansion.ts); default 'auto'. A given point is in the selection's column order. */
   expansion?: ExpansionRequest;
+  /** Seconds per on-demand order (and unit system) spent at learn time searching its strongest terms (flow-estimator.ts); default 4. */
+  onDemandSeconds?: number;
   /** Identify the theory after learning (pipeline/theory.ts): 'auto' where it can, 'off' never. Default 'auto'. */
   identify?: 'auto' | 'off';
 }

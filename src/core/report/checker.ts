@@ -93,6 +93,26 @@ export class Checker {
       p?.forEach((v, i) => this.num(v, `${path}.expansionPoint[${i}]`));
     }
     if (a.expansionReason !== undefined) this.str(a.expansionReason, `${path}.expansionReason`);
+    if (a.storedOrders !== undefined) this.num(a.storedOrders, `${path}.storedOrders`, { integer: true, min: 0 });
+    if (a.onDemand !== undefined) this.onDemand(a.onDemand, `${path}.onDemand`, d);
+  }
+  /** action.onDemand: the orders computed on demand, how, and their strongest terms per order. */
+  onDemand(x: unknown, path: string, d: number): void {
+    const o = this.rec(x, path);
+    if (!o) return;
+    this.arr(o.orders, `${path}.orders`)?.forEach((v, i) => this.num(v, `${path}.orders[${i}]`, { integer: true, min: 1 }));
+    this.str(o.how, `${path}.how`);
+    if (o.topTerms === undefined) return;
+    const top = this.rec(o.topTerms, `${path}.topTerms`);
+    if (!top) return;
+    for (const [order, entry] of Object.entries(top)) {
+      const p = `${path}.topTerms.${order}`;
+      if (!/^[0-9]+$/.test(order)) this.fail(p, 'the key must be an order');
+      const e = this.rec(entry, p);
+      if (!e) continue;
+      this.terms(e.terms, `${p}.terms`, d);
+      this.str(e.guarantee, `${p}.guarantee`);
+    }
   }
   /** A cumulant comparison section (sets are rendered defensively; comparisons and notes are checked). */
   cumulants(x: unknown, path: string, d: number): void {
@@ -109,16 +129,44 @@ export class Checker {
         const ord = this.rec(o, q);
         if (!ord) return;
         this.num(ord.order, `${q}.order`, { integer: true, min: 1 });
-        this.arr(ord.entries, `${q}.entries`)?.forEach((e, k) => {
-          const ee = this.rec(e, `${q}.entries[${k}]`);
-          if (!ee) return;
-          this.indices(ee.index, `${q}.entries[${k}].index`, d);
-          this.num(ee.a, `${q}.entries[${k}].a`, { nullable: true });
-          this.num(ee.b, `${q}.entries[${k}].b`, { nullable: true });
-          this.num(ee.z, `${q}.entries[${k}].z`, { nullable: true });
-        });
+        this.comparisonEntries(ord.entries, `${q}.entries`, d);
       });
     });
     if (cum.notes !== undefined) this.strings(cum.notes, `${path}.notes`);
+    // Wide tables: orders in summary form (cumulants/summary.ts).
+    if (cum.summaries !== undefined) {
+      this.arr(cum.summaries, `${path}.summaries`)?.forEach((sm, i) => {
+        const p = `${path}.summaries[${i}]`;
+        const s = this.rec(sm, p);
+        if (!s) return;
+        this.num(s.order, `${p}.order`, { integer: true, min: 1 });
+        this.num(s.tuples, `${p}.tuples`, { integer: true, min: 0 });
+        this.num(s.compared, `${p}.compared`, { integer: true, min: 0 });
+        this.str(s.how, `${p}.how`);
+        this.arr(s.absZQuantiles, `${p}.absZQuantiles`)?.forEach((qz, j) => {
+          const r = this.rec(qz, `${p}.absZQuantiles[${j}]`);
+          if (!r) return;
+          this.num(r.q, `${p}.absZQuantiles[${j}].q`);
+          this.num(r.z, `${p}.absZQuantiles[${j}].z`, { nullable: true });
+        });
+        const h = this.rec(s.histogram, `${p}.histogram`);
+        if (h) {
+          this.arr(h.edges, `${p}.histogram.edges`)?.forEach((v, j) => this.num(v, `${p}.histogram.edges[${j}]`));
+          this.arr(h.counts, `${p}.histogram.counts`)?.forEach((v, j) => this.num(v, `${p}.histogram.counts[${j}]`, { integer: true, min: 0 }));
+        }
+        this.comparisonEntries(s.worst, `${p}.worst`, d);
+      });
+    }
+  }
+  /** Entries {index, a, b, z} of a cumulant comparison. */
+  comparisonEntries(x: unknown, path: string, d: number): void {
+    this.arr(x, path)?.forEach((e, k) => {
+      const ee = this.rec(e, `${path}[${k}]`);
+      if (!ee) return;
+      this.indices(ee.index, `${path}[${k}].index`, d);
+      this.num(ee.a, `${path}[${k}].a`, { nullable: true });
+      this.num(ee.b, `${path}[${k}].b`, { nullable: true });
+      this.num(ee.z, `${path}[${k}].z`, { nullable: true });
+    });
   }
 }

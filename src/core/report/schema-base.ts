@@ -40,6 +40,20 @@ export interface Action {
   stdErrMethod?: string;
   /** What term.spread is (how many starts, which tolerance), or why it is absent. */
   spreadMethod?: string;
+  /**
+   * Orders <= storedOrders are in `terms`; the orders above are computed from the weights on demand
+   * (src/core/action/on-demand). Absent: every order up to `order` is stored.
+   */
+  storedOrders?: number;
+  onDemand?: OnDemandOrders;
+}
+
+/** The orders of an action that are not stored, how they are computed, and their strongest terms. */
+export interface OnDemandOrders {
+  orders: number[];
+  how: string;
+  /** Per order (the key is the order), the largest |coefficients|, precomputed at learn time, and what they are guaranteed to be. */
+  topTerms?: Record<string, { terms: ActionTerm[]; guarantee: string }>;
 }
 
 export interface CumulantEntry {
@@ -72,6 +86,28 @@ export interface ReportCumulants {
   sets: CumulantSet[];
   comparisons: CumulantComparison[];
   notes: string[];
+  /**
+   * Wide tables (more than 64 columns): data against model order by order in summary form, on a
+   * stated set of index tuples (the full tables would hold billions of entries); sets and
+   * comparisons then hold the orders compared entry by entry, if any.
+   */
+  summaries?: CumulantSummary[];
+}
+
+/** One order of a wide table's data-vs-model cumulant comparison, in summary form (cumulants/summary.ts). */
+export interface CumulantSummary {
+  order: number;
+  /** Sorted index tuples of this order, and how many were compared. */
+  tuples: number;
+  compared: number;
+  /** Which tuples were compared, in words. */
+  how: string;
+  /** Quantiles of |z| over the compared tuples (q = 0.5, 0.9, 0.99, 1). */
+  absZQuantiles: { q: number; z: number }[];
+  /** Counts of |z| in [edges[i], edges[i+1]) (the last bin is open). */
+  histogram: { edges: number[]; counts: number[] };
+  /** The largest |z| (at most 50). */
+  worst: CumulantComparisonEntry[];
 }
 
 /** Learned vs true coefficients of one order (raw units, monomial form). */

@@ -14,6 +14,8 @@ export type {
   CumulantComparisonEntry,
   CumulantEntry,
   CumulantSet,
+  CumulantSummary,
+  OnDemandOrders,
   OrderComparison,
   ReportCumulants,
 } from './schema-base';
