@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerData } from './data';
 import { registerIdentify } from './identify';
 import { registerLearn } from './learn';
 import { registerLogp } from './logp';
@@ -12,4 +13,5 @@ export const commands: Array<(program: Command) => void> = [
   registerLogp,
   registerExperiment,
   registerSample,
+  registerData,
 ];
