@@ -1,7 +1,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mnistTable } from '../../src/core/data/mnist';
@@ -54,4 +54,25 @@ test('bad arguments and a missing package exit with code 2 and say what is wrong
   bad(['--digits', '1', '--n', '5000'], /--n must be from 1 to \d+/);
   bad([], /ACTION_LENS_MNIST=\/nonexistent-mnist/, { ...process.env, ACTION_LENS_MNIST: '/nonexistent-mnist' });
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('x.csv')), []);
+});
+
+test('learn --grid HxW puts the file\'s columns on the grid row by row; a grid too small exits with code 2', () => {
+  const lines = ['a,b,c,d,e,f'];
+  let s = 7;
+  const next = (): number => ((s = (s * 48271) % 2147483647) / 2147483647) * 4 - 2;
+  for (let r = 0; r < 300; r++) lines.push(Array.from({ length: 6 }, next).join(','));
+  writeFileSync(join(dir, 'six.csv'), lines.join('\n') + '\n');
+  const ok = cli(['learn', 'six.csv', '--grid', '2x3', '--order', '2', '--steps', '20', '--identify', 'off', '--quiet', '--out', 'six.json']);
+  assert.equal(ok.code, 0, ok.stderr);
+  const report = JSON.parse(readFileSync(join(dir, 'six.json'), 'utf8')) as { grid: unknown; images: { dataRows: unknown[]; modelSamples: unknown[] } };
+  assert.deepEqual(report.grid, { height: 2, width: 3, cells: [0, 1, 2, 3, 4, 5], source: 'option' });
+  assert.equal(report.images.dataRows.length, 8);
+  assert.equal(report.images.modelSamples.length, 8);
+  const small = cli(['learn', 'six.csv', '--grid', '2x2', '--steps', '20', '--out', 'small.json']);
+  assert.equal(small.code, 2);
+  assert.match(small.stderr, /--grid 2x2 has 4 pixels, but column "e" is the file's column 5/);
+  const bad = cli(['learn', 'six.csv', '--grid', '2by3', '--out', 'small.json']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--grid must be auto, off or HEIGHTxWIDTH/);
+  assert.ok(!existsSync(join(dir, 'small.json')));
 });
