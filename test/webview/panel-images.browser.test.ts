@@ -182,3 +182,32 @@ test('hostile column names on a --grid report are drawn as text', async () => {
     await context.close();
   }
 });
+
+test('cumulant orders too large for a table get a z histogram and shares beside the worst entries', async () => {
+  const { context, page, w } = await openPanel('light');
+  try {
+    await postReport(page, grid);
+    await selectTab(page, 'cumulants');
+    const cmp = grid.cumulants.comparisons[0];
+    const large = cmp.orders.filter((o) => o.entries.length > 200);
+    assert.ok(large.length >= 1, 'the fixture has an order with more than 200 entries');
+    for (const o of large) {
+      const summary = page.locator('.al-comparison').first().locator(`.al-z-summary[data-order="${o.order}"]`);
+      const counts = await summary.locator('rect.al-z-bar').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+      const zs = o.entries.map((e) => e.z).filter(Number.isFinite);
+      assert.equal(counts.length, 22);
+      assert.equal(counts.reduce((a, c) => a + c, 0), zs.length);
+      // Independently: the bins' own counts of z in [-5, -4.5) and [0, 0.5).
+      assert.equal(counts[1], zs.filter((z) => z >= -5 && z < -4.5).length);
+      assert.equal(counts[11], zs.filter((z) => z >= 0 && z < 0.5).length);
+      const beyond2 = zs.filter((z) => Math.abs(z) > 2).length;
+      assert.match(await summary.locator('p').innerText(), new RegExp(`^${zs.length} entries: `));
+      assert.ok((await summary.locator('p').innerText()).includes(`${Number(((100 * beyond2) / zs.length).toPrecision(3))}`));
+    }
+    const small = cmp.orders.filter((o) => o.entries.length <= 200).map((o) => o.order);
+    for (const order of small) assert.equal(await page.locator(`.al-comparison >> nth=0 >> .al-z-summary[data-order="${order}"]`).count(), 0);
+    assert.deepEqual(w.errors, []);
+  } finally {
+    await context.close();
+  }
+});
