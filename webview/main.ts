@@ -29,7 +29,9 @@ import { renderCumulants } from './render/cumulants';
 import { renderDiagrams } from './render/diagrams';
 import { renderExperiment } from './render/experiment';
 import { renderTheory } from './render/theory';
+import { renderImages } from './render/images';
 import { renderFooter, renderSummary } from './render/summary';
+import { acceptSlice, clearSlices } from './slices';
 import { restoreState, type PanelState, type UiState } from './state';
 
 interface VsCodeApi {
@@ -127,6 +129,8 @@ function renderReport(report: Report): void {
     // The identified theory comes first where there is one: what a scientist came for.
     ...(report.theory ? [{ key: 'theory', title: 'Theory', render: renderTheory }] : []),
     { key: 'action', title: 'Action', render: renderAction },
+    // Pixels of an image: the action's pieces drawn on the grid (README.md, "Images").
+    ...(report.grid ? [{ key: 'images', title: 'Images', render: renderImages }] : []),
     { key: 'diagrams', title: 'Diagrams', render: renderDiagrams },
     { key: 'cumulants', title: 'Cumulants', render: renderCumulants },
     { key: 'training', title: 'Training & couplings', render: renderTraining },
@@ -172,8 +176,11 @@ function sameReport(a: Report | null, b: Report): boolean {
 }
 
 function accept(report: Report): void {
-  const focus = sameReport(state.report, report) ? state.ui.focus : null;
-  state = { ...state, report, ui: { ...state.ui, focus } };
+  const same = sameReport(state.report, report);
+  const focus = same ? state.ui.focus : null;
+  const pixel = same ? state.ui.pixel : null;
+  if (!same) clearSlices();
+  state = { ...state, report, ui: { ...state.ui, focus, pixel } };
   save();
   renderReport(report);
 }
@@ -242,6 +249,10 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
       break;
     case 'focusColumn':
       focusColumn(msg.column);
+      break;
+    case 'slice':
+    case 'sliceError':
+      if (state.report && acceptSlice(msg, state.report.input.columns.length)) rerenderPanels();
       break;
   }
 });

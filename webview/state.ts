@@ -20,6 +20,8 @@ export interface UiState {
   termLimit: number;
   /** The column shown from the hover ("Open in Action Lens"): its terms stay highlighted across re-renders and reloads. */
   focus: number | null;
+  /** The pixel (report column) whose couplings the Images tab shows; null: none chosen. */
+  pixel: number | null;
 }
 
 export interface PanelState {
@@ -38,6 +40,7 @@ export const DEFAULT_UI: UiState = {
   standardized: false,
   termLimit: 300,
   focus: null,
+  pixel: null,
 };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -64,6 +67,7 @@ export function restoreState(x: unknown): PanelState {
     if (typeof ui.standardized === 'boolean') out.ui.standardized = ui.standardized;
     if (typeof ui.termLimit === 'number' && Number.isInteger(ui.termLimit) && ui.termLimit > 0) out.ui.termLimit = ui.termLimit;
     if (typeof ui.focus === 'number' && Number.isInteger(ui.focus) && ui.focus >= 0) out.ui.focus = ui.focus;
+    if (typeof ui.pixel === 'number' && Number.isInteger(ui.pixel) && ui.pixel >= 0) out.ui.pixel = ui.pixel;
   }
   return out;
 }

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { EXPERIMENTS, findExperiment } from '../../src/core/experiments';
 
 test('every experiment is listed once and unknown ids are refused with the list', () => {
-  assert.deepEqual(EXPERIMENTS.map((e) => e.id), ['teacher', 'phi4', 'depth-data', 'doublewell', 'identify']);
-  assert.throws(() => findExperiment('nope'), /unknown experiment "nope"; choose one of teacher, phi4, depth-data, doublewell, identify/);
+  assert.deepEqual(EXPERIMENTS.map((e) => e.id), ['teacher', 'phi4', 'depth-data', 'doublewell', 'identify', 'digits']);
+  assert.throws(() => findExperiment('nope'), /unknown experiment "nope"; choose one of teacher, phi4, depth-data, doublewell, identify, digits/);
 });
 
 test('teacher --quick: the coefficients approach the teacher\'s as N grows', async () => {

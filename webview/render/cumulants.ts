@@ -4,6 +4,7 @@ import type { CumulantComparison } from '../../src/core/report/schema';
 import type { RenderContext } from '../context';
 import { h } from '../dom';
 import { exact, fmt, zClass } from '../format';
+import { zSummary } from './z-summary';
 
 const MAX_ROWS = 200;
 
@@ -38,6 +39,8 @@ export function renderComparison(cmp: CumulantComparison, ctx: RenderContext): H
         h('span', { class: `al-z al-z-${worst}` }, `max |z| ${fmt(o.maxAbsZ, 3)}`),
         h('span', { class: 'al-muted' }, ` · rms z ${fmt(o.rmsZ, 3)} · ${o.entries.length} entries`),
       ),
+      // Too many entries to read: their z distribution first, the worst entries below.
+      o.entries.length > MAX_ROWS ? zSummary(o.entries.map((e) => e.z), o.order) : null,
       h(
         'table',
         { class: 'al-table', data: { order: o.order } },

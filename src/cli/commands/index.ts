@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerData } from './data';
 import { registerIdentify } from './identify';
 import { registerLearn } from './learn';
 import { registerLogp } from './logp';
@@ -14,4 +15,5 @@ export const commands: Array<(program: Command) => void> = [
   registerExperiment,
   registerSample,
   registerSlice,
+  registerData,
 ];

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { InputError } from '../../core/util/errors';
+import { parseGridOption, type GridRequest } from '../../core/data/grid';
 import { layerKindNames, nonlinearKinds } from '../../core/flow/kinds';
 import { DEFAULT_LEARN_SETTINGS, learn, type LearnSettings } from '../../core/pipeline/learn';
 import type { FlowReport, LayerKindName } from '../../core/report/schema';
@@ -42,6 +43,7 @@ interface LearnFlags {
   engine: EngineChoice;
   expandAt: ExpansionRequest;
   identify: 'auto' | 'off';
+  grid: GridRequest;
 }
 
 export function registerLearn(program: Command): void {
@@ -66,6 +68,7 @@ export function registerLearn(program: Command): void {
     .option('--seed <S>', 'random seed (runs are reproducible from it)', limitedInteger('--seed', 'seed'), 1)
     .option('--identify <mode>', 'identify the theory after learning (score matching with a stated error control; docs/METHOD.md section 9): auto or off', choiceOption('--identify', ['auto', 'off'] as const), 'auto')
     .option('--expand-at <point>', 'expansion point x0 of the action: auto (the data\'s mean unless 0 lies within every column\'s spread), zero, mean, or one number per column, comma-separated', expansionOption, 'auto')
+    .option('--grid <HxW>', 'the columns are the pixels of an image: auto (when every column is named like r07c13: row 7, column 13), off, or HEIGHTxWIDTH (the file\'s columns fill it row by row); the panel then draws images', gridOption, 'auto')
     .option('--columns <list>', 'columns to use, by name or 0-based index, comma-separated', listOption)
     .option('--val-fraction <f>', 'fraction of rows held out for validation', numberOption('--val-fraction', (v) => v > 0 && v < 0.9, 'a number in (0, 0.9)'), s.valFraction)
     .option('--skip-invalid', 'skip (and record) rows with non-numeric cells instead of stopping')
@@ -95,6 +98,11 @@ function bundledExample(): string {
 
 const EXAMPLE = 'phi4-lattice-d4.csv';
 
+function gridOption(value: string): GridRequest {
+  const v = value.trim();
+  return v === 'auto' || v === 'off' ? v : parseGridOption(v);
+}
+
 async function runLearn(file: string, flags: LearnFlags): Promise<void> {
   const progress = new ProgressReporter(process.stderr, flags.quiet);
   const out = flags.out ?? defaultReportPath(file);
@@ -123,6 +131,7 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     engine: flags.engine,
     expansion: flags.expandAt,
     identify: flags.identify,
+    grid: flags.grid,
   };
   const { report, model } = await withInterrupt('cancelling; the best model so far is kept', (signal) =>
     learn(

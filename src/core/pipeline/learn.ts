@@ -1,4 +1,5 @@
 import type { Table } from '../data/csv';
+import { gridFor } from '../data/grid';
 import type { Flow } from '../flow/flow';
 import type { SavedModel } from '../flow/serialize';
 import { PAPER_CITATION, SCHEMA_VERSION, type FlowModel, type Report, type ReportTraining, type TheorySection } from '../report/schema';
@@ -9,6 +10,7 @@ import type { Estimator } from './estimator';
 import { assessFit } from './fit-quality';
 import { directEstimator } from './direct-estimator';
 import { flowEstimator } from './flow-estimator';
+import { imagesFor } from './images';
 import { compareWithSamplesForFit } from './model-cumulants';
 import { prepareRun } from './prepare';
 import type { LearnExtras, LearnHooks, LearnSettings } from './settings';
@@ -60,11 +62,15 @@ export interface LearnResult extends RunResult {
  */
 export async function runEstimator(table: Table, estimator: Estimator, settings: LearnSettings, hooks: LearnHooks = {}, extras: LearnExtras = {}): Promise<RunResult> {
   const run = prepareRun(table, settings);
+  // Columns that are pixels (README.md, "Images"): found before training, so a bad --grid stops at once.
+  const grid = gridFor(settings.grid ?? 'auto', table.columns, table.sourceColumns, extras.omittedColumns);
   const fit = await estimator.fit(run, settings, hooks, extras);
   const warnings = [...fit.warnings];
 
   hooks.onPhase?.('cumulants');
-  const { cumulants: cumulantReport, assessed } = compareWithSamplesForFit(run.val, run.nVal, run.canonical, fit.draw());
+  const drawn = fit.draw();
+  const { cumulants: cumulantReport, assessed } = compareWithSamplesForFit(run.val, run.nVal, run.canonical, drawn);
+  const images = grid ? imagesFor(run.val, run.nVal, run.canonical, drawn, fit.action, fit.model.standardization.std) : undefined;
 
   // The identified theory: where the estimator did not identify one itself, the direct fit decides,
   // screened by the network's z-scores where every candidate would cost too much (docs/METHOD.md section 9).
@@ -132,6 +138,8 @@ export async function runEstimator(table: Table, estimator: Estimator, settings:
     cumulants: cumulantReport,
     fit: assessment,
     ...(theory ? { theory } : {}),
+    ...(grid ? { grid } : {}),
+    ...(images ? { images } : {}),
     warnings,
   };
   return {

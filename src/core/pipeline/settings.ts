@@ -1,3 +1,4 @@
+import type { GridRequest, OmittedColumn } from '../data/grid';
 import type { TruthBeside } from '../data/truth';
 import type { ExpansionRequest } from '../action/expansion';
 import type { LayerKindName } from '../report/schema';
@@ -40,6 +41,8 @@ export interface LearnSettings extends Pick<TrainOptions, 'maxSteps' | 'epochs' 
   onDemandSeconds?: number;
   /** Identify the theory after learning (pipeline/theory.ts): 'auto' where it can, 'off' never. Default 'auto'. */
   identify?: 'auto' | 'off';
+  /** Whether the columns are the pixels of an image (data/grid.ts): from their names ('auto', the default), 'off', or a size. */
+  grid?: GridRequest;
 }
 
 export interface LearnHooks {
@@ -51,4 +54,6 @@ export interface LearnHooks {
 /** What a run may be compared with: a true action beside the data (data/truth.ts), or an experiment's. */
 export interface LearnExtras {
   truth?: TruthBeside;
+  /** Constant columns left out before the run (drawn on an image grid with their value). */
+  omittedColumns?: OmittedColumn[];
 }

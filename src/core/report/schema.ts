@@ -7,6 +7,7 @@
 // schema-theory.ts; re-exported here, where the report's readers import them from.
 import type { Action, ActionTerm, OrderComparison, ReportCumulants } from './schema-base';
 import type { TheorySection } from './schema-theory';
+import type { ReportGrid, ReportImages } from './schema-images';
 export type {
   Action,
   ActionTerm,
@@ -20,6 +21,7 @@ export type {
   ReportCumulants,
 } from './schema-base';
 export type { TheorySection, TheoryTerm, TruthComparison } from './schema-theory';
+export type { CouplingMode, GridOmittedCell, ReportGrid, ReportImages } from './schema-images';
 
 /**
  * 2: the model section is tagged by its estimator (`model.estimator`: 'flow' or 'score-matching'),
@@ -232,6 +234,10 @@ export interface Report {
   fit?: FitAssessment;
   /** The identified theory, when identification ran. */
   theory?: TheorySection;
+  /** Where the columns sit on an image grid, when they are pixels (schema-images.ts). */
+  grid?: ReportGrid;
+  /** Rows of data and of the model, and coupling modes, to draw on the grid (present with `grid`). */
+  images?: ReportImages;
   warnings: string[];
   /** Experiments add their own section (true action, per-order errors...). */
   experiment?: ExperimentSection;

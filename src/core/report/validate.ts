@@ -8,6 +8,7 @@
 import type { Report } from './schema';
 import { Checker } from './checker';
 import { checkTheory } from './validate-theory';
+import { checkGrid, checkImages } from './validate-images';
 
 export { isIndex, isRecord } from './checker';
 
@@ -143,6 +144,8 @@ export function validateReport(x: unknown, options: ValidateOptions = {}): Repor
     }
   }
   if (r.theory !== undefined) checkTheory(c, r.theory, d);
+  if (r.grid !== undefined) checkGrid(c, r.grid, d);
+  if (r.images !== undefined) checkImages(c, r.images, d);
   c.strings(r.warnings, 'warnings');
   // The experiment section is rendered defensively piece by piece; here only its outer shape.
   if (r.experiment !== undefined && r.experiment !== null) {
