@@ -5,6 +5,7 @@ import type { RenderContext } from '../context';
 import { h } from '../dom';
 import { exact, fmt, zClass } from '../format';
 import { zSummary } from './z-summary';
+import { renderCumulantSummaries } from './cumulant-summaries';
 
 const MAX_ROWS = 200;
 
@@ -77,7 +78,8 @@ export function renderCumulants(ctx: RenderContext): HTMLElement {
       ' · ',
       h('span', { class: 'al-z al-z-bad' }, '|z| > 3'),
     ),
-    cum.comparisons.length === 0 ? h('p', { class: 'al-muted' }, 'No cumulant comparisons in this report.') : null,
+    cum.comparisons.length === 0 && !cum.summaries?.length ? h('p', { class: 'al-muted' }, 'No cumulant comparisons in this report.') : null,
+    renderCumulantSummaries(ctx),
     ...cum.comparisons.map((c) => renderComparison(c, ctx)),
     ...(cum.notes ?? []).map((n) => h('p', { class: 'al-muted al-note' }, n)),
   );
