@@ -6,13 +6,14 @@
  */
 
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { readCsv } from '../core/data/csv';
 import { findExperiment } from '../core/experiments';
 import { learn } from '../core/pipeline/learn';
 import type { TrainingProgress } from '../core/train/trainer';
 import { writeFileAtomic } from '../core/util/atomic';
+import { saveLearnOutputs } from './saveOutputs';
 import { describeError, isCancelMessage, type FromWorker, type WorkerJob } from './protocol';
 
 /** Progress messages per second at most (the last one before a phase change is always sent). */
@@ -68,11 +69,10 @@ async function runJob(job: WorkerJob): Promise<void> {
     const { report, model } = await learn(table, job.settings, { signal: controller.signal, onProgress, onPhase });
     flushProgress();
     onPhase('saving');
-    await mkdir(dirname(job.reportPath), { recursive: true });
-    report.model.weightsFile = relative(dirname(job.reportPath), job.modelPath) || basename(job.modelPath);
-    await writeFileAtomic(job.modelPath, JSON.stringify(model), [job.csvPath]);
-    await writeFileAtomic(job.reportPath, JSON.stringify(report, null, 1), [job.csvPath]);
-    post({ type: 'done', report, reportPath: job.reportPath, modelPath: job.modelPath, dataFiles: [] });
+    // The weights first, each file whole or not at all; what cannot be written lands in the
+    // temporary folder and the error says where (the trained model is never lost).
+    const saved = await saveLearnOutputs(job, model, report);
+    post({ type: 'done', report, reportPath: saved.reportPath, modelPath: saved.modelPath, dataFiles: [] });
     return;
   }
   const experiment = findExperiment(job.id);
