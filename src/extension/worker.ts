@@ -23,6 +23,19 @@ const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
 
 const controller = new AbortController();
+const shared = (workerData as { cancelFlag?: unknown }).cancelFlag;
+const cancelFlag = shared instanceof SharedArrayBuffer ? new Int32Array(shared) : null;
+/**
+ * The run's signal: the controller's, which also aborts when the host's shared cancel flag is set and
+ * the run looks at `aborted` (a cancel message cannot arrive while a synchronous step holds the loop).
+ */
+const signal: AbortSignal = new Proxy(controller.signal, {
+  get(target, prop) {
+    if (prop === 'aborted' && !target.aborted && cancelFlag && Atomics.load(cancelFlag, 0) === 1) controller.abort();
+    const value: unknown = Reflect.get(target, prop, target);
+    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+  },
+});
 port.on('message', (m: unknown) => {
   if (isCancelMessage(m)) controller.abort();
 });
@@ -65,8 +78,8 @@ function onPhase(phase: string): void {
 async function runJob(job: WorkerJob): Promise<void> {
   if (job.kind === 'learn') {
     onPhase('reading the CSV');
-    const table = await readCsv(job.csvPath, { columns: job.columns, skipInvalid: job.skipInvalid, signal: controller.signal });
-    const { report, model } = await learn(table, job.settings, { signal: controller.signal, onProgress, onPhase });
+    const table = await readCsv(job.csvPath, { columns: job.columns, skipInvalid: job.skipInvalid, signal });
+    const { report, model } = await learn(table, job.settings, { signal, onProgress, onPhase });
     flushProgress();
     onPhase('saving');
     // The weights first, each file whole or not at all; what cannot be written lands in the
@@ -76,7 +89,7 @@ async function runJob(job: WorkerJob): Promise<void> {
     return;
   }
   const experiment = findExperiment(job.id);
-  const { report, data } = await experiment.run({ quick: job.quick, seed: job.seed, signal: controller.signal, onPhase, onProgress });
+  const { report, data } = await experiment.run({ quick: job.quick, seed: job.seed, signal, onPhase, onProgress });
   flushProgress();
   onPhase('saving');
   await mkdir(job.outDir, { recursive: true });

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync,
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadModel } from '../../../src/core/flow/serialize';
+import { cancelNotice } from '../../../src/extension/runMessages';
 import { resolveLearn } from '../../../src/extension/settings';
 import { WorkerJobError, WorkerJobRun } from '../../../src/extension/workerClient';
 
@@ -82,3 +83,31 @@ test('the CSV deleted during training: the run finishes on the table as read, it
   assert.ok(existsSync(reportPath) && existsSync(modelPath));
   assert.deepEqual(readdirSync(dir).sort(), ['d.report.json', 'd.report.model.json']);
 });
+
+// The steps a cancel skips once training is over: the standard errors (after the extraction) and the identification (after the cumulants).
+for (const [phase, skipped] of [['extracting the action', ['standard errors', 'identifying the theory']], ['cumulants', ['identifying the theory']]] as const) {
+  test(`cancel during "${phase}": the run ends with the trained model and a whole report, and says what was skipped`, { skip }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'al-cancel-late-'));
+    const csv = csvIn(dir);
+    const reportPath = join(dir, 'd.report.json');
+    const modelPath = join(dir, 'd.report.model.json');
+    const short = resolveLearn({}, { steps: 150, restarts: 1, modelSamples: 1000 }).settings;
+    const phases: string[] = [];
+    const run: WorkerJobRun = new WorkerJobRun(WORKER, { kind: 'learn', csvPath: csv, settings: short, reportPath, modelPath }, {
+      onPhase: (p) => {
+        phases.push(p);
+        if (p === phase) run.cancel();
+      },
+    });
+    const res = await run.result;
+    assert.ok(phases.includes(phase), phases.join(', '));
+    assert.notEqual(res.report.training?.stoppedBecause, 'cancelled', 'training had finished');
+    assert.ok(skipped.every((p) => !phases.includes(p)), `${skipped.join(' and ')} skipped after the cancel: ${phases.join(', ')}`);
+    const notice = cancelNotice(res.report, 'd.report.json');
+    assert.match(notice, /^cancelled after training had finished/);
+    const { flow } = loadModel(JSON.parse(readFileSync(modelPath, 'utf8')), modelPath);
+    assert.equal(flow.layers.length, 1 + 2 * short.layers);
+    assert.deepEqual(JSON.parse(readFileSync(reportPath, 'utf8')).action, res.report.action);
+    assert.deepEqual(readdirSync(dir).sort(), ['d.csv', 'd.report.json', 'd.report.model.json']);
+  });
+}
