@@ -8,7 +8,8 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Report } from '../core/report/schema';
 import { layerKindNames } from '../core/flow/kinds';
-import { validateReport } from '../core/report/validate';
+import { REPORT_LIMITS, validateReport } from '../core/report/validate';
+import { readJsonFile } from '../core/util/json-file';
 import { csvStem, outputFolderFor } from './settings';
 
 export class ReportReadError extends Error {
@@ -18,27 +19,22 @@ export class ReportReadError extends Error {
   }
 }
 
-/** Largest report read (a report is a few MB at most; anything bigger is not ours). */
-const MAX_REPORT_BYTES = 256 * 1024 * 1024;
-
+/**
+ * A report file: refused above REPORT_LIMITS.fileBytes before it is read, its JSON located by line and
+ * column when it is broken, then validated (every field, README.md "Bad input and faults").
+ */
 export async function readReport(path: string): Promise<Report> {
-  let text: string;
-  try {
-    const st = await fs.stat(path);
-    if (st.size > MAX_REPORT_BYTES) throw new ReportReadError(`${path}: too large for a report (${st.size} bytes)`);
-    text = await fs.readFile(path, 'utf8');
-  } catch (e) {
-    if (e instanceof ReportReadError) throw e;
-    throw new ReportReadError(`${path}: cannot be read (${e instanceof Error ? e.message : String(e)})`);
-  }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = await readJsonFile(path, 'the report', REPORT_LIMITS.fileBytes);
   } catch (e) {
-    throw new ReportReadError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new ReportReadError(e instanceof Error ? e.message : String(e));
   }
   const v = validateReport(data, { layerKinds: layerKindNames() });
-  if (!v.ok) throw new ReportReadError(`${path}: not an Action Lens report: ${v.errors.slice(0, 3).join('; ')}`);
+  if (!v.ok) {
+    const more = v.errors.length > 3 ? ` (and ${v.errors.length - 3} more)` : '';
+    throw new ReportReadError(`${path}: not an Action Lens report: ${v.errors.slice(0, 3).join('; ')}${more}`);
+  }
   return v.report;
 }
 

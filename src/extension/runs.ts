@@ -68,7 +68,7 @@ function configOutputFolder(uri: vscode.Uri | undefined): { folder: string; base
 export { configOutputFolder };
 
 export class Runs {
-  private readonly active = new Map<number, ActiveRun & { job: WorkerJobRun }>();
+  private readonly active = new Map<number, ActiveRun & { job: WorkerJobRun; work: WorkerJob }>();
   private nextId = 1;
   private readonly progressEmitter = new vscode.EventEmitter<RunProgressEvent>();
   readonly onDidProgress = this.progressEmitter.event;
@@ -125,7 +125,10 @@ export class Runs {
     if (resolve(reportPath) === resolve(csvPath) || resolve(modelPath) === resolve(csvPath)) {
       return this.fail({ message: 'the report would overwrite the CSV; choose another actionLens.outputFolder', file: csvPath, input: true }, false);
     }
-    const busy = [...this.active.values()].find((r) => r.target === resolve(csvPath));
+    // One run per CSV, and one writer per output file: two CSVs of the same name sent to one
+    // actionLens.outputFolder would otherwise write over each other's report.
+    const outputs = [resolve(reportPath), resolve(modelPath)];
+    const busy = [...this.active.values()].find((r) => r.target === resolve(csvPath) || (r.work.kind === 'learn' && outputs.includes(resolve(r.work.reportPath))));
     if (busy) {
       void vscode.window.showInformationMessage(`Action Lens: ${busy.label} is already running; cancel it first.`);
       return { ok: false, dismissed: true };
@@ -231,7 +234,7 @@ export class Runs {
             show(true);
           },
         });
-        const entry = { id, label, target, job: jobRun, cancel: () => { jobRun.cancel(); show(true); } };
+        const entry = { id, label, target, job: jobRun, work: job, cancel: () => { jobRun.cancel(); show(true); } };
         this.active.set(id, entry);
         const sub = token.onCancellationRequested(() => entry.cancel());
         try {

@@ -6,13 +6,14 @@
  */
 
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { readCsv } from '../core/data/csv';
 import { findExperiment } from '../core/experiments';
 import { learn } from '../core/pipeline/learn';
 import type { TrainingProgress } from '../core/train/trainer';
 import { writeFileAtomic } from '../core/util/atomic';
+import { saveLearnOutputs } from './saveOutputs';
 import { describeError, isCancelMessage, type FromWorker, type WorkerJob } from './protocol';
 
 /** Progress messages per second at most (the last one before a phase change is always sent). */
@@ -22,6 +23,19 @@ const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
 
 const controller = new AbortController();
+const shared = (workerData as { cancelFlag?: unknown }).cancelFlag;
+const cancelFlag = shared instanceof SharedArrayBuffer ? new Int32Array(shared) : null;
+/**
+ * The run's signal: the controller's, which also aborts when the host's shared cancel flag is set and
+ * the run looks at `aborted` (a cancel message cannot arrive while a synchronous step holds the loop).
+ */
+const signal: AbortSignal = new Proxy(controller.signal, {
+  get(target, prop) {
+    if (prop === 'aborted' && !target.aborted && cancelFlag && Atomics.load(cancelFlag, 0) === 1) controller.abort();
+    const value: unknown = Reflect.get(target, prop, target);
+    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+  },
+});
 port.on('message', (m: unknown) => {
   if (isCancelMessage(m)) controller.abort();
 });
@@ -64,19 +78,18 @@ function onPhase(phase: string): void {
 async function runJob(job: WorkerJob): Promise<void> {
   if (job.kind === 'learn') {
     onPhase('reading the CSV');
-    const table = await readCsv(job.csvPath, { columns: job.columns, skipInvalid: job.skipInvalid, signal: controller.signal });
-    const { report, model } = await learn(table, job.settings, { signal: controller.signal, onProgress, onPhase });
+    const table = await readCsv(job.csvPath, { columns: job.columns, skipInvalid: job.skipInvalid, signal });
+    const { report, model } = await learn(table, job.settings, { signal, onProgress, onPhase });
     flushProgress();
     onPhase('saving');
-    await mkdir(dirname(job.reportPath), { recursive: true });
-    report.model.weightsFile = relative(dirname(job.reportPath), job.modelPath) || basename(job.modelPath);
-    await writeFileAtomic(job.modelPath, JSON.stringify(model), [job.csvPath]);
-    await writeFileAtomic(job.reportPath, JSON.stringify(report, null, 1), [job.csvPath]);
-    post({ type: 'done', report, reportPath: job.reportPath, modelPath: job.modelPath, dataFiles: [] });
+    // The weights first, each file whole or not at all; what cannot be written lands in the
+    // temporary folder and the error says where (the trained model is never lost).
+    const saved = await saveLearnOutputs(job, model, report);
+    post({ type: 'done', report, reportPath: saved.reportPath, modelPath: saved.modelPath, dataFiles: [] });
     return;
   }
   const experiment = findExperiment(job.id);
-  const { report, data } = await experiment.run({ quick: job.quick, seed: job.seed, signal: controller.signal, onPhase, onProgress });
+  const { report, data } = await experiment.run({ quick: job.quick, seed: job.seed, signal, onPhase, onProgress });
   flushProgress();
   onPhase('saving');
   await mkdir(job.outDir, { recursive: true });

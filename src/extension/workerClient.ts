@@ -35,10 +35,14 @@ export class WorkerJobRun {
   readonly result: Promise<JobResult>;
   private readonly worker: Worker;
   private cancelled = false;
+  /** Set to 1 by cancel(); the worker reads it whenever the run checks its signal. */
+  private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   private finished = false;
 
   constructor(workerScript: string, job: WorkerJob, hooks: JobHooks = {}) {
-    this.worker = new Worker(workerScript, { workerData: job, stdout: false, stderr: false });
+    // The cancel message waits for the worker's event loop, which a long synchronous step (the
+    // extraction, the cumulants) holds; the shared flag is seen the next time the run looks.
+    this.worker = new Worker(workerScript, { workerData: { ...job, cancelFlag: this.cancelFlag.buffer }, stdout: false, stderr: false });
     this.result = new Promise<JobResult>((resolve, reject) => {
       const fail = (info: WorkerErrorInfo): void => {
         if (this.finished) return;
@@ -91,6 +95,7 @@ export class WorkerJobRun {
   cancel(): void {
     if (this.finished || this.cancelled) return;
     this.cancelled = true;
+    Atomics.store(this.cancelFlag, 0, 1);
     this.worker.postMessage({ type: 'cancel' });
   }
 

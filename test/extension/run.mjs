@@ -12,7 +12,7 @@
 // and ends with a plain line `N passed, N failed`.
 //
 // The UI scenarios live in ui-*.mjs (ui-learn.mjs runs them), the .vsix check in vsix.mjs.
-// Options: --skip-ui, --skip-suite, --skip-vsix, --keep (leave the temp folder), --port N.
+// Options: --skip-ui, --skip-suite, --skip-vsix, --skip-restricted, --keep (leave the temp folder), --port N.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -123,14 +123,16 @@ function makeWorkspace(name, settings, rows = 1000) {
   return ws;
 }
 
-async function startServer() {
-  const port = args.has('--port') ? Number(process.argv[process.argv.indexOf('--port') + 1]) : await freePort();
-  const userData = join(tmp, 'user-data');
+// trust: workspace trust on (the Restricted Mode run), with no prompt: an opened folder stays untrusted.
+async function startServer(trust = false) {
+  const port = args.has('--port') && !trust ? Number(process.argv[process.argv.indexOf('--port') + 1]) : await freePort();
+  const userData = join(tmp, trust ? 'user-data-trust' : 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(
     join(userData, 'User/settings.json'),
     JSON.stringify({
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': trust,
+      'security.workspace.trust.startupPrompt': 'never',
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'telemetry.telemetryLevel': 'off',
@@ -153,7 +155,7 @@ async function startServer() {
       '--extensions-dir', join(tmp, 'extensions'),
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(trust ? [] : ['--disable-workspace-trust']),
     ],
     {
       cwd: tmp,
@@ -213,8 +215,7 @@ async function launchBrowser() {
 }
 
 // --- 4. The mocha suite inside the real extension host ----------------------------------------
-async function runSuite(browser, port) {
-  const ws = makeWorkspace('ws-suite', { 'files.exclude': { '**/.test-results.json': true } });
+async function runSuite(browser, port, ws = makeWorkspace('ws-suite', { 'files.exclude': { '**/.test-results.json': true } }), prefix = 'host') {
   const started = Date.now();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const lines = [];
@@ -235,13 +236,13 @@ async function runSuite(browser, port) {
   await page.close();
   const resultsFile = join(ws, '.test-results.json');
   if (!existsSync(resultsFile)) {
-    record('in-host suite', false, Date.now() - started, `no results (exit ${code}); last output:\n${lines.slice(-30).join('\n')}`);
+    record(`in-host suite (${prefix})`, false, Date.now() - started, `no results (exit ${code}); last output:\n${lines.slice(-30).join('\n')}`);
     return;
   }
   const summary = JSON.parse(readFileSync(resultsFile, 'utf8'));
   log(`in-host suite: ${summary.passed} passed, ${summary.failed} failed in ${summary.ms} ms (workbench exit code ${code})`);
-  for (const r of summary.results) record(`[host] ${r.title}`, r.state === 'passed', r.ms, r.error ? r.error.split('\n').slice(0, 8).join('\n') : '');
-  if (code !== 0 && summary.failed === 0) record('in-host suite exit code', false, 0, `workbench exit code ${code}`);
+  for (const r of summary.results) record(`[${prefix}] ${r.title}`, r.state === 'passed', r.ms, r.error ? r.error.split('\n').slice(0, 8).join('\n') : '');
+  if (code !== 0 && summary.failed === 0) record(`in-host suite exit code (${prefix})`, false, 0, `workbench exit code ${code}`);
 }
 
 // --- 5. Playwright through the UI: ui-learn.mjs and the scenarios it runs; 6. the .vsix: vsix.mjs ----
@@ -287,6 +288,16 @@ async function main() {
   try {
     if (!args.has('--skip-suite')) await runSuite(browser, port);
     if (!args.has('--skip-ui')) await runUi(browser, { makeWorkspace, url: (folder) => workbenchUrl(port, folder, false) });
+    // Restricted Mode: a second server with workspace trust on, an untrusted workspace whose settings
+    // point the output outside it and which holds a task and a script that must never run.
+    if (!args.has('--skip-suite') && !args.has('--skip-restricted')) {
+      stopServer();
+      const trustPort = await startServer(true);
+      const ws = makeWorkspace('ws-restricted', { 'actionLens.outputFolder': '../escaped', 'files.exclude': { '**/.test-results.json': true } }, 300);
+      writeFileSync(join(ws, 'script.sh'), `#!/bin/sh\ntouch "${join(ws, 'ran-script.txt')}"\n`, { mode: 0o755 });
+      writeFileSync(join(ws, '.vscode/tasks.json'), JSON.stringify({ version: '2.0.0', tasks: [{ label: 'x', type: 'shell', command: `touch ${join(ws, 'ran-task.txt')}`, runOptions: { runOn: 'folderOpen' } }] }));
+      await runSuite(browser, trustPort, ws, 'restricted');
+    }
   } finally {
     await browser.close().catch(() => {});
     stopServer();

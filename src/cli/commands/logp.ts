@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { promises as fs } from 'node:fs';
 import { readCsv } from '../../core/data/csv';
-import { loadModel } from '../../core/flow/serialize';
+import { loadModel, MODEL_LIMITS } from '../../core/flow/serialize';
 import { reorderColumns } from '../../core/pipeline/columns';
 import { InputError } from '../../core/util/errors';
+import { readJsonFile } from '../../core/util/json-file';
 
 export function registerLogp(program: Command): void {
   program
@@ -17,6 +17,17 @@ export function registerLogp(program: Command): void {
       // readCsv returns the columns in the requested (model) order already.
       const x = reorderColumns(table.data, table.rows, Int32Array.from(model.columns.keys()));
       const lp = flow.logProb(x, table.rows);
+      // Finite weights can still overflow at a point (one far outside the data, or a broken or hostile
+      // model): such values are not a result; the command refuses rather than print them among sound ones.
+      const bad: number[] = [];
+      for (let r = 0; r < table.rows; r++) if (!Number.isFinite(lp[r])) bad.push(r);
+      if (bad.length > 0) {
+        const line = table.lines[bad[0]];
+        throw new InputError(
+          `ln p is not finite at ${bad.length} of ${table.rows} rows (the first at ${pointsPath}:${line}): the computation overflows there (a point far outside the data, or a broken model); nothing was printed`,
+          { file: modelPath },
+        );
+      }
       const lines: string[] = [];
       for (let r = 0; r < table.rows; r++) lines.push(String(lp[r]));
       process.stdout.write(lines.join('\n') + (lines.length ? '\n' : ''));
@@ -24,18 +35,7 @@ export function registerLogp(program: Command): void {
     });
 }
 
+/** A model file, refused above MODEL_LIMITS.fileBytes before it is read, checked field by field (loadModel). */
 export async function readModel(path: string): Promise<ReturnType<typeof loadModel>> {
-  let text: string;
-  try {
-    text = await fs.readFile(path, 'utf8');
-  } catch (err) {
-    throw new InputError(`cannot read the model: ${(err as Error).message}`, { file: path });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`the model is not valid JSON: ${(err as Error).message}`, { file: path });
-  }
-  return loadModel(data, path);
+  return loadModel(await readJsonFile(path, 'the model', MODEL_LIMITS.fileBytes), path);
 }

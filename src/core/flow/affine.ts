@@ -199,6 +199,7 @@ export const affineKind: LayerKind<AffineLU> = {
   name: 'affine',
   toStructure: (layer) => ({ kind: 'affine', permutation: Array.from(layer.permutation) }),
   fromStructure: (d, s) => new AffineLU(d, s.permutation as number[]),
+  checkStructure: (d, s) => (isPermutation(s.permutation, d) ? null : `permutation: expected a permutation of 0..${d - 1}`),
   tfjs: affineOnTfjs,
 };
 
@@ -238,4 +239,15 @@ function affineOnTfjs(tf: TfModule, layer: AffineLU, d: number): TfjsLayer {
       out.set(gB, 2 * nTri + d);
     },
   };
+}
+
+/** Whether x lists each of 0..d-1 exactly once. */
+export function isPermutation(x: unknown, d: number): boolean {
+  if (!Array.isArray(x) || x.length !== d) return false;
+  const seen = new Uint8Array(d);
+  for (const v of x) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= d || seen[v]) return false;
+    seen[v] = 1;
+  }
+  return true;
 }

@@ -6,6 +6,7 @@ import { columnSums } from '../linalg/rowwise';
 import { ParamSnapshot } from './snapshot';
 import type { Layer } from './layer';
 import type { NonlinearKind, TfModule, TfjsLayer } from './layer-kind';
+import { SETTING_LIMITS } from '../pipeline/limits';
 
 /**
  * C (kind "coupling"): y_A = x_A, y_B = x_B + t(x_A), t(x_A) = V (U x_A + c)^2 (elementwise square, hidden
@@ -184,6 +185,22 @@ export const couplingKind: NonlinearKind<QuadraticCoupling> = {
   },
   toStructure: (layer) => ({ kind: 'coupling', conditioner: Array.from(layer.conditioner), transformed: Array.from(layer.transformed), hidden: layer.hidden }),
   fromStructure: (d, s) => new QuadraticCoupling(d, s.conditioner as number[], s.transformed as number[], s.hidden as number),
+  checkStructure(d, s) {
+    const { min, max } = SETTING_LIMITS.hidden;
+    if (typeof s.hidden !== 'number' || !Number.isInteger(s.hidden) || s.hidden < min || s.hidden > max) return `hidden: expected an integer from ${min} to ${max}`;
+    // The two halves: distinct units, disjoint, neither empty.
+    const seen = new Uint8Array(d);
+    for (const field of ['conditioner', 'transformed'] as const) {
+      const units = s[field];
+      if (!Array.isArray(units) || units.length === 0 || units.length >= d) return `${field}: expected a list of 1 to ${d - 1} units`;
+      for (const u of units) {
+        if (typeof u !== 'number' || !Number.isInteger(u) || u < 0 || u >= d) return `${field}: expected units from 0 to ${d - 1}`;
+        if (seen[u]) return `${field}: unit ${u} is listed twice (the halves must be disjoint)`;
+        seen[u] = 1;
+      }
+    }
+    return null;
+  },
   tfjs: couplingOnTfjs,
 };
 

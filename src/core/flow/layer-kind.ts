@@ -16,6 +16,11 @@ export interface LayerKind<L extends Layer = Layer> {
   /** A layer over d variables rebuilt from its saved structure; the caller sets its parameters. */
   fromStructure(d: number, structure: LayerStructure): L;
   /**
+   * What is wrong with a saved structure from a file (the model loader asks before fromStructure),
+   * as `field: why`, or null. A kind whose structure is its name alone needs none.
+   */
+  checkStructure?(d: number, structure: LayerStructure): string | null;
+  /**
    * Where the series of ln p stops converging (docs/METHOD.md section 4.6), for kinds whose ln|det|
    * has complex singularities in a unit's input; a kind without them leaves the series entire.
    */

@@ -80,6 +80,15 @@ export const standardizeKind: LayerKind<Standardize> = {
   name: 'standardize',
   toStructure: (layer) => ({ kind: 'standardize', mean: Array.from(layer.mean), std: Array.from(layer.std) }),
   fromStructure: (_d, s) => new Standardize(s.mean as number[], s.std as number[]),
+  checkStructure(d, s) {
+    for (const field of ['mean', 'std'] as const) {
+      const v = s[field];
+      if (!Array.isArray(v) || v.length !== d) return `${field}: expected ${d} numbers`;
+      const bad = v.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x) || (field === 'std' && !(x > 0)));
+      if (bad >= 0) return `${field}[${bad}]: expected a finite number${field === 'std' ? ' above 0' : ''}`;
+    }
+    return null;
+  },
   tfjs(tf, layer) {
     const mean = tf.keep(tf.tensor1d(Float32Array.from(layer.mean)));
     const std = tf.keep(tf.tensor1d(Float32Array.from(layer.std)));

@@ -1,6 +1,7 @@
 /**
- * The pieces of structural validation the report's validators share (validate.ts, validate-theory.ts):
- * typed checks that collect errors with their paths (at most 50).
+ * The pieces of structural validation the report's validators share (validate.ts, validate-theory.ts,
+ * validate-sections.ts): typed checks that collect errors with their paths (at most 50), and the
+ * limits a report must keep to be read at all (README.md, "Bad input and faults").
  */
 
 export type Rec = Record<string, unknown>;
@@ -14,6 +15,68 @@ export function isIndex(x: unknown): x is number {
   return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 1_000_000;
 }
 
+/**
+ * What a report may hold. Beyond these it is refused before the panel spends time or memory on it:
+ * every list the panel draws is bounded, every string, the columns (the heat map draws d x d cells),
+ * and the nesting (a hostile file could otherwise overflow a recursive serializer).
+ */
+export const REPORT_LIMITS = {
+  /** Bytes of a report file, checked before it is read: above V8's longest string (2^29 characters) it could not be parsed; the largest report `learn` writes (1.5 million coefficients) is about 375 MB. */
+  fileBytes: 512_000_000,
+  columns: 10_000,
+  /** The highest order of an action (the learn settings' limit, SETTING_LIMITS.order.max). */
+  order: 12,
+  /** Entries of a list indexed by monomials (MAX_REPORT_COEFFICIENTS of the pipeline). */
+  terms: 1_500_000,
+  /** Entries of a list of texts or of a small table (warnings, findings, history, layers, runs, ...). */
+  list: 10_000,
+  /** Characters of any string. */
+  string: 100_000,
+  /** Levels of nesting of objects and arrays. */
+  depth: 64,
+} as const;
+
+/** Keys that name an object's prototype machinery: refused anywhere, so no later copy can pollute one. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The path of the first key among `__proto__`, `constructor` and `prototype`, or of the first value
+ * nested deeper than REPORT_LIMITS.depth, in a parsed JSON value (`input.columns`, `layers[2].kind`:
+ * the validators' form); null when there is none.
+ * Iterative, so a hostile nesting cannot overflow the stack here.
+ */
+export function findUnsafeKey(x: unknown): { path: string; why: string } | null {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: x, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop() as { value: unknown; path: string; depth: number };
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= REPORT_LIMITS.depth) return { path: path || '(top)', why: `nested deeper than ${REPORT_LIMITS.depth} levels` };
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const v: unknown = value[i];
+        if (typeof v === 'object' && v !== null) stack.push({ value: v, path: `${path}[${i}]`, depth: depth + 1 });
+      }
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const sub = path === '' ? key : `${path}.${key}`;
+      if (UNSAFE_KEYS.has(key)) return { path: sub, why: `the key "${key}" is not allowed` };
+      const v: unknown = (value as Rec)[key];
+      if (typeof v === 'object' && v !== null) stack.push({ value: v, path: sub, depth: depth + 1 });
+    }
+  }
+  return null;
+}
+
+export interface NumOptions {
+  /** JSON has no NaN/Infinity: null stands for a value that was not finite, where that is allowed. */
+  nullable?: boolean;
+  integer?: boolean;
+  min?: number;
+  /** Strictly above 0. */
+  positive?: boolean;
+}
+
 export class Checker {
   readonly errors: string[] = [];
   fail(path: string, what: string): void {
@@ -24,23 +87,42 @@ export class Checker {
     this.fail(path, 'expected an object');
     return null;
   }
-  arr(x: unknown, path: string): unknown[] | null {
-    if (Array.isArray(x)) return x;
-    this.fail(path, 'expected an array');
-    return null;
+  /** An array of at most `max` entries (REPORT_LIMITS.list unless told). */
+  arr(x: unknown, path: string, max: number = REPORT_LIMITS.list): unknown[] | null {
+    if (!Array.isArray(x)) {
+      this.fail(path, 'expected an array');
+      return null;
+    }
+    if (x.length > max) {
+      this.fail(path, `has ${x.length} entries, more than the limit of ${max}`);
+      return null;
+    }
+    return x;
   }
   str(x: unknown, path: string): void {
     if (typeof x !== 'string') this.fail(path, 'expected a string');
+    else if (x.length > REPORT_LIMITS.string) this.fail(path, `is ${x.length} characters long, more than the limit of ${REPORT_LIMITS.string}`);
   }
-  /** A number; JSON has no NaN/Infinity, so null is accepted where a value may be undefined numerically. */
-  num(x: unknown, path: string, opts: { nullable?: boolean; integer?: boolean; min?: number } = {}): void {
+  optStr(x: unknown, path: string): void {
+    if (x !== undefined) this.str(x, path);
+  }
+  bool(x: unknown, path: string): void {
+    if (typeof x !== 'boolean') this.fail(path, 'expected true or false');
+  }
+  optBool(x: unknown, path: string): void {
+    if (x !== undefined) this.bool(x, path);
+  }
+  /** A finite number (NaN and Infinity are refused; null only where `nullable`). */
+  num(x: unknown, path: string, opts: NumOptions = {}): void {
     if (x === null && opts.nullable) return;
-    if (typeof x !== 'number' || Number.isNaN(x)) return this.fail(path, 'expected a number');
+    if (typeof x !== 'number') return this.fail(path, opts.nullable ? 'expected a number or null' : 'expected a number');
+    if (!Number.isFinite(x)) return this.fail(path, `expected a finite number, got ${String(x)}`);
     if (opts.integer && !Number.isInteger(x)) return this.fail(path, 'expected an integer');
-    if (opts.min !== undefined && x < opts.min) this.fail(path, `expected >= ${opts.min}`);
+    if (opts.min !== undefined && x < opts.min) return this.fail(path, `expected >= ${opts.min}`);
+    if (opts.positive && !(x > 0)) this.fail(path, 'expected > 0');
   }
-  optNum(x: unknown, path: string): void {
-    if (x !== undefined) this.num(x, path, { nullable: true });
+  optNum(x: unknown, path: string, opts: NumOptions = { nullable: true }): void {
+    if (x !== undefined) this.num(x, path, opts);
   }
   oneOf(x: unknown, values: readonly string[], path: string): void {
     if (typeof x !== 'string' || !values.includes(x)) this.fail(path, `expected one of ${values.join(', ')}`);
@@ -49,34 +131,44 @@ export class Checker {
     const a = this.arr(x, path);
     a?.forEach((v, i) => this.str(v, `${path}[${i}]`));
   }
-  numbers(x: unknown, path: string): void {
-    const a = this.arr(x, path);
-    a?.forEach((v, i) => this.num(v, `${path}[${i}]`, { nullable: true }));
+  /** Numbers (null for a non-finite one); with `length`, exactly that many. */
+  numbers(x: unknown, path: string, opts: { length?: number; max?: number; nullable?: boolean } = {}): void {
+    const a = this.arr(x, path, opts.max ?? REPORT_LIMITS.terms);
+    if (!a) return;
+    if (opts.length !== undefined && a.length !== opts.length) this.fail(path, `has ${a.length} entries for ${opts.length} columns`);
+    a.forEach((v, i) => this.num(v, `${path}[${i}]`, { nullable: opts.nullable ?? true }));
   }
-  indices(x: unknown, path: string, d?: number): void {
-    const a = this.arr(x, path);
+  /** Column indices below d, at most `maxLength` of them (a monomial: at most REPORT_LIMITS.order). */
+  indices(x: unknown, path: string, d?: number, maxLength: number = REPORT_LIMITS.order): void {
+    const a = this.arr(x, path, maxLength);
     a?.forEach((v, i) => {
       if (!isIndex(v)) this.fail(`${path}[${i}]`, 'expected a non-negative integer');
       else if (d !== undefined && v >= d) this.fail(`${path}[${i}]`, `index out of range (d = ${d})`);
     });
   }
-  term(x: unknown, path: string, d: number): void {
+  /** Monomials: lists of column indices below d, of at most `order` factors. */
+  monomials(x: unknown, path: string, d: number, order: number = REPORT_LIMITS.order): void {
+    this.arr(x, path, REPORT_LIMITS.terms)?.forEach((m, i) => this.indices(m, `${path}[${i}]`, d, order));
+  }
+  term(x: unknown, path: string, d: number, order: number = REPORT_LIMITS.order): Rec | null {
     const t = this.rec(x, path);
-    if (!t) return;
-    this.indices(t.monomial, `${path}.monomial`, d);
+    if (!t) return null;
+    this.indices(t.monomial, `${path}.monomial`, d, order);
     this.num(t.coefficient, `${path}.coefficient`, { nullable: true });
     this.optNum(t.stdErr, `${path}.stdErr`);
     this.optNum(t.spread, `${path}.spread`);
+    return t;
   }
-  terms(x: unknown, path: string, d: number): void {
-    const a = this.arr(x, path);
-    a?.forEach((v, i) => this.term(v, `${path}[${i}]`, d));
+  terms(x: unknown, path: string, d: number, order: number = REPORT_LIMITS.order): void {
+    const a = this.arr(x, path, REPORT_LIMITS.terms);
+    a?.forEach((v, i) => this.term(v, `${path}[${i}]`, d, order));
   }
   entriesBlock(x: unknown, path: string, d: number): void {
     const b = this.rec(x, path);
     if (!b) return;
     this.num(b.norm, `${path}.norm`, { nullable: true });
     this.terms(b.entries, `${path}.entries`, d);
+    this.optBool(b.entriesCut, `${path}.entriesCut`);
   }
   action(x: unknown, path: string, d: number): void {
     const a = this.rec(x, path);
@@ -84,89 +176,52 @@ export class Checker {
     this.oneOf(a.convention, ['ln p'], `${path}.convention`);
     this.oneOf(a.units, ['raw', 'standardized'], `${path}.units`);
     this.num(a.order, `${path}.order`, { integer: true, min: 0 });
-    this.terms(a.terms, `${path}.terms`, d);
-    if (a.stdErrMethod !== undefined) this.str(a.stdErrMethod, `${path}.stdErrMethod`);
-    if (a.spreadMethod !== undefined) this.str(a.spreadMethod, `${path}.spreadMethod`);
-    if (a.expansionPoint !== undefined) {
-      const p = this.arr(a.expansionPoint, `${path}.expansionPoint`);
-      if (p && p.length !== d) this.fail(`${path}.expansionPoint`, `has ${p.length} entries for ${d} columns`);
-      p?.forEach((v, i) => this.num(v, `${path}.expansionPoint[${i}]`));
+    const order = typeof a.order === 'number' && Number.isInteger(a.order) && a.order >= 0 && a.order <= REPORT_LIMITS.order ? a.order : REPORT_LIMITS.order;
+    if (typeof a.order === 'number' && a.order > REPORT_LIMITS.order) this.fail(`${path}.order`, `expected at most ${REPORT_LIMITS.order}`);
+    this.terms(a.terms, `${path}.terms`, d, order);
+    this.optStr(a.stdErrMethod, `${path}.stdErrMethod`);
+    if (a.expansionPoint !== undefined) this.numbers(a.expansionPoint, `${path}.expansionPoint`, { length: d, nullable: false });
+    this.optStr(a.expansionReason, `${path}.expansionReason`);
+    this.optStr(a.spreadMethod, `${path}.spreadMethod`);
+    if (a.storedOrders !== undefined) {
+      this.num(a.storedOrders, `${path}.storedOrders`, { integer: true, min: 0 });
+      if (typeof a.storedOrders === 'number' && a.storedOrders > order) this.fail(`${path}.storedOrders`, `expected at most the order ${order}`);
     }
-    if (a.expansionReason !== undefined) this.str(a.expansionReason, `${path}.expansionReason`);
-    if (a.storedOrders !== undefined) this.num(a.storedOrders, `${path}.storedOrders`, { integer: true, min: 0 });
-    if (a.onDemand !== undefined) this.onDemand(a.onDemand, `${path}.onDemand`, d);
+    if (a.onDemand !== undefined) this.onDemand(a.onDemand, `${path}.onDemand`, d, order);
   }
   /** action.onDemand: the orders computed on demand, how, and their strongest terms per order. */
-  onDemand(x: unknown, path: string, d: number): void {
+  onDemand(x: unknown, path: string, d: number, order: number): void {
     const o = this.rec(x, path);
     if (!o) return;
-    this.arr(o.orders, `${path}.orders`)?.forEach((v, i) => this.num(v, `${path}.orders[${i}]`, { integer: true, min: 1 }));
+    this.arr(o.orders, `${path}.orders`, REPORT_LIMITS.order)?.forEach((v, i) => {
+      this.num(v, `${path}.orders[${i}]`, { integer: true, min: 1 });
+      if (typeof v === 'number' && v > order) this.fail(`${path}.orders[${i}]`, `expected at most the order ${order}`);
+    });
     this.str(o.how, `${path}.how`);
     if (o.topTerms === undefined) return;
     const top = this.rec(o.topTerms, `${path}.topTerms`);
     if (!top) return;
-    for (const [order, entry] of Object.entries(top)) {
-      const p = `${path}.topTerms.${order}`;
-      if (!/^[0-9]+$/.test(order)) this.fail(p, 'the key must be an order');
+    for (const [key, entry] of Object.entries(top)) {
+      const p = `${path}.topTerms.${key}`;
+      if (!/^[0-9]+$/.test(key) || Number(key) > order) this.fail(p, 'the key must be an order of the action');
       const e = this.rec(entry, p);
       if (!e) continue;
-      this.terms(e.terms, `${p}.terms`, d);
+      this.terms(e.terms, `${p}.terms`, d, order);
       this.str(e.guarantee, `${p}.guarantee`);
     }
   }
-  /** A cumulant comparison section (sets are rendered defensively; comparisons and notes are checked). */
-  cumulants(x: unknown, path: string, d: number): void {
-    const cum = this.rec(x, path);
-    if (!cum) return;
-    this.arr(cum.comparisons, `${path}.comparisons`)?.forEach((cmp, i) => {
-      const p = `${path}.comparisons[${i}]`;
-      const cc = this.rec(cmp, p);
-      if (!cc) return;
-      this.str(cc.a, `${p}.a`);
-      this.str(cc.b, `${p}.b`);
-      this.arr(cc.orders, `${p}.orders`)?.forEach((o, j) => {
-        const q = `${p}.orders[${j}]`;
-        const ord = this.rec(o, q);
-        if (!ord) return;
-        this.num(ord.order, `${q}.order`, { integer: true, min: 1 });
-        this.comparisonEntries(ord.entries, `${q}.entries`, d);
-      });
-    });
-    if (cum.notes !== undefined) this.strings(cum.notes, `${path}.notes`);
-    // Wide tables: orders in summary form (cumulants/summary.ts).
-    if (cum.summaries !== undefined) {
-      this.arr(cum.summaries, `${path}.summaries`)?.forEach((sm, i) => {
-        const p = `${path}.summaries[${i}]`;
-        const s = this.rec(sm, p);
-        if (!s) return;
-        this.num(s.order, `${p}.order`, { integer: true, min: 1 });
-        this.num(s.tuples, `${p}.tuples`, { integer: true, min: 0 });
-        this.num(s.compared, `${p}.compared`, { integer: true, min: 0 });
-        this.str(s.how, `${p}.how`);
-        this.arr(s.absZQuantiles, `${p}.absZQuantiles`)?.forEach((qz, j) => {
-          const r = this.rec(qz, `${p}.absZQuantiles[${j}]`);
-          if (!r) return;
-          this.num(r.q, `${p}.absZQuantiles[${j}].q`);
-          this.num(r.z, `${p}.absZQuantiles[${j}].z`, { nullable: true });
-        });
-        const h = this.rec(s.histogram, `${p}.histogram`);
-        if (h) {
-          this.arr(h.edges, `${p}.histogram.edges`)?.forEach((v, j) => this.num(v, `${p}.histogram.edges[${j}]`));
-          this.arr(h.counts, `${p}.histogram.counts`)?.forEach((v, j) => this.num(v, `${p}.histogram.counts[${j}]`, { integer: true, min: 0 }));
-        }
-        this.comparisonEntries(s.worst, `${p}.worst`, d);
-      });
+  /** Learned vs true coefficients of one order: monomials, learned and true values, one each. */
+  orderComparison(x: unknown, path: string, d: number): void {
+    const o = this.rec(x, path);
+    if (!o) return;
+    this.num(o.order, `${path}.order`, { integer: true, min: 0 });
+    for (const k of ['relativeError', 'maxAbsWhereTrueZero', 'rmsAbsWhereTrueZero'] as const) this.num(o[k], `${path}.${k}`, { nullable: true });
+    this.optNum(o.rmsZ, `${path}.rmsZ`);
+    this.monomials(o.monomials, `${path}.monomials`, d);
+    const n = Array.isArray(o.monomials) ? o.monomials.length : undefined;
+    for (const k of ['learned', 'truth'] as const) {
+      this.numbers(o[k], `${path}.${k}`);
+      if (n !== undefined && Array.isArray(o[k]) && (o[k] as unknown[]).length !== n) this.fail(`${path}.${k}`, `has ${(o[k] as unknown[]).length} entries for ${n} monomials`);
     }
-  }
-  /** Entries {index, a, b, z} of a cumulant comparison. */
-  comparisonEntries(x: unknown, path: string, d: number): void {
-    this.arr(x, path)?.forEach((e, k) => {
-      const ee = this.rec(e, `${path}[${k}]`);
-      if (!ee) return;
-      this.indices(ee.index, `${path}[${k}].index`, d);
-      this.num(ee.a, `${path}[${k}].a`, { nullable: true });
-      this.num(ee.b, `${path}[${k}].b`, { nullable: true });
-      this.num(ee.z, `${path}[${k}].z`, { nullable: true });
-    });
   }
 }

@@ -6,11 +6,12 @@
  */
 
 import type { Report } from './schema';
-import { Checker } from './checker';
+import { Checker, findUnsafeKey, REPORT_LIMITS, type Rec } from './checker';
 import { checkTheory } from './validate-theory';
 import { checkGrid, checkImages } from './validate-images';
+import { checkCumulants, checkExperiment, checkFit, checkLayers, checkTraining } from './validate-sections';
 
-export { isIndex, isRecord } from './checker';
+export { findUnsafeKey, isIndex, isRecord, REPORT_LIMITS } from './checker';
 
 export type ReportValidation = { ok: true; report: Report } | { ok: false; errors: string[] };
 
@@ -24,162 +25,106 @@ export interface ValidateOptions {
 }
 
 /**
- * Checks that `x` has the shape of a Report, as far as the panel relies on it. Returns the same
- * object typed (not a copy). Numbers may be null where JSON serialised a non-finite value.
+ * Checks that `x` has the shape of a Report, as far as the panel relies on it: every field's type,
+ * finite numbers (null where JSON serialised a non-finite value), the dimensions against the columns
+ * (standardization, expansion points, monomials' indices and orders), the limits of REPORT_LIMITS, and
+ * no `__proto__` / `constructor` / `prototype` key anywhere. Returns the same object typed (not a
+ * copy); errors name the field's path. Never throws on any JSON value.
  */
 export function validateReport(x: unknown, options: ValidateOptions = {}): ReportValidation {
   const c = new Checker();
   const r = c.rec(x, 'report');
   if (!r) return { ok: false, errors: c.errors };
+  const unsafe = findUnsafeKey(r);
+  if (unsafe) return { ok: false, errors: [`${unsafe.path}: ${unsafe.why}`] };
   c.num(r.schemaVersion, 'schemaVersion', { integer: true, min: 1 });
   const tool = c.rec(r.tool, 'tool');
   if (tool) {
     c.str(tool.name, 'tool.name');
     c.str(tool.version, 'tool.version');
   }
-  if (r.createdAt !== undefined) c.str(r.createdAt, 'createdAt');
-  if (r.about !== undefined) c.str(r.about, 'about');
-
-  let d = 0;
-  const input = c.rec(r.input, 'input');
-  if (input) {
-    c.str(input.path, 'input.path');
-    c.num(input.rows, 'input.rows', { integer: true, min: 0 });
-    c.strings(input.columns, 'input.columns');
-    if (Array.isArray(input.columns)) d = input.columns.length;
-    if (input.skippedRows !== undefined) {
-      c.arr(input.skippedRows, 'input.skippedRows')?.forEach((s, i) => {
-        const sr = c.rec(s, `input.skippedRows[${i}]`);
-        if (sr) {
-          c.num(sr.line, `input.skippedRows[${i}].line`);
-          c.str(sr.reason, `input.skippedRows[${i}].reason`);
-        }
-      });
-    }
-  }
-
-  // Version 1 reports have no estimator tag: they all come from the network (schemaVersion 2 tags it).
-  const model = c.rec(r.model, 'model');
-  if (model && model.estimator === undefined && typeof r.schemaVersion === 'number' && r.schemaVersion < 2) model.estimator = 'flow';
-  if (model) {
-    c.oneOf(model.estimator, ['flow', 'score-matching'], 'model.estimator');
-    c.num(model.order, 'model.order', { integer: true, min: 0 });
-    const st = c.rec(model.standardization, 'model.standardization');
-    if (st) {
-      for (const k of ['mean', 'std'] as const) {
-        const a = c.arr(st[k], `model.standardization.${k}`);
-        if (a && a.length !== d) c.fail(`model.standardization.${k}`, `has ${a.length} entries for ${d} columns`);
-        a?.forEach((v, i) => c.num(v, `model.standardization.${k}[${i}]`));
-      }
-    }
-    if (model.estimator === 'flow') {
-      if (options.layerKinds) c.oneOf(model.layerKind, options.layerKinds, 'model.layerKind');
-      else c.str(model.layerKind, 'model.layerKind');
-      c.num(model.layers, 'model.layers', { integer: true, min: 0 });
-      c.num(model.hidden, 'model.hidden', { min: 0 });
-      if (model.kernels !== undefined) c.str(model.kernels, 'model.kernels');
-      if (r.training === undefined) c.fail('training', 'a report of the network needs its training');
-    } else if (model.estimator === 'score-matching') {
-      c.num(model.candidates, 'model.candidates', { integer: true, min: 0 });
-      c.num(model.alpha, 'model.alpha', { min: 0 });
-    }
-  }
-
-  const training = r.training === undefined ? null : c.rec(r.training, 'training');
-  if (training) {
-    c.num(training.trainNll, 'training.trainNll', { nullable: true });
-    c.num(training.valNll, 'training.valNll', { nullable: true });
-    c.optNum(training.gaussianValNll, 'training.gaussianValNll');
-    c.str(training.stoppedBecause, 'training.stoppedBecause');
-    c.arr(training.history, 'training.history')?.forEach((p, i) => {
-      const pt = c.rec(p, `training.history[${i}]`);
-      if (pt) {
-        c.num(pt.step, `training.history[${i}].step`);
-        c.num(pt.trainNll, `training.history[${i}].trainNll`, { nullable: true });
-        c.num(pt.valNll, `training.history[${i}].valNll`, { nullable: true });
-      }
-    });
-    if (training.ensemble !== undefined) checkEnsemble(c, training.ensemble, d);
-  }
-
+  c.optStr(r.createdAt, 'createdAt');
+  c.optStr(r.about, 'about');
+  const d = checkInput(c, r.input);
+  checkModel(c, r, d, options);
+  if (r.training !== undefined) checkTraining(c, r.training, d);
   c.action(r.action, 'action', d);
   if (r.actionStandardized !== undefined) c.action(r.actionStandardized, 'actionStandardized', d);
 
   const conv = c.rec(r.convergence, 'convergence');
   if (conv) {
-    c.num(conv.radius, 'convergence.radius', { nullable: true });
+    c.num(conv.radius, 'convergence.radius', { nullable: true, min: 0 });
+    c.optNum(conv.radiusStandardized, 'convergence.radiusStandardized', { nullable: true, min: 0 });
+    c.optNum(conv.typicalDistanceStandardized, 'convergence.typicalDistanceStandardized', { min: 0 });
     c.str(conv.method, 'convergence.method');
+    c.optNum(conv.limitingLayer, 'convergence.limitingLayer', { integer: true, min: 0 });
+    c.optNum(conv.limitingUnit, 'convergence.limitingUnit', { integer: true, min: 0 });
   }
-
-  c.arr(r.layers, 'layers')?.forEach((l, i) => {
-    const p = `layers[${i}]`;
-    const layer = c.rec(l, p);
-    if (!layer) return;
-    c.num(layer.index, `${p}.index`, { integer: true });
-    c.str(layer.kind, `${p}.kind`);
-    c.arr(layer.diagrams, `${p}.diagrams`)?.forEach((dc, j) => {
-      const q = `${p}.diagrams[${j}]`;
-      const cls = c.rec(dc, q);
-      if (!cls) return;
-      c.num(cls.vertexOrder, `${q}.vertexOrder`, { integer: true, min: 0 });
-      c.indices(cls.legs, `${q}.legs`);
-      if (Array.isArray(cls.legs) && cls.legs.length > 16) c.fail(`${q}.legs`, 'too many leg kinds');
-      c.num(cls.resultOrder, `${q}.resultOrder`, { integer: true, min: 0 });
-      c.num(cls.norm, `${q}.norm`, { nullable: true });
-      if (cls.entries !== undefined) c.terms(cls.entries, `${q}.entries`, d);
-    });
-    c.entriesBlock(layer.logDet, `${p}.logDet`, d);
-    c.entriesBlock(layer.remainder, `${p}.remainder`, d);
-    c.num(layer.actionInNorm, `${p}.actionInNorm`, { nullable: true });
-  });
-
-  c.cumulants(r.cumulants, 'cumulants', d);
-
-  if (r.fit !== undefined) {
-    const fit = c.rec(r.fit, 'fit');
-    if (fit) {
-      c.oneOf(fit.verdict, ['good', 'poor', 'unconverged'], 'fit.verdict');
-      c.strings(fit.findings, 'fit.findings');
-      c.strings(fit.advice, 'fit.advice');
-    }
-  }
+  checkLayers(c, r.layers, d);
+  checkCumulants(c, r.cumulants, 'cumulants', d);
+  if (r.fit !== undefined) checkFit(c, r.fit);
   if (r.theory !== undefined) checkTheory(c, r.theory, d);
   if (r.grid !== undefined) checkGrid(c, r.grid, d);
   if (r.images !== undefined) checkImages(c, r.images, d);
   c.strings(r.warnings, 'warnings');
-  // The experiment section is rendered defensively piece by piece; here only its outer shape.
-  if (r.experiment !== undefined && r.experiment !== null) {
-    const ex = c.rec(r.experiment, 'experiment');
-    if (ex) {
-      if (ex.perOrder !== undefined) c.arr(ex.perOrder, 'experiment.perOrder');
-      if (ex.runs !== undefined) c.arr(ex.runs, 'experiment.runs');
-      if (ex.findings !== undefined) c.strings(ex.findings, 'experiment.findings');
-    }
-  }
+  if (r.experiment !== undefined && r.experiment !== null) checkExperiment(c, r.experiment, d);
   if (c.errors.length > 0) return { ok: false, errors: c.errors };
   return { ok: true, report: r as unknown as Report };
 }
 
-/** training.ensemble: the members trained to convergence and the coefficients they disagree on. */
-function checkEnsemble(c: Checker, x: unknown, d: number): void {
-  const e = c.rec(x, 'training.ensemble');
-  if (!e) return;
-  c.num(e.tolerance, 'training.ensemble.tolerance', { min: 0 });
-  c.num(e.threshold, 'training.ensemble.threshold', { min: 0 });
-  c.arr(e.members, 'training.ensemble.members')?.forEach((m, i) => {
-    const p = `training.ensemble.members[${i}]`;
-    const member = c.rec(m, p);
-    if (!member) return;
-    c.num(member.valNll, `${p}.valNll`, { nullable: true });
-    c.num(member.steps, `${p}.steps`, { integer: true, min: 0 });
-    if (typeof member.kept !== 'boolean') c.fail(`${p}.kept`, 'expected true or false');
-  });
-  c.arr(e.disagreeing, 'training.ensemble.disagreeing')?.forEach((t, i) => {
-    const p = `training.ensemble.disagreeing[${i}]`;
-    const term = c.rec(t, p);
-    if (!term) return;
-    c.indices(term.monomial, `${p}.monomial`, d);
-    c.num(term.spread, `${p}.spread`, { min: 0 });
-    c.num(term.stdErr, `${p}.stdErr`, { min: 0 });
-  });
+/** The input section; returns the number of columns d (0 when they are unreadable). */
+function checkInput(c: Checker, x: unknown): number {
+  const input = c.rec(x, 'input');
+  if (!input) return 0;
+  c.str(input.path, 'input.path');
+  c.optStr(input.sha256, 'input.sha256');
+  c.num(input.rows, 'input.rows', { integer: true, min: 0 });
+  const columns = c.arr(input.columns, 'input.columns', REPORT_LIMITS.columns);
+  columns?.forEach((v, i) => c.str(v, `input.columns[${i}]`));
+  const d = columns?.length ?? 0;
+  if (input.sourceColumns !== undefined) {
+    c.indices(input.sourceColumns, 'input.sourceColumns', undefined, REPORT_LIMITS.columns);
+    if (Array.isArray(input.sourceColumns) && input.sourceColumns.length !== d) c.fail('input.sourceColumns', `has ${input.sourceColumns.length} entries for ${d} columns`);
+  }
+  c.optStr(input.delimiter, 'input.delimiter');
+  c.optBool(input.header, 'input.header');
+  if (input.skippedRows !== undefined) {
+    c.arr(input.skippedRows, 'input.skippedRows', Number.MAX_SAFE_INTEGER)?.forEach((s, i) => {
+      const sr = c.rec(s, `input.skippedRows[${i}]`);
+      if (!sr) return;
+      c.num(sr.line, `input.skippedRows[${i}].line`, { integer: true, min: 0 });
+      c.str(sr.reason, `input.skippedRows[${i}].reason`);
+    });
+  }
+  return d;
+}
+
+function checkModel(c: Checker, r: Rec, d: number, options: ValidateOptions): void {
+  const model = c.rec(r.model, 'model');
+  if (!model) return;
+  // Version 1 reports have no estimator tag: they all come from the network (schemaVersion 2 tags it).
+  if (model.estimator === undefined && typeof r.schemaVersion === 'number' && r.schemaVersion < 2) model.estimator = 'flow';
+  c.oneOf(model.estimator, ['flow', 'score-matching'], 'model.estimator');
+  c.num(model.order, 'model.order', { integer: true, min: 0 });
+  c.optNum(model.seed, 'model.seed', { integer: true, min: 0 });
+  const st = c.rec(model.standardization, 'model.standardization');
+  if (st) {
+    c.numbers(st.mean, 'model.standardization.mean', { length: d, nullable: false });
+    c.numbers(st.std, 'model.standardization.std', { length: d, nullable: false });
+    if (Array.isArray(st.std)) st.std.forEach((v, i) => typeof v === 'number' && Number.isFinite(v) && !(v > 0) && c.fail(`model.standardization.std[${i}]`, 'expected > 0'));
+  }
+  if (model.estimator === 'flow') {
+    if (options.layerKinds) c.oneOf(model.layerKind, options.layerKinds, 'model.layerKind');
+    else c.str(model.layerKind, 'model.layerKind');
+    c.num(model.layers, 'model.layers', { integer: true, min: 0 });
+    c.num(model.hidden, 'model.hidden', { min: 0 });
+    c.optNum(model.parameters, 'model.parameters', { integer: true, min: 0 });
+    c.optStr(model.weightsFile, 'model.weightsFile');
+    c.optStr(model.engine, 'model.engine');
+    c.optStr(model.kernels, 'model.kernels');
+    if (r.training === undefined) c.fail('training', 'a report of the network needs its training');
+  } else if (model.estimator === 'score-matching') {
+    c.num(model.candidates, 'model.candidates', { integer: true, min: 0 });
+    c.num(model.alpha, 'model.alpha', { min: 0 });
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Flow } from '../flow/flow';
-import { loadModel, type SavedModel } from '../flow/serialize';
+import { loadFlow, type SavedModel } from '../flow/serialize';
 import { RETARGET, STOP, type SharedBuffers } from './parallel';
 import { waitUntil } from './spin';
 
@@ -15,7 +15,7 @@ const control = new Int32Array(shared.control);
 const { params, rows, out } = shared;
 /** A replica of the flow whose parameters are the shared buffer the trainer's thread writes before each batch. */
 function replicaOf(saved: SavedModel): Flow {
-  const f = loadModel(saved, 'replica').flow;
+  const f = loadFlow(saved.flow, (saved.flow[0].structure.mean as number[]).length);
   f.bindParams(params);
   return f;
 }

@@ -1,4 +1,5 @@
 import { promises as fs, renameSync, writeFileSync, unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname, basename, join, resolve } from 'node:path';
 import { InputError } from './errors';
 
@@ -42,6 +43,7 @@ function guard(path: string, protect: string[]): void {
   }
 }
 
+/** A temporary name of its own: two writers of one path (two runs, or two threads of one process) never share one. */
 function tempName(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${randomBytes(6).toString('hex')}.tmp`);
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { define as defineLearn } from './learn.suite';
 import { define as defineHover } from './hover.suite';
 import { define as definePanel } from './panel.suite';
+import { define as defineRestricted } from './restricted.suite';
 
 interface Result {
   title: string;
@@ -21,9 +22,12 @@ interface Result {
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 120_000, color: false, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'action-lens-suite', mocha);
-  defineLearn();
-  defineHover();
-  definePanel();
+  // The runner opens an untrusted workspace for the Restricted Mode suite, a trusted one for the rest.
+  if (vscode.workspace.isTrusted) {
+    defineLearn();
+    defineHover();
+    definePanel();
+  } else defineRestricted();
   const results: Result[] = [];
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const started = Date.now();

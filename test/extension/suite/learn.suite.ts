@@ -1,12 +1,12 @@
 /// <reference types="mocha" />
 import * as vscode from 'vscode';
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isFlowReport } from '../../../src/core/report/schema';
 import { validateReport } from '../../../src/core/report/validate';
 import type { RunOutcome } from '../../../src/extension/runs';
-import { api, QUICK, sha256, waitFor, webviewTabs, wsPath } from './helpers';
+import { api, QUICK, sha256, waitFor, webviewTabs, workspaceDir, wsPath } from './helpers';
 
 export function define(): void {
   suite('Learn Action', () => {
@@ -116,6 +116,22 @@ export function define(): void {
       } finally {
         sub.dispose();
       }
+    });
+
+    test('two Learn Action runs on one CSV at once: the second is refused, the first writes whole files', async () => {
+      const csv = wsPath('data.csv');
+      const reportPath = wsPath('data.report.json');
+      rmSync(reportPath, { force: true });
+      const first = vscode.commands.executeCommand<RunOutcome>('actionLens.learnAction', vscode.Uri.file(csv), { settings: QUICK });
+      const a = await api();
+      await waitFor('the first run to start', () => a.activeRuns().length === 1, 30_000);
+      const second = await vscode.commands.executeCommand<RunOutcome>('actionLens.learnAction', vscode.Uri.file(csv), { settings: QUICK });
+      assert.ok(second && !second.ok && 'dismissed' in second, `the second run: ${JSON.stringify(second)}`);
+      const outcome = await first;
+      assert.ok(outcome && outcome.ok, JSON.stringify(outcome));
+      const v = validateReport(JSON.parse(readFileSync(reportPath, 'utf8')));
+      assert.ok(v.ok, v.ok ? '' : v.errors.join('; '));
+      assert.deepEqual(readdirSync(workspaceDir()).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
     });
 
     test('invalid settings are reported, not silently replaced', async () => {
