@@ -105,3 +105,13 @@ export function listColumns(names: readonly string[], max = 30): string {
   if (names.length > max) shown.push(`... (${names.length - max} more)`);
   return shown.join(', ');
 }
+
+/**
+ * The --columns value selecting these columns of a selection: names when they survive a comma split
+ * (and the shell) as they are, else the columns' 0-based indices in the file.
+ */
+export function columnsArgument(selected: readonly number[], selection: Selection): string {
+  const { names, sourceColumns } = selection;
+  const plain = selected.every((j) => /^[^,\s"'$`\\;&|<>()*?!#~{}[\]]+$/.test(names[j]));
+  return selected.map((j) => (plain ? names[j] : String(sourceColumns[j]))).join(',');
+}

@@ -32,6 +32,11 @@ export interface LearnSettings extends Pick<TrainOptions, 'maxSteps' | 'epochs' 
   expansion?: ExpansionRequest;
   /** Identify the theory after learning (pipeline/theory.ts): 'auto' where it can, 'off' never. Default 'auto'. */
   identify?: 'auto' | 'off';
+  /**
+   * Add seeded uniform noise of one level's width to the discrete columns' training and held-out rows
+   * (pipeline/dequantize.ts), and report the held-out NLL in bits per dimension of the levels. Default false.
+   */
+  dequantize?: boolean;
 }
 
 export interface LearnHooks {

@@ -7,6 +7,7 @@
 
 import type { Report } from './schema';
 import { Checker } from './checker';
+import { checkInput } from './validate-input';
 import { checkTheory } from './validate-theory';
 
 export { isIndex, isRecord } from './checker';
@@ -39,23 +40,7 @@ export function validateReport(x: unknown, options: ValidateOptions = {}): Repor
   if (r.createdAt !== undefined) c.str(r.createdAt, 'createdAt');
   if (r.about !== undefined) c.str(r.about, 'about');
 
-  let d = 0;
-  const input = c.rec(r.input, 'input');
-  if (input) {
-    c.str(input.path, 'input.path');
-    c.num(input.rows, 'input.rows', { integer: true, min: 0 });
-    c.strings(input.columns, 'input.columns');
-    if (Array.isArray(input.columns)) d = input.columns.length;
-    if (input.skippedRows !== undefined) {
-      c.arr(input.skippedRows, 'input.skippedRows')?.forEach((s, i) => {
-        const sr = c.rec(s, `input.skippedRows[${i}]`);
-        if (sr) {
-          c.num(sr.line, `input.skippedRows[${i}].line`);
-          c.str(sr.reason, `input.skippedRows[${i}].reason`);
-        }
-      });
-    }
-  }
+  const d = checkInput(c, r.input);
 
   // Version 1 reports have no estimator tag: they all come from the network (schemaVersion 2 tags it).
   const model = c.rec(r.model, 'model');
@@ -89,6 +74,7 @@ export function validateReport(x: unknown, options: ValidateOptions = {}): Repor
     c.num(training.trainNll, 'training.trainNll', { nullable: true });
     c.num(training.valNll, 'training.valNll', { nullable: true });
     c.optNum(training.gaussianValNll, 'training.gaussianValNll');
+    c.optNum(training.valBitsPerDim, 'training.valBitsPerDim');
     c.str(training.stoppedBecause, 'training.stoppedBecause');
     c.arr(training.history, 'training.history')?.forEach((p, i) => {
       const pt = c.rec(p, `training.history[${i}]`);
