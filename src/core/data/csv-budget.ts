@@ -11,7 +11,7 @@ import type { Layout } from './csv-builder';
 
 /**
  * Peak resident memory of `learn` per value of the table (rows x columns), measured end to end on
- * tables of 10^6-10^7 values (docs/PERFORMANCE.md, "Memory"): the rows as read, the training and
+ * tables of 10^6-10^7 values (README.md, "Bad input"): the rows as read, the training and
  * held-out copies in canonical order, the training engine's buffers and the model's samples.
  */
 export const LEARN_BYTES_PER_VALUE = 40;
