@@ -39,17 +39,20 @@ test('column selection errors list the available columns', async () => {
   const path = fixture('a,b,c\n' + rows(3, 3));
   await rejectsAt(readCsv(path, { ...few, columns: ['a', 'zz'] }), path, {
     line: 1,
+    column: 1,
     message: /unknown column "zz"; available columns: "a" \(0\), "b" \(1\), "c" \(2\)$/,
   });
   await rejectsAt(readCsv(path, { ...few, columns: ['3'] }), path, {
     line: 1,
+    column: 1,
     message: /column index 3 is out of range: the file has 3 columns \(indices 0 to 2\): "a" \(0\), "b" \(1\), "c" \(2\)$/,
   });
   await rejectsAt(readCsv(path, { ...few, columns: ['b', '1'] }), path, { line: 1, column: 3, message: /column "b" \(field 2\) is selected twice$/ });
-  await rejectsAt(readCsv(path, { ...few, columns: [] }), path, { line: 1, message: /no columns selected; available columns: "a" \(0\)/ });
+  await rejectsAt(readCsv(path, { ...few, columns: [] }), path, { line: 1, column: 1, message: /no columns selected; available columns: "a" \(0\)/ });
   const headerless = fixture(rows(3, 2));
   await rejectsAt(readCsv(headerless, { ...few, columns: ['a'] }), headerless, {
     line: 1,
+    column: 1,
     message: /unknown column "a"; available columns: "x0" \(0\), "x1" \(1\)$/,
   });
 });
@@ -140,7 +143,7 @@ test('the input file is never modified', async () => {
   const path = fixture(text);
   const before = statSync(path);
   await readCsv(path);
-  await rejectsAt(readCsv(path, { columns: ['zz'] }), path, { line: 1, message: /unknown column/ });
+  await rejectsAt(readCsv(path, { columns: ['zz'] }), path, { line: 1, column: 1, message: /unknown column/ });
   const after = statSync(path);
   assert.equal(after.mtimeMs, before.mtimeMs);
   assert.equal(after.size, before.size);

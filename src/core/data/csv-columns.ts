@@ -17,7 +17,8 @@ interface Where {
 
 /** The error position of the whole record, or of field i in it. */
 function at(where: Where, i?: number): InputErrorWhere {
-  if (i === undefined || where.cell === undefined) return { file: where.file, line: where.line };
+  // Not about one cell (an unknown name, an index out of range): the start of the header line.
+  if (i === undefined || where.cell === undefined) return { file: where.file, line: where.line, column: 1 };
   return { file: where.file, ...where.cell(i) };
 }
 

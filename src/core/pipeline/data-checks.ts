@@ -65,7 +65,7 @@ export function screenColumns(table: Table, order: number): ScreenedTable {
   if (omitted.length > 0) warnings.push(omittedWarning(omitted, kept));
   warnings.push(...indexColumnWarnings(used, usedSummaries));
   warnings.push(...outlierWarnings(used, usedSummaries));
-  const duplicates = duplicateRowsWarning(used, usedSummaries);
+  const duplicates = duplicateRowsWarning(used, discrete);
   if (duplicates) warnings.push(duplicates);
   return { table: used, kept, omitted, summaries: usedSummaries, discrete, warnings };
 }

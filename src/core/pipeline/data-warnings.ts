@@ -111,8 +111,9 @@ export function outlierWarnings(table: Table, summaries: readonly ColumnSummary[
  * rejects a move repeats its state, and those repeats are its correct weights (the bundled example
  * has 92 in 4,000 rows).
  */
-export function duplicateRowsWarning(table: Table, summaries: readonly ColumnSummary[]): string | null {
-  const continuous = summaries.findIndex((s) => s.levels === null);
+export function duplicateRowsWarning(table: Table, discrete: readonly DiscreteColumn[]): string | null {
+  // Continuous: not discrete (a column of 80 distinct values in 160 rows has few levels, yet no ties to speak of).
+  const continuous = table.columns.findIndex((_, j) => !discrete.some((c) => c.column === j));
   if (continuous < 0 || table.rows < 2) return null;
   const { rows, d, data } = table;
   const firstOf = new Map<number, number[]>();
