@@ -136,13 +136,13 @@ test('bad input: exit 2 with file, line and column; nothing written', () => {
   const order = runCli(['learn', EXAMPLE, '--order', 'four']);
   assert.equal(order.status, 2);
   assert.match(order.stderr, /--order must be an integer/);
-  // Refused before any training: the report could not be written (d = 100 at order 4: 4.6 M coefficients).
+  // Refused at the header, before the rows are read: the report could not be written (d = 100 at order 4: 4.6 M coefficients).
   const wide = join(dir, 'wide.csv');
   const header = Array.from({ length: 100 }, (_, j) => `x${j}`).join(',');
   writeFileSync(wide, `${header}\n` + Array.from({ length: 30 }, (_, i) => Array.from({ length: 100 }, (_, j) => Math.sin(i * 100 + j)).join(',')).join('\n') + '\n');
   const big = runCli(['learn', wide, '--out', join(dir, 'wide.json')]);
   assert.equal(big.status, 2);
-  assert.match(big.stderr, /wide\.csv.*order 4 on 100 columns has 4,598,126 coefficients; a report holds at most 1,500,000/);
+  assert.match(big.stderr, /wide\.csv:1:287: 100 columns selected, more than the 74 the run can take: an action of order 4 on more columns has more than the 1,500,000 coefficients/);
   assert.throws(() => statSync(join(dir, 'wide.json')));
   const over = runCli(['learn', EXAMPLE, '--out', EXAMPLE]);
   assert.equal(over.status, 2);
