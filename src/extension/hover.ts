@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { Delimiter } from '../core/data/csv-cells';
 import { fieldAt, headerLineIndex, sniffHeaderDelimiter, splitHeader } from '../core/data/csv-header';
 import { reportColumnForField } from './columnTerms';
-import { hoverContent, SHOW_COLUMN_COMMAND } from './hoverContent';
+import { hoverContent, omittedColumnContent, SHOW_COLUMN_COMMAND } from './hoverContent';
 import type { ReportIndex } from './reports';
 
 export { SHOW_COLUMN_COMMAND };
@@ -34,11 +34,16 @@ export class CsvHeaderHoverProvider implements vscode.HoverProvider {
     const field = fieldAt(splitHeader(text, delimiter), pos.character);
     if (!field) return undefined;
     const column = reportColumnForField(report, field.index, field.name);
-    if (column < 0) return undefined;
+    const range = new vscode.Range(headerLine, field.start, headerLine, field.end);
+    if (column < 0) {
+      // A constant column the run left out: say so (no command link, nothing trusted).
+      const omitted = omittedColumnContent(report, field.index, field.name);
+      return omitted === null ? undefined : new vscode.Hover(new vscode.MarkdownString(omitted, false), range);
+    }
 
     const md = new vscode.MarkdownString(hoverContent(report, column, reportPath, stale).markdown, false);
     md.isTrusted = { enabledCommands: [SHOW_COLUMN_COMMAND] };
     md.supportHtml = false;
-    return new vscode.Hover(md, new vscode.Range(headerLine, field.start, headerLine, field.end));
+    return new vscode.Hover(md, range);
   }
 }

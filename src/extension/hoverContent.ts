@@ -116,6 +116,16 @@ export function hoverContent(report: Report, column: number, reportPath: string,
   return { markdown: render(blocks), lines: blocks.length, shown: [...self.shown, ...couplings.shown] };
 }
 
+/**
+ * The hover of a header field that the run left out (a constant column: report input.omittedColumns):
+ * that it was left out and why, as there are no terms to show. Null when the field is no such column.
+ */
+export function omittedColumnContent(report: Report, fieldIndex: number, fieldName: string): string | null {
+  const o = report.input.omittedColumns?.find((c) => c.sourceColumn === fieldIndex && c.name === fieldName);
+  if (!o) return null;
+  return `**${escapeMarkdownText(o.name)}** · left out of this run, so it has no terms  \n${escapeMarkdownText(o.reason, WARNING_CHARS * 2)}\n`;
+}
+
 /** Paragraphs apart; the lines of one paragraph joined by hard line breaks (two trailing spaces). */
 function render(blocks: Block[]): string {
   let out = '';

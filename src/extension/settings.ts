@@ -23,6 +23,8 @@ export interface LearnOverrides {
   seed?: number;
   /** Empty: all columns. */
   columns?: string[];
+  /** Dequantize the discrete columns (LearnSettings.dequantize). */
+  dequantize?: boolean;
   /** Programmatic only (tests, scripts): */
   epochs?: number;
   steps?: number;
@@ -84,6 +86,10 @@ export function checkOverrides(x: unknown, source = ''): { overrides: LearnOverr
     if (Array.isArray(o.columns) && o.columns.every((c) => typeof c === 'string')) out.columns = (o.columns as string[]).map((c) => c.trim()).filter((c) => c !== '');
     else errors.push(`${source}columns must be a list of column names or 0-based indices (got ${JSON.stringify(o.columns)})`);
   }
+  if (o.dequantize !== undefined) {
+    if (typeof o.dequantize === 'boolean') out.dequantize = o.dequantize;
+    else errors.push(`${source}dequantize must be true or false`);
+  }
   if (o.skipInvalid !== undefined) {
     if (typeof o.skipInvalid === 'boolean') out.skipInvalid = o.skipInvalid;
     else errors.push(`${source}skipInvalid must be true or false`);
@@ -92,7 +98,7 @@ export function checkOverrides(x: unknown, source = ''): { overrides: LearnOverr
 }
 
 /** The keys of the actionLens.* configuration that feed learning. */
-export const CONFIG_KEYS = ['layerKind', 'layers', 'hidden', 'order', 'maxSteps', 'expansion', 'seed', 'columns'] as const;
+export const CONFIG_KEYS = ['layerKind', 'layers', 'hidden', 'order', 'maxSteps', 'expansion', 'seed', 'columns', 'dequantize'] as const;
 
 /** Settings from the configuration getter (only keys the user set, or defaults), checked. */
 export function overridesFromConfig(get: (key: string) => unknown): { overrides: LearnOverrides; errors: string[] } {
@@ -123,6 +129,7 @@ export function resolveLearn(config: LearnOverrides, run: LearnOverrides = {}): 
     ensemble: o.ensemble ?? DEFAULT_LEARN_SETTINGS.ensemble,
     modelSamples: o.modelSamples ?? DEFAULT_LEARN_SETTINGS.modelSamples,
     batch: o.batch ?? DEFAULT_LEARN_SETTINGS.batch,
+    dequantize: o.dequantize ?? false,
   };
   const columns = o.columns !== undefined && o.columns.length > 0 ? o.columns : undefined;
   return { settings, columns, skipInvalid: o.skipInvalid ?? false };

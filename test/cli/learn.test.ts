@@ -136,14 +136,14 @@ test('bad input: exit 2 with file, line and column; nothing written', () => {
   const order = runCli(['learn', EXAMPLE, '--order', 'four']);
   assert.equal(order.status, 2);
   assert.match(order.stderr, /--order must be an integer/);
-  // Refused before any training: even the pair couplings of 1,100 columns exceed what a report holds
-  // (orders above 2 would be computed on demand, but orders 0-2 are always stored).
+  // Refused at the header, before the rows are read: even the pair couplings of 1,100 columns exceed what a
+  // report holds (orders above 2 would be computed on demand, but orders 0-2 are always stored).
   const wide = join(dir, 'wide.csv');
   const header = Array.from({ length: 1100 }, (_, j) => `x${j}`).join(',');
   writeFileSync(wide, `${header}\n` + Array.from({ length: 30 }, (_, i) => Array.from({ length: 1100 }, (_, j) => Math.sin(i * 1100 + j)).join(',')).join('\n') + '\n');
   const big = runCli(['learn', wide, '--out', join(dir, 'wide.json')]);
   assert.equal(big.status, 2);
-  assert.match(big.stderr, /wide\.csv.*on 1100 columns even the pair couplings \(606,651 coefficients of orders 0-2\) exceed what a report holds/);
+  assert.match(big.stderr, /wide\.csv:1:\d+: 1100 columns selected, more than the 1093 the run can take: on more columns even the pair couplings of an order-4 action exceed what a report can hold/);
   assert.throws(() => statSync(join(dir, 'wide.json')));
   const over = runCli(['learn', EXAMPLE, '--out', EXAMPLE]);
   assert.equal(over.status, 2);

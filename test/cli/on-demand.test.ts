@@ -87,7 +87,7 @@ test('learn at d = 196 stores orders 0-2, computes 3-4 on demand, and `slice` re
 test('orders on demand need the cubic kind: a wide coupling run is refused before training', () => {
   const dir = tempDir();
   const csv = join(dir, 'wide-coupling.csv');
-  generatedCsv(csv, 160, 40, 3);
+  generatedCsv(csv, 160, 250, 3);
   const res = runCli(['learn', csv, '--layer-kind', 'coupling', '--steps', '5', '--out', join(dir, 'r.json')]);
   assert.equal(res.status, 2, res.stderr);
   assert.match(res.stderr, /wide-coupling\.csv.*on 160 columns orders above 2 are computed on demand, which needs the cubic layer kind/);

@@ -19,15 +19,16 @@ const root = mkdtempSync(join(tmpdir(), 'action-lens-csv-plain-'));
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 let files = 0;
 
-type Outcome = { table: Omit<Table, 'path' | 'data' | 'lines'> & { data: number[]; lines: number[] } } | { error: string; line?: number; column?: number; length?: number };
+type Outcome = { table: Omit<Table, 'path' | 'data' | 'lines' | 'columnCell'> & { data: number[]; lines: number[]; cells: unknown[] } } | { error: string; line?: number; column?: number; length?: number };
 
 async function outcome(path: string, options: ReadCsvOptions, plainSplit: boolean, chunkBytes: number): Promise<Outcome> {
   try {
     const t = await readCsvTuned(path, options, { ...DEFAULT_TUNING, chunkBytes, headLines: 3, plainSplit });
-    const { path: _path, data, lines, ...rest } = t;
+    const { path: _path, data, lines, columnCell, ...rest } = t;
     void _path;
-    // Bits, not numbers: -0 and NaN payloads would hide behind ===.
-    return { table: { ...rest, data: Array.from(new Uint32Array(data.buffer, data.byteOffset, data.length * 2)), lines: Array.from(lines) } };
+    // Bits, not numbers: -0 and NaN payloads would hide behind ===. The header cells' positions too.
+    const cells = t.columns.map((_, j) => columnCell?.(j));
+    return { table: { ...rest, data: Array.from(new Uint32Array(data.buffer, data.byteOffset, data.length * 2)), lines: Array.from(lines), cells } };
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return { error: err.message, line: err.line, column: err.column, length: err.length };

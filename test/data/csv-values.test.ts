@@ -94,12 +94,16 @@ test('more than half of the rows skipped is an error; exactly half is not', asyn
   assert.equal((await readCsv(half, few)).rows, 2);
   const most = fixture('a,b\n1,2\n3,\n6,NA\n');
   await rejectsAt(readCsv(most, few), most, {
+    line: 3,
+    column: 1,
     message:
       /2 of 3 data rows were skipped, more than half \(column "b" \(field 2\) has no value in 2 of the 3 rows; leave it out with --columns a\); for example line 3: missing value in column "b" \(field 2\); line 4: /,
   });
   // Spread over columns: no single column to blame.
   const spread = fixture('a,b\n1,2\n3,\n,6\n');
   await rejectsAt(readCsv(spread, few), spread, {
+    line: 3,
+    column: 1,
     message: /^[^(]*: 2 of 3 data rows were skipped, more than half; for example line 3: missing value in column "b" \(field 2\); line 4: missing value in column "a" \(field 1\)$/,
   });
 });
@@ -107,6 +111,8 @@ test('more than half of the rows skipped is an error; exactly half is not', asyn
 test('a column that is empty on most rows (trailing delimiter) is named in the error, with a way out', async () => {
   const path = fixture('a,b,\n' + rows(12, 2, ',', ',\n'));
   await rejectsAt(readCsv(path), path, {
+    line: 2,
+    column: 1,
     message: /12 of 12 data rows were skipped, more than half \(column "x2" \(field 3\) has no value in 12 of the 12 rows; leave it out with --columns a,b\); for example line 2: missing value in column "x2" \(field 3\); /,
   });
   assert.equal((await readCsv(path, { columns: ['a', 'b'] })).rows, 12);

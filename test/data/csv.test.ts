@@ -39,17 +39,20 @@ test('column selection errors list the available columns', async () => {
   const path = fixture('a,b,c\n' + rows(3, 3));
   await rejectsAt(readCsv(path, { ...few, columns: ['a', 'zz'] }), path, {
     line: 1,
+    column: 1,
     message: /unknown column "zz"; available columns: "a" \(0\), "b" \(1\), "c" \(2\)$/,
   });
   await rejectsAt(readCsv(path, { ...few, columns: ['3'] }), path, {
     line: 1,
+    column: 1,
     message: /column index 3 is out of range: the file has 3 columns \(indices 0 to 2\): "a" \(0\), "b" \(1\), "c" \(2\)$/,
   });
   await rejectsAt(readCsv(path, { ...few, columns: ['b', '1'] }), path, { line: 1, column: 3, message: /column "b" \(field 2\) is selected twice$/ });
-  await rejectsAt(readCsv(path, { ...few, columns: [] }), path, { line: 1, message: /no columns selected; available columns: "a" \(0\)/ });
+  await rejectsAt(readCsv(path, { ...few, columns: [] }), path, { line: 1, column: 1, message: /no columns selected; available columns: "a" \(0\)/ });
   const headerless = fixture(rows(3, 2));
   await rejectsAt(readCsv(headerless, { ...few, columns: ['a'] }), headerless, {
     line: 1,
+    column: 1,
     message: /unknown column "a"; available columns: "x0" \(0\), "x1" \(1\)$/,
   });
 });
@@ -70,20 +73,13 @@ test('duplicate column names: an error when selected (both positions named), fin
 // ---------------------------------------------------------------------------------------------
 // Whole-file checks.
 
-test('a constant column is an error naming it and its value, suggesting --columns', async () => {
+test('a constant column is read as it is: the pipeline leaves it out (src/core/pipeline/data-checks.ts)', async () => {
   const text = 'a,b,c\n' + Array.from({ length: 12 }, (_, i) => `${i},3.5,${i * i}\n`).join('');
-  const path = fixture(text);
-  await rejectsAt(readCsv(path), path, {
-    message: /column "b" \(field 2\) has the same value 3.5 in every kept row: a constant column carries no information; leave it out with --columns a,c$/,
-  });
-  const t = await readCsv(path, { allowConstant: true });
+  const t = await readCsv(fixture(text));
   assert.equal(t.rows, 12);
-  // Two constant columns, and names that a comma split would break: indices are suggested.
-  const two = fixture('"p,q",b,c\n' + Array.from({ length: 12 }, (_, i) => `${i},0,-1\n`).join(''));
-  await rejectsAt(readCsv(two), two, { message: /column "b" \(field 2\) has the same value 0 .*; column "c" \(field 3\) has the same value -1 .*leave them out with --columns 0$/ });
-  // Constant only among the kept rows still counts.
-  const kept = fixture('a,b\n' + Array.from({ length: 12 }, (_, i) => `${i},1\n`).join('') + '99,NA\n');
-  await rejectsAt(readCsv(kept), kept, { message: /column "b" \(field 2\) has the same value 1/ });
+  assert.deepEqual(row(t, 4), [4, 3.5, 16]);
+  // Where each column's header cell is, for the pipeline's messages about a column.
+  assert.deepEqual(t.columnCell?.(1), { line: 1, column: 3, length: 1 });
 });
 
 test('minRows must be a non-negative integer', async () => {
@@ -94,10 +90,10 @@ test('minRows must be a non-negative integer', async () => {
 
 test('too few rows: says how many there are and how many are needed', async () => {
   const path = fixture('a,b\n' + rows(4, 2) + '1,\n');
-  await rejectsAt(readCsv(path), path, { message: /too few data rows: 4 kept \(1 more were skipped\), at least 10 are needed$/ });
+  await rejectsAt(readCsv(path), path, { line: 1, column: 1, message: /too few data rows: 4 kept \(1 more were skipped\), at least 10 are needed$/ });
   const exact = fixture('a,b\n' + rows(10, 2));
   assert.equal((await readCsv(exact)).rows, 10);
-  await rejectsAt(readCsv(exact, { minRows: 11 }), exact, { message: /too few data rows: 10 kept, at least 11 are needed$/ });
+  await rejectsAt(readCsv(exact, { minRows: 11 }), exact, { line: 1, column: 1, message: /too few data rows: 10 kept, at least 11 are needed$/ });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -110,15 +106,18 @@ test('missing file, directory, empty, only blank lines, header only, binary', as
   mkdirSync(dir);
   await rejectsAt(readCsv(dir), dir, { message: /is a directory, not a CSV file$/ });
   const empty = fixture('');
-  await rejectsAt(readCsv(empty), empty, { message: /is empty$/ });
+  await rejectsAt(readCsv(empty), empty, { line: 1, column: 1, message: /is empty$/ });
   const bomOnly = fixture('\ufeff');
-  await rejectsAt(readCsv(bomOnly), bomOnly, { message: /is empty$/ });
+  await rejectsAt(readCsv(bomOnly), bomOnly, { line: 1, column: 1, message: /is empty$/ });
   const blank = fixture('\n\r\n  \n\t\n');
-  await rejectsAt(readCsv(blank), blank, { message: /contains only blank lines, no data$/ });
+  await rejectsAt(readCsv(blank), blank, { line: 1, column: 1, message: /contains only blank lines, no data$/ });
   const headerOnly = fixture('\na,b,c\n\n');
-  await rejectsAt(readCsv(headerOnly), headerOnly, { message: /has a header \(line 2\) but no data rows$/ });
+  await rejectsAt(readCsv(headerOnly), headerOnly, { line: 2, column: 1, message: /has a header \(line 2\) but no data rows$/ });
+  // The first NUL byte is where the file stops being text.
   const binary = fixture(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x31, 0x0a]));
-  await rejectsAt(readCsv(binary), binary, { message: /looks like a binary file/ });
+  await rejectsAt(readCsv(binary), binary, { line: 1, column: 5, message: /looks like a binary file/ });
+  const later = fixture(Buffer.concat([Buffer.from('\ufeffa,b\n1,2\n3,'), Buffer.from([0x00])]));
+  await rejectsAt(readCsv(later), later, { line: 3, column: 3, message: /looks like a binary file/ });
 });
 
 test('unreadable file', async (t) => {
@@ -144,7 +143,7 @@ test('the input file is never modified', async () => {
   const path = fixture(text);
   const before = statSync(path);
   await readCsv(path);
-  await rejectsAt(readCsv(path, { columns: ['zz'] }), path, { line: 1, message: /unknown column/ });
+  await rejectsAt(readCsv(path, { columns: ['zz'] }), path, { line: 1, column: 1, message: /unknown column/ });
   const after = statSync(path);
   assert.equal(after.mtimeMs, before.mtimeMs);
   assert.equal(after.size, before.size);

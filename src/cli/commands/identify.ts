@@ -8,7 +8,7 @@ import { writeStandaloneReport } from '../html-export';
 import { withInterrupt } from '../interrupt';
 import { expansionOption, limitedInteger, listOption, numberOption } from '../options';
 import { ProgressReporter } from '../progress';
-import { defaultReportPath, readRunInput, refuseOverwritingInput } from '../table-input';
+import { columnsSummary, defaultReportPath, readRunInput, refuseOverwritingInput } from '../table-input';
 import { theorySummary } from '../theory-summary';
 
 interface IdentifyFlags {
@@ -21,6 +21,7 @@ interface IdentifyFlags {
   out?: string;
   html?: string;
   quiet?: boolean;
+  dequantize?: boolean;
 }
 
 /**
@@ -39,6 +40,7 @@ export function registerIdentify(program: Command): void {
     .option('--columns <list>', 'columns to use, by name or 0-based index, comma-separated', listOption)
     .option('--val-fraction <f>', 'fraction of rows held out for validation', numberOption('--val-fraction', (v) => v > 0 && v < 0.9, 'a number in (0, 0.9)'), s.valFraction)
     .option('--skip-invalid', 'skip (and record) rows with non-numeric cells instead of stopping')
+    .option('--dequantize', "add seeded uniform noise of one level's width to discrete columns (at most 256 distinct values)")
     .option('--expand-at <point>', "expansion point x0: auto (the data's mean unless 0 lies within every column's spread), zero, mean, or one number per column", expansionOption, 'auto')
     .option('--out <report.json>', 'where to write the report (default: beside the CSV, <name>.report.json)')
     .option('--html <report.html>', 'also write a standalone HTML report')
@@ -51,7 +53,14 @@ async function runIdentify(file: string, flags: IdentifyFlags): Promise<void> {
   const out = flags.out ?? defaultReportPath(file);
   refuseOverwritingInput(file, [out, flags.html]);
   const { table, truth } = await readRunInput(file, flags, progress);
-  const settings: LearnSettings = { ...DEFAULT_LEARN_SETTINGS, order: flags.order, seed: flags.seed, valFraction: flags.valFraction, expansion: flags.expandAt };
+  const settings: LearnSettings = {
+    ...DEFAULT_LEARN_SETTINGS,
+    order: flags.order,
+    seed: flags.seed,
+    valFraction: flags.valFraction,
+    expansion: flags.expandAt,
+    dequantize: flags.dequantize ?? false,
+  };
   const { report } = await withInterrupt('cancelling', (signal) => identify(table, settings, { signal, onPhase: (p) => progress.phase(p) }, { truth }));
   progress.done();
   await mkdir(dirname(out) || '.', { recursive: true });
@@ -60,7 +69,7 @@ async function runIdentify(file: string, flags: IdentifyFlags): Promise<void> {
     await mkdir(dirname(flags.html) || '.', { recursive: true });
     await writeStandaloneReport(report, flags.html, [file, out]);
   }
-  process.stderr.write(`action-lens: ${table.rows} rows x ${table.d} columns; direct fit of ${report.theory?.candidates ?? 0} candidate monomials in ${(report.theory?.seconds ?? 0).toFixed(1)} s\n`);
+  process.stderr.write(`action-lens: ${table.rows} rows x ${columnsSummary(report.input)}; direct fit of ${report.theory?.candidates ?? 0} candidate monomials in ${(report.theory?.seconds ?? 0).toFixed(1)} s\n`);
   for (const w of report.warnings) process.stderr.write(`action-lens: warning: ${w}\n`);
   if (report.theory) for (const line of theorySummary(report.theory, report.input.columns)) if (!line.startsWith('warning:')) process.stderr.write(`action-lens: ${line}\n`);
   process.stdout.write(`${out}\n`);

@@ -14,7 +14,7 @@ import type { ExpansionRequest } from '../../core/action/expansion';
 import { ProgressReporter } from '../progress';
 import { withInterrupt } from '../interrupt';
 import { writeStandaloneReport } from '../html-export';
-import { defaultReportPath, readRunInput, refuseOverwritingInput } from '../table-input';
+import { columnsSummary, defaultReportPath, readRunInput, refuseOverwritingInput } from '../table-input';
 import { theorySummary } from '../theory-summary';
 
 interface LearnFlags {
@@ -44,6 +44,7 @@ interface LearnFlags {
   expandAt: ExpansionRequest;
   identify: 'auto' | 'off';
   grid: GridRequest;
+  dequantize?: boolean;
 }
 
 export function registerLearn(program: Command): void {
@@ -72,6 +73,7 @@ export function registerLearn(program: Command): void {
     .option('--columns <list>', 'columns to use, by name or 0-based index, comma-separated', listOption)
     .option('--val-fraction <f>', 'fraction of rows held out for validation', numberOption('--val-fraction', (v) => v > 0 && v < 0.9, 'a number in (0, 0.9)'), s.valFraction)
     .option('--skip-invalid', 'skip (and record) rows with non-numeric cells instead of stopping')
+    .option('--dequantize', "add seeded uniform noise of one level's width to discrete columns (at most 256 distinct values) and report the held-out NLL in bits per dimension")
     .option('--model-samples <N>', 'exact model samples for the cumulant comparison', limitedInteger('--model-samples', 'modelSamples'), s.modelSamples)
     .option('--out <report.json>', 'where to write the report (default: beside the CSV, <name>.report.json); the model goes to <report>.model.json')
     .option('--html <report.html>', 'also write a standalone HTML report')
@@ -108,7 +110,7 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
   const out = flags.out ?? defaultReportPath(file);
   const modelPath = `${out.replace(/\.json$/i, '')}.model.json`;
   refuseOverwritingInput(file, [out, modelPath, flags.html]);
-  const { table, truth } = await readRunInput(file, flags, progress);
+  const { table, truth } = await readRunInput(file, { ...flags, order: flags.order }, progress);
   const settings: LearnSettings = {
     ...DEFAULT_LEARN_SETTINGS,
     layerKind: flags.layerKind,
@@ -132,6 +134,7 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     expansion: flags.expandAt,
     identify: flags.identify,
     grid: flags.grid,
+    dequantize: flags.dequantize ?? false,
   };
   const { report, model } = await withInterrupt('cancelling; the best model so far is kept', (signal) =>
     learn(
@@ -155,9 +158,10 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     await writeStandaloneReport(report, flags.html, [file, out, modelPath]);
   }
   const t = report.training;
+  const bits = t.valBitsPerDim !== undefined ? ` = ${t.valBitsPerDim.toFixed(4)} bits/dim of the levels` : '';
   process.stderr.write(
-    `action-lens: ${table.rows} rows x ${table.d} columns; ${t.steps} steps in ${t.trainSeconds.toFixed(2)} s (${t.stoppedBecause}); ` +
-      `held-out NLL ${t.valNll.toFixed(4)} (Gaussian fit ${t.gaussianValNll.toFixed(4)})\n`,
+    `action-lens: ${table.rows} rows x ${columnsSummary(report.input)}; ${t.steps} steps in ${t.trainSeconds.toFixed(2)} s (${t.stoppedBecause}); ` +
+      `held-out NLL ${t.valNll.toFixed(4)}${bits} (Gaussian fit ${t.gaussianValNll.toFixed(4)})\n`,
   );
   const ensembleLine = ensembleSummary(report);
   if (ensembleLine) process.stderr.write(`action-lens: ${ensembleLine}\n`);

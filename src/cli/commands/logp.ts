@@ -13,7 +13,7 @@ export function registerLogp(program: Command): void {
     .argument('<points.csv>', 'rows to evaluate; columns are matched to the model by name (x0, x1, ... for files without a header)')
     .action(async (modelPath: string, pointsPath: string) => {
       const { flow, model } = await readModel(modelPath);
-      const table = await readCsv(pointsPath, { columns: model.columns, minRows: 1, allowConstant: true });
+      const table = await readCsv(pointsPath, { columns: model.columns, minRows: 1 });
       // readCsv returns the columns in the requested (model) order already.
       const x = reorderColumns(table.data, table.rows, Int32Array.from(model.columns.keys()));
       const lp = flow.logProb(x, table.rows);

@@ -1,6 +1,6 @@
 import type { SkippedRow } from '../report/schema';
 import { InputError } from '../util/errors';
-import { isBlankRecord, isMissing, looksLikeHeader, nonNumericHint, parseNumber, quoteValue, type Delimiter } from './csv-cells';
+import { DELIMITER_NAMES, isBlankRecord, isMissing, looksLikeHeader, nonNumericHint, parseNumber, quoteValue, type Delimiter } from './csv-cells';
 import { columnNames, selectColumns, type Selection } from './csv-columns';
 import { RecordText, type CellPosition } from './csv-position';
 import { RowStore } from './csv-rows';
@@ -8,6 +8,10 @@ import { RowStore } from './csv-rows';
 export interface BuilderOptions {
   columns?: string[];
   skipInvalid: boolean;
+  /** A line that is neither header nor data (Excel's `sep=` line, csv-directive.ts): skipped. */
+  skipLine?: number;
+  /** Called once the layout is fixed, before any data row is read: may refuse the table (too wide, too big). */
+  onLayout?: (layout: Layout) => void;
 }
 
 /** What the first non-blank record fixed for the rest of the file. */
@@ -19,9 +23,9 @@ export interface Layout {
   fields: number;
   names: string[];
   selection: Selection;
+  /** Where selected column j's header cell (or first cell, without a header) is, for messages about the column. */
+  cellOf: (j: number) => CellPosition;
 }
-
-export const DELIMITER_NAMES: Record<Delimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
 
 /**
  * Turns parsed records, one at a time, into kept rows and skipped-row notes. The first non-blank
@@ -48,9 +52,10 @@ export class TableBuilder {
    * tell where a cell at fault is.
    */
   add(fields: string[], line: number, raw?: string): void {
-    if (isBlankRecord(fields, this.delimiter)) return;
+    if (line === this.options.skipLine || isBlankRecord(fields, this.delimiter)) return;
     if (this.layout === undefined) {
       this.layout = this.fixLayout(fields, line, raw);
+      this.options.onLayout?.(this.layout);
       this.store = new RowStore(this.layout.selection.sourceColumns.length);
       this.scratch = new Float64Array(this.store.d);
       if (this.layout.header) return;
@@ -68,7 +73,8 @@ export class TableBuilder {
     const names = columnNames(first, header);
     const text = new RecordText(this.delimiter, line, first, raw);
     const selection = selectColumns(names, this.options.columns, { file: this.file, line, cell: (i) => text.cell(i) });
-    return { header, firstLine: line, fields: first.length, names, selection };
+    const cellOf = (j: number): CellPosition => text.cell(selection.sourceColumns[j]);
+    return { header, firstLine: line, fields: first.length, names, selection, cellOf };
   }
 
   private addDataRow(fields: string[], line: number, raw: string | undefined, layout: Layout): void {
@@ -93,7 +99,7 @@ export class TableBuilder {
           value === undefined
             ? `non-numeric value ${quoteValue(cell)} in column ${JSON.stringify(names[k])} (field ${field})`
             : `value ${quoteValue(cell)} in column ${JSON.stringify(names[k])} (field ${field}) is beyond the float64 range`;
-        const hint = value === undefined ? nonNumericHint(cell) : '';
+        const hint = value === undefined ? (this.repeatsHeader(fields, layout) ? ' (the header again: were files joined together?)' : nonNumericHint(cell)) : '';
         this.invalid(line, () => new RecordText(this.delimiter, line, fields, raw).cell(sourceColumns[k]), `${what}${hint}`, what);
         return;
       }
@@ -106,6 +112,11 @@ export class TableBuilder {
       return;
     }
     (this.store as RowStore).push(this.scratch, line);
+  }
+
+  /** A record equal to the header (cells trimmed): what joining CSV files with `cat` leaves. */
+  private repeatsHeader(fields: readonly string[], layout: Layout): boolean {
+    return layout.header && columnNames(fields, true).every((name, i) => name === layout.names[i]);
   }
 
   private wrongFieldCount(fields: string[], line: number, raw: string | undefined, layout: Layout): void {

@@ -14,6 +14,9 @@ export type Delimiter = ',' | ';' | '\t';
  */
 export const DELIMITERS: readonly Delimiter[] = ['\t', ';', ','];
 
+/** The delimiters in words, for messages. */
+export const DELIMITER_NAMES: Record<Delimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
 // JS-style decimals with an optional exponent: "1", "-.5", "+2", "1.", "1e-3". Deliberately not
 // Number()'s full grammar, which also accepts hex, binary, octal and Infinity, and reads "" as 0.
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

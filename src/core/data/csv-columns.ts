@@ -17,7 +17,8 @@ interface Where {
 
 /** The error position of the whole record, or of field i in it. */
 function at(where: Where, i?: number): InputErrorWhere {
-  if (i === undefined || where.cell === undefined) return { file: where.file, line: where.line };
+  // Not about one cell (an unknown name, an index out of range): the start of the header line.
+  if (i === undefined || where.cell === undefined) return { file: where.file, line: where.line, column: 1 };
   return { file: where.file, ...where.cell(i) };
 }
 
@@ -104,4 +105,14 @@ export function listColumns(names: readonly string[], max = 30): string {
   const shown = names.slice(0, max).map((n, i) => `${JSON.stringify(n)} (${i})`);
   if (names.length > max) shown.push(`... (${names.length - max} more)`);
   return shown.join(', ');
+}
+
+/**
+ * The --columns value selecting these columns of a selection: names when they survive a comma split
+ * (and the shell) as they are, else the columns' 0-based indices in the file.
+ */
+export function columnsArgument(selected: readonly number[], selection: Selection): string {
+  const { names, sourceColumns } = selection;
+  const plain = selected.every((j) => /^[^,\s"'$`\\;&|<>()*?!#~{}[\]]+$/.test(names[j]));
+  return selected.map((j) => (plain ? names[j] : String(sourceColumns[j]))).join(',');
 }

@@ -6,6 +6,7 @@
  */
 
 import { DELIMITERS, type Delimiter } from './csv-cells';
+import { isSepLine } from './csv-directive';
 import { scanFields } from './csv-position';
 
 export interface HeaderField {
@@ -54,10 +55,12 @@ export function fieldAt(fields: readonly HeaderField[], ch: number): HeaderField
   return fields.find((f) => ch >= f.start && ch <= f.end);
 }
 
-/** 0-based line of the header: the first line that is not blank. */
+/** 0-based line of the header: the first line that is not blank, after an Excel `sep=` line on line 1 (csv-directive.ts). */
 export function headerLineIndex(lines: (i: number) => string, lineCount: number): number {
   for (let i = 0; i < lineCount && i < 1000; i++) {
-    if (lines(i).trim() !== '') return i;
+    const line = lines(i);
+    if (i === 0 && isSepLine(line)) continue;
+    if (line.trim() !== '') return i;
   }
   return -1;
 }

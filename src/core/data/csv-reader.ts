@@ -7,7 +7,9 @@ import type { SkippedRow } from '../report/schema';
 import { TableBuilder, type Layout } from './csv-builder';
 import { checkTable } from './csv-checks';
 import { asUtf8, detectEncoding, headAsUtf8, type TextEncoding } from './csv-encoding';
-import { LineTracker } from './csv-lines';
+import { checkTableSize } from './csv-budget';
+import { sepDirective, unsupportedSepMessage } from './csv-directive';
+import { countBreaks, LineTracker } from './csv-lines';
 import { RecordText } from './csv-position';
 import { splitPlainLines } from './csv-plain';
 import type { RowStore } from './csv-rows';
@@ -36,15 +38,24 @@ export async function readCsvTuned(path: string, options: ReadCsvOptions, tuning
   try {
     const encoding = detectEncoding(source.head);
     assertHasText(source, encoding, path);
-    const delimiter = await sniffDelimiter(headAsUtf8(source.head, encoding), source.headIsAll);
-    const builder = new TableBuilder(path, delimiter, { columns: options.columns, skipInvalid: options.skipInvalid ?? false });
+    const headText = headAsUtf8(source.head, encoding);
+    // Excel's `sep=;` line names the delimiter and is skipped; otherwise the head decides.
+    const directive = sepDirective(headText.toString('utf8', 0, Math.min(headText.length, 16)));
+    if (directive !== null && 'unsupported' in directive) {
+      throw new InputError(unsupportedSepMessage(directive.unsupported), { file: path, line: 1, column: directive.column, length: 1 });
+    }
+    const delimiter = directive?.delimiter ?? (await sniffDelimiter(headText, source.headIsAll));
+    const sample = { size: source.size, headBytes: source.head.length, headBreaks: countLineBreaks(source.head), headIsAll: source.headIsAll };
+    const builder = new TableBuilder(path, delimiter, {
+      columns: options.columns,
+      skipInvalid: options.skipInvalid ?? false,
+      ...(directive !== null ? { skipLine: 1 } : {}),
+      onLayout: (layout) => checkTableSize(path, layout, sample, options),
+    });
     // UTF-8 chunks are the source's own buffers, which the fast path hands back for the next reads.
     const reuse = encoding === 'utf-8' ? (chunk: Buffer): void => source.reuse(chunk) : undefined;
     await parseAll(asUtf8(source.chunks(), encoding), delimiter, builder, path, tuning.plainSplit ? { reuse } : null, options.signal);
-    const { layout, store } = checkTable(path, builder.layout, builder.store, builder.skippedRows, builder.missingByColumn, {
-      minRows,
-      allowConstant: options.allowConstant ?? false,
-    });
+    const { layout, store } = checkTable(path, builder.layout, builder.store, builder.skippedRows, builder.missingByColumn, { minRows });
     return assemble(path, source.sha256(), delimiter, layout, store, builder.skippedRows);
   } finally {
     await source.close();
@@ -61,7 +72,20 @@ function assemble(
 ): Table {
   const { data, lines } = store.finish();
   const { names, sourceColumns } = layout.selection;
-  return { path, sha256, columns: names, sourceColumns, rows: store.rows, d: store.d, data, lines, skippedRows, header: layout.header, delimiter };
+  return {
+    path,
+    sha256,
+    columns: names,
+    sourceColumns,
+    rows: store.rows,
+    d: store.d,
+    data,
+    lines,
+    skippedRows,
+    header: layout.header,
+    delimiter,
+    columnCell: layout.cellOf,
+  };
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -70,11 +94,26 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 function assertHasText(source: CsvSource, encoding: TextEncoding, path: string): void {
   const { head } = source;
   const bomOnly = head.equals(UTF8_BOM) || (encoding !== 'utf-8' && head.length === 2);
-  if (source.headIsAll && (head.length === 0 || bomOnly)) throw new InputError('is empty', { file: path });
+  if (source.headIsAll && (head.length === 0 || bomOnly)) throw new InputError('is empty', { file: path, line: 1, column: 1 });
   // UTF-16 text is full of NUL bytes; UTF-8 text has none.
-  if (encoding === 'utf-8' && head.includes(0)) {
-    throw new InputError('looks like a binary file (it contains NUL bytes), not a CSV text file', { file: path });
+  const nul = encoding === 'utf-8' ? head.indexOf(0) : -1;
+  if (nul !== -1) {
+    throw new InputError('looks like a binary file (it contains NUL bytes), not a CSV text file', { file: path, ...bytePosition(head, nul) });
   }
+}
+
+/** Line and character column of byte `at` of the head (UTF-8), as an editor counts them. */
+function bytePosition(head: Buffer, at: number): { line: number; column: number } {
+  const before = head.toString('utf8', 0, at);
+  const lastBreak = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
+  const skipBom = lastBreak === -1 && before.charCodeAt(0) === 0xfeff ? 1 : 0;
+  return { line: countBreaks(before) + 1, column: before.length - lastBreak - skipBom };
+}
+
+function countLineBreaks(head: Buffer): number {
+  let n = 0;
+  for (let i = head.indexOf(0x0a); i !== -1; i = head.indexOf(0x0a, i + 1)) n++;
+  return n > 0 ? n : countBreaks(head.toString('latin1'));
 }
 
 async function parseAll(

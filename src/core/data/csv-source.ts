@@ -12,6 +12,8 @@ export interface CsvSource {
   head: Buffer;
   /** True when `head` is the whole file. */
   headIsAll: boolean;
+  /** The file's size in bytes when it was opened. */
+  size: number;
   /** All bytes of the file, starting with `head`, hashed on the way. */
   chunks(): AsyncGenerator<Buffer>;
   /**
@@ -37,10 +39,10 @@ export async function openSource(path: string, tuning: SourceTuning, signal?: Ab
   signal?.throwIfAborted();
   const handle = await openReadOnly(path);
   try {
-    await assertRegularFile(handle, path);
+    const size = await assertRegularFile(handle, path);
     const hash = createHash('sha256');
     const { head, eof } = await readHead(handle, path, hash, tuning, signal);
-    return new FileSource(handle, path, hash, head, eof, tuning.chunkBytes);
+    return new FileSource(handle, path, hash, head, eof, size, tuning.chunkBytes);
   } catch (err) {
     await handle.close();
     throw err;
@@ -56,9 +58,11 @@ async function openReadOnly(path: string): Promise<fs.FileHandle> {
   }
 }
 
-async function assertRegularFile(handle: fs.FileHandle, path: string): Promise<void> {
+/** The file's size; a directory is refused. */
+async function assertRegularFile(handle: fs.FileHandle, path: string): Promise<number> {
   const stat = await handle.stat();
   if (stat.isDirectory()) throw new InputError('is a directory, not a CSV file', { file: path });
+  return stat.size;
 }
 
 async function readHead(
@@ -111,6 +115,7 @@ class FileSource implements CsvSource {
     private readonly hash: Hash,
     readonly head: Buffer,
     readonly headIsAll: boolean,
+    readonly size: number,
     private readonly chunkBytes: number,
   ) {}
 

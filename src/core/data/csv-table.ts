@@ -1,6 +1,8 @@
 /** What reading a CSV gives (Table) and what it takes (ReadCsvOptions): the types csv.ts and csv-reader.ts share. */
 import type { SkippedRow } from '../report/schema';
+import type { TableLimits } from './csv-budget';
 import type { Delimiter } from './csv-cells';
+import type { CellPosition } from './csv-position';
 
 export interface Table {
   /** As given. */
@@ -22,17 +24,20 @@ export interface Table {
   skippedRows: SkippedRow[];
   header: boolean;
   delimiter: Delimiter;
+  /**
+   * Where column j's header cell is in the file (its first cell without a header), for messages
+   * about a whole column; absent for tables made in memory.
+   */
+  columnCell?: (j: number) => CellPosition;
 }
 
-export interface ReadCsvOptions {
+export interface ReadCsvOptions extends TableLimits {
   /** Names, or 0-based indices as strings ("0", "2"); a token equal to a header name is a name first. */
   columns?: string[];
   /** Skip (and record) rows with non-numeric cells or a wrong field count instead of failing. */
   skipInvalid?: boolean;
   /** Fewest kept rows accepted; default 10. */
   minRows?: number;
-  /** Accept a selected column whose kept values are all equal; default false. */
-  allowConstant?: boolean;
   /** Aborts the read; the promise then rejects with an AbortError. */
   signal?: AbortSignal;
 }

@@ -76,3 +76,20 @@ export async function readTruthBeside(csvPath: string, columns: readonly string[
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
+
+/**
+ * The truth over the columns kept (column c of the result is column kept[c] of the truth's), for a
+ * run that left columns out (constant ones). Terms on a left-out column make the truth of the kept
+ * columns alone unknown: then no truth, and a note saying so.
+ */
+export function truthOnColumns(truth: TruthBeside, kept: readonly number[]): { truth?: TruthBeside; note?: string } {
+  const at = new Map(kept.map((j, c) => [j, c]));
+  const terms: ActionTerm[] = [];
+  for (const t of truth.action.terms) {
+    if (t.monomial.every((j) => at.has(j))) terms.push({ ...t, monomial: t.monomial.map((j) => at.get(j) as number) });
+    else if (t.coefficient !== 0) return { note: `${truth.source}: the true action involves a column left out of the run; not compared` };
+  }
+  const point = truth.action.expansionPoint;
+  const action: Action = { ...truth.action, terms, ...(point ? { expansionPoint: kept.map((j) => point[j]) } : {}) };
+  return { truth: { source: truth.source, action } };
+}

@@ -1,3 +1,4 @@
+import { upperQuantile } from '../util/normal';
 import type { ActionTerm, TheorySection, TheoryTerm } from '../report/schema';
 import { binomial } from '../poly/basis';
 import { Rng } from '../util/rng';
@@ -148,7 +149,8 @@ export function identifyTheory(
     family,
     candidates: candidates.size,
     screen: screened ? screened.description : `none: all ${candidates.size} monomials of orders 1..${K}`,
-    cut: selected?.cut ?? Number.NaN,
+    // Nothing kept: the cut the strongest candidate failed, Holm's first (alpha / family, two-sided).
+    cut: selected?.cut ?? upperQuantile(settings.alpha / (2 * Math.max(1, family))),
     terms,
     ...(dense ? { dense } : {}),
     nearMisses,

@@ -5,18 +5,19 @@ import { jetToTerms, largestTerms } from '../action/terms';
 import { coefficientStdErrors, stdErrSecondsEstimate } from '../action/uncertainty';
 import { saveModel } from '../flow/serialize';
 import { flowProposal } from '../identify/validate';
+import { nonlinearKind, nonlinearKinds } from '../flow/kinds';
 import { kernelsInUse } from '../linalg/wasm/kernel';
 import { binomial, MonomialBasis } from '../poly/basis';
 import { norm } from '../poly/jet';
 import type { Action, ActionTerm, ReportLayer } from '../report/schema';
 import type { Flow } from '../flow/flow';
-import { nonlinearKind } from '../flow/kinds';
 import { isUnitwise } from '../flow/structured';
-import { InputError } from '../util/errors';
 import { slicerFor } from '../action/on-demand';
 import { EngineSession } from '../train/engines';
 import { Rng } from '../util/rng';
+import { InputError } from '../util/errors';
 import { restoreColumns, restoreTerms } from './columns';
+import { tableWhere } from './data-checks';
 import type { Estimator, EstimatorFit } from './estimator';
 import { medianDistance } from './model-cumulants';
 import type { PreparedRun } from './prepare';
@@ -26,6 +27,19 @@ import { compareStarts } from './restarts';
 import type { LearnHooks, LearnSettings } from './settings';
 
 const ENTRY_LIMIT = 200;
+
+/** A layer kind that needs more columns than the run has is refused at the table (as the columns left out may be why). */
+function checkKindFits(run: PreparedRun, layerKind: string): void {
+  const kind = nonlinearKind(layerKind);
+  if (!kind || run.d >= kind.minDim) return;
+  const why = kind.minDimReason ? ` (${kind.minDimReason})` : '';
+  const left = run.omitted.length > 0 ? ` (${run.omitted.length} constant ${run.omitted.length === 1 ? 'one was' : 'ones were'} left out)` : '';
+  const other = nonlinearKinds().find((k) => k.minDim <= run.d);
+  throw new InputError(
+    `the ${kind.name} layer kind needs at least ${kind.minDim} columns${why}; this data has ${run.d}${left}.${other ? ` Use --layer-kind ${other.name}.` : ''}`,
+    tableWhere(run.table),
+  );
+}
 const STD_ERR_ROWS = 4000;
 const STD_ERR_METHOD =
   'delta method: inverse Fisher information of the training rows (pseudo-inverse), propagated through the exact extraction; ' +
@@ -40,6 +54,7 @@ export const flowEstimator: Estimator = {
   name: 'flow',
   async fit(run: PreparedRun, settings: LearnSettings, hooks: LearnHooks): Promise<EstimatorFit> {
     const { d, order: K, canonical, x0, mean, std } = run;
+    checkKindFits(run, settings.layerKind);
     const hidden = settings.hidden ?? d;
     if (run.storedOrders < K) requireOnDemandKind(settings.layerKind, d, hidden, run);
     // One engine for the starts and the final training (the two-thread one keeps its helper thread).

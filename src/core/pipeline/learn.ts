@@ -2,7 +2,7 @@ import type { Table } from '../data/csv';
 import { gridFor } from '../data/grid';
 import type { Flow } from '../flow/flow';
 import type { SavedModel } from '../flow/serialize';
-import { PAPER_CITATION, SCHEMA_VERSION, type FlowModel, type Report, type ReportTraining, type TheorySection } from '../report/schema';
+import { PAPER_CITATION, SCHEMA_VERSION, type FlowModel, type Report, type ReportInput, type ReportTraining, type TheorySection } from '../report/schema';
 import { DEFAULT_TRAIN_OPTIONS } from '../train/trainer';
 import { binomial } from '../poly/basis';
 import { TOOL_VERSION } from '../version';
@@ -12,12 +12,15 @@ import { directEstimator } from './direct-estimator';
 import { flowEstimator } from './flow-estimator';
 import { imagesFor } from './images';
 import { compareWithSamplesForFit } from './model-cumulants';
-import { prepareRun } from './prepare';
+import { truthOnColumns } from '../data/truth';
+import { parameterWarning, type DiscreteColumn } from './data-warnings';
+import { bitsPerDimension } from './dequantize';
+import { prepareRun, type PreparedRun } from './prepare';
 import type { LearnExtras, LearnHooks, LearnSettings } from './settings';
 import { runIdentification } from './theory';
 
 export type { LearnExtras, LearnHooks, LearnSettings } from './settings';
-export { MAX_REPORT_COEFFICIENTS, MAX_STORED_COEFFICIENTS_ON_DEMAND } from './prepare';
+export { MAX_REPORT_COEFFICIENTS, MAX_STORED_COEFFICIENTS_ON_DEMAND } from './report-size';
 
 export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   layerKind: 'cubic',
@@ -62,10 +65,16 @@ export interface LearnResult extends RunResult {
  */
 export async function runEstimator(table: Table, estimator: Estimator, settings: LearnSettings, hooks: LearnHooks = {}, extras: LearnExtras = {}): Promise<RunResult> {
   const run = prepareRun(table, settings);
-  // Columns that are pixels (README.md, "Images"): found before training, so a bad --grid stops at once.
-  const grid = gridFor(settings.grid ?? 'auto', table.columns, table.sourceColumns, extras.omittedColumns);
-  const fit = await estimator.fit(run, settings, hooks, extras);
-  const warnings = [...fit.warnings];
+  // Columns that are pixels (README.md, "Images"): found before training, so a bad --grid stops at once;
+  // the columns left out (constant) are drawn with their value.
+  const grid = gridFor(settings.grid ?? 'auto', run.table.columns, run.table.sourceColumns, [...(extras.omittedColumns ?? []), ...run.omitted]);
+  const truth = extras.truth && run.kept.length < table.d ? truthOnColumns(extras.truth, run.kept) : { truth: extras.truth };
+  const fit = await estimator.fit(run, settings, hooks, { ...extras, truth: truth.truth });
+  const warnings = [...run.dataWarnings, ...(truth.note ? [truth.note] : []), ...fit.warnings];
+  if (fit.model.estimator === 'flow') {
+    const many = parameterWarning(fit.model.parameters, run.nTrain, run.d);
+    if (many) warnings.push(many);
+  }
 
   hooks.onPhase?.('cumulants');
   const drawn = fit.draw();
@@ -98,7 +107,7 @@ export async function runEstimator(table: Table, estimator: Estimator, settings:
         seed: settings.seed,
         ...(fit.screeningAction ? { innAction: fit.screeningAction } : {}),
         ...(fit.proposal ? { proposal: fit.proposal } : {}),
-        truth: extras.truth,
+        truth: truth.truth,
       }));
     } catch (e) {
       warnings.push(`The theory was not identified: ${e instanceof Error ? e.message : String(e)}.`);
@@ -119,18 +128,9 @@ export async function runEstimator(table: Table, estimator: Estimator, settings:
       estimator.name === 'flow'
         ? `Action Lens learns ln p(x) with an invertible network and extracts its polynomial coefficients exactly from the weights, after ${PAPER_CITATION}`
         : `Action Lens fits the polynomial action ln p(x) directly by score matching and identifies its terms with a stated error control, beside the method of ${PAPER_CITATION}`,
-    input: {
-      path: table.path,
-      sha256: table.sha256,
-      rows: table.rows,
-      columns: table.columns,
-      skippedRows: table.skippedRows,
-      sourceColumns: table.sourceColumns,
-      delimiter: table.delimiter,
-      header: table.header,
-    },
+    input: reportInput(run),
     model: fit.model,
-    ...(fit.training ? { training: fit.training } : {}),
+    ...(fit.training ? { training: withBitsPerDim(fit.training, run) } : {}),
     action: fit.action,
     ...(fit.actionStandardized ? { actionStandardized: fit.actionStandardized } : {}),
     convergence: fit.convergence,
@@ -149,6 +149,31 @@ export async function runEstimator(table: Table, estimator: Estimator, settings:
     ...(fit.flow ? { flow: fit.flow } : {}),
     ...(fit.saved ? { model: fit.saved } : {}),
   };
+}
+
+/** The report's input section: the file, and the columns used, left out, discrete and dequantized. */
+function reportInput(run: PreparedRun): ReportInput {
+  const { table } = run;
+  const columnNote = (c: DiscreteColumn) => ({ name: c.name, sourceColumn: c.sourceColumn });
+  return {
+    path: table.path,
+    sha256: table.sha256,
+    rows: table.rows,
+    columns: table.columns,
+    skippedRows: table.skippedRows,
+    sourceColumns: table.sourceColumns,
+    delimiter: table.delimiter,
+    header: table.header,
+    ...(run.omitted.length > 0 ? { omittedColumns: run.omitted } : {}),
+    ...(run.discrete.length > 0 ? { discreteColumns: run.discrete.map((c) => ({ ...columnNote(c), levels: c.levels, width: c.width })) } : {}),
+    ...(run.dequantized.length > 0 ? { dequantized: run.dequantized.map((c) => ({ ...columnNote(c), width: c.width })) } : {}),
+  };
+}
+
+/** With every column dequantized, the held-out NLL in bits per dimension of the levels (dequantize.ts). */
+function withBitsPerDim(training: ReportTraining, run: PreparedRun): ReportTraining {
+  if (run.dequantized.length === 0 || run.dequantized.length < run.d) return training;
+  return { ...training, valBitsPerDim: bitsPerDimension(training.valNll, run.dequantized.map((c) => c.width)) };
 }
 
 /** `learn`: the invertible network (docs/METHOD.md sections 2-6), and the theory identified beside it. */

@@ -43,6 +43,11 @@ export interface LearnSettings extends Pick<TrainOptions, 'maxSteps' | 'epochs' 
   identify?: 'auto' | 'off';
   /** Whether the columns are the pixels of an image (data/grid.ts): from their names ('auto', the default), 'off', or a size. */
   grid?: GridRequest;
+  /**
+   * Add seeded uniform noise of one level's width to the discrete columns' training and held-out rows
+   * (pipeline/dequantize.ts), and report the held-out NLL in bits per dimension of the levels. Default false.
+   */
+  dequantize?: boolean;
 }
 
 export interface LearnHooks {

@@ -45,6 +45,28 @@ export interface ReportInput {
   sourceColumns?: number[];
   delimiter?: string;
   header?: boolean;
+  /**
+   * Selected columns left out before learning (constant ones: README.md, "Bad input"); `columns`
+   * lists the columns used, so every index in the report is into those.
+   */
+  omittedColumns?: OmittedColumn[];
+  /** Columns of few distinct values with many ties (at most 256 levels), learned as they are unless dequantized. */
+  discreteColumns?: Array<{ name: string; sourceColumn: number; levels: number; width: number }>;
+  /**
+   * Columns dequantized (--dequantize): seeded uniform noise of one level's width (`width`, the smallest
+   * gap between the column's distinct values) added to the training and held-out rows.
+   */
+  dequantized?: Array<{ name: string; sourceColumn: number; width: number }>;
+}
+
+/** A selected column left out of the run, with its value and why (e.g. constant). */
+export interface OmittedColumn {
+  name: string;
+  /** 0-based position in the file. */
+  sourceColumn: number;
+  /** Its value (the mean, for a column constant only to float64's precision). */
+  value: number;
+  reason: string;
 }
 
 /**
@@ -111,6 +133,11 @@ export interface ReportTraining {
   valNll: number;
   /** The held-out NLL of a Gaussian fit (the starting point), for scale. */
   gaussianValNll: number;
+  /**
+   * With every column dequantized: the held-out NLL in bits per dimension of the original levels,
+   * (valNll - sum_i ln width_i) / (d ln 2) (docs/METHOD.md section 3.1.1).
+   */
+  valBitsPerDim?: number;
   bestEpoch: number;
   /** The optimizer step of the kept model (absent in older reports). */
   bestStep?: number;

@@ -21,6 +21,7 @@ export function checkTraining(c: Checker, x: unknown, d: number): void {
   c.num(t.trainNll, 'training.trainNll', { nullable: true });
   c.num(t.valNll, 'training.valNll', { nullable: true });
   c.optNum(t.gaussianValNll, 'training.gaussianValNll');
+  c.optNum(t.valBitsPerDim, 'training.valBitsPerDim', { min: 0 });
   c.optNum(t.learningRate, 'training.learningRate', { min: 0 });
   c.optNum(t.trainSeconds, 'training.trainSeconds', { min: 0 });
   c.oneOf(t.stoppedBecause, STOPPED_BECAUSE, 'training.stoppedBecause');

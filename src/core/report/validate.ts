@@ -6,7 +6,8 @@
  */
 
 import type { Report } from './schema';
-import { Checker, findUnsafeKey, REPORT_LIMITS, type Rec } from './checker';
+import { Checker, findUnsafeKey, type Rec } from './checker';
+import { checkInput } from './validate-input';
 import { checkTheory } from './validate-theory';
 import { checkGrid, checkImages } from './validate-images';
 import { checkCumulants, checkExperiment, checkFit, checkLayers, checkTraining } from './validate-sections';
@@ -70,33 +71,6 @@ export function validateReport(x: unknown, options: ValidateOptions = {}): Repor
   if (r.experiment !== undefined && r.experiment !== null) checkExperiment(c, r.experiment, d);
   if (c.errors.length > 0) return { ok: false, errors: c.errors };
   return { ok: true, report: r as unknown as Report };
-}
-
-/** The input section; returns the number of columns d (0 when they are unreadable). */
-function checkInput(c: Checker, x: unknown): number {
-  const input = c.rec(x, 'input');
-  if (!input) return 0;
-  c.str(input.path, 'input.path');
-  c.optStr(input.sha256, 'input.sha256');
-  c.num(input.rows, 'input.rows', { integer: true, min: 0 });
-  const columns = c.arr(input.columns, 'input.columns', REPORT_LIMITS.columns);
-  columns?.forEach((v, i) => c.str(v, `input.columns[${i}]`));
-  const d = columns?.length ?? 0;
-  if (input.sourceColumns !== undefined) {
-    c.indices(input.sourceColumns, 'input.sourceColumns', undefined, REPORT_LIMITS.columns);
-    if (Array.isArray(input.sourceColumns) && input.sourceColumns.length !== d) c.fail('input.sourceColumns', `has ${input.sourceColumns.length} entries for ${d} columns`);
-  }
-  c.optStr(input.delimiter, 'input.delimiter');
-  c.optBool(input.header, 'input.header');
-  if (input.skippedRows !== undefined) {
-    c.arr(input.skippedRows, 'input.skippedRows', Number.MAX_SAFE_INTEGER)?.forEach((s, i) => {
-      const sr = c.rec(s, `input.skippedRows[${i}]`);
-      if (!sr) return;
-      c.num(sr.line, `input.skippedRows[${i}].line`, { integer: true, min: 0 });
-      c.str(sr.reason, `input.skippedRows[${i}].reason`);
-    });
-  }
-  return d;
 }
 
 function checkModel(c: Checker, r: Rec, d: number, options: ValidateOptions): void {

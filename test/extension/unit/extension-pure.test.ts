@@ -35,6 +35,9 @@ test('settings: defaults, configuration, then run overrides; bad values are erro
   assert.deepEqual(checkOverrides([1, 2]).errors, ['settings must be an object']);
   assert.deepEqual(resolveLearn({}, { columns: [' a ', 'b'] }).columns, [' a ', 'b']);
   assert.deepEqual(checkOverrides({ columns: [' a ', '', 'b'] }).overrides.columns, ['a', 'b']);
+  assert.equal(resolveLearn(overridesFromConfig((k) => ({ dequantize: true })[k]).overrides).settings.dequantize, true);
+  assert.equal(resolveLearn({}).settings.dequantize, false);
+  assert.deepEqual(overridesFromConfig((k) => ({ dequantize: 'yes' })[k]).errors, ['actionLens.dequantize must be true or false']);
 });
 
 test('output paths: beside the CSV, or in the output folder (relative to the workspace folder)', () => {

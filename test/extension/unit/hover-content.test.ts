@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionTerm, Report } from '../../../src/core/report/schema';
-import { actionWarnings, expansionPoint, HOVER_MAX_LINES, hoverContent } from '../../../src/extension/hoverContent';
+import { actionWarnings, expansionPoint, HOVER_MAX_LINES, hoverContent, omittedColumnContent } from '../../../src/extension/hoverContent';
 import { formatCoefficient } from '../../../src/panel/numbers';
 
 function fixture(): Report {
@@ -146,4 +146,18 @@ test('with an identified theory, the hover lists the theory\'s terms of the colu
   // A column the theory leaves alone shows the dense action, as before.
   const other = hoverContent(r, 3, '/r.json', false);
   assert.match(other.markdown, /\*\*Self terms\*\* of ln p/);
+});
+
+test('a column the run left out as constant: the hover says so and why, with no link; other fields get none', () => {
+  const r = fixture();
+  r.input.omittedColumns = [{ name: 'edge*0', sourceColumn: 7, value: 0, reason: 'constant: every row has the value 0' }];
+  const md = omittedColumnContent(r, 7, 'edge*0');
+  assert.ok(md !== null);
+  assert.match(md, /^\*\*edge\\\*0\*\* · left out of this run/);
+  assert.match(md, /constant\\: every row has the value 0/);
+  assert.doesNotMatch(md, /command:/);
+  assert.equal(omittedColumnContent(r, 6, 'edge*0'), null);
+  assert.equal(omittedColumnContent(r, 7, 'other'), null);
+  delete r.input.omittedColumns;
+  assert.equal(omittedColumnContent(r, 7, 'edge*0'), null);
 });
