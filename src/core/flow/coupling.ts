@@ -6,6 +6,7 @@ import { columnSums } from '../linalg/rowwise';
 import { ParamSnapshot } from './snapshot';
 import type { Layer } from './layer';
 import type { NonlinearKind, TfModule, TfjsLayer } from './layer-kind';
+import { couplingStartFromData } from './start';
 
 /**
  * C (kind "coupling"): y_A = x_A, y_B = x_B + t(x_A), t(x_A) = V (U x_A + c)^2 (elementwise square, hidden
@@ -182,6 +183,9 @@ export const couplingKind: NonlinearKind<QuadraticCoupling> = {
     for (let k = 0; k < layer.paramCount; k++) layer.params[k] = 0.1 * rng.normal();
     return layer;
   },
+  // The first block from the data: the conditioning half on the subspace that best predicts the rest
+  // quadratically (start.ts); without it the answer depended on the seed (docs/EXPERIMENTS.md, "Seeds").
+  startFromData: (rows, n, layer, seed) => couplingStartFromData(rows, n, layer.dim, layer, seed),
   toStructure: (layer) => ({ kind: 'coupling', conditioner: Array.from(layer.conditioner), transformed: Array.from(layer.transformed), hidden: layer.hidden }),
   fromStructure: (d, s) => new QuadraticCoupling(d, s.conditioner as number[], s.transformed as number[], s.hidden as number),
   tfjs: couplingOnTfjs,

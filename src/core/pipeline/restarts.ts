@@ -29,7 +29,8 @@ export async function chooseStart(
   let chosen = 0;
   for (let r = 0; r < count; r++) {
     const structureSeed = r === 0 ? settings.seed : (settings.seed + 7919 * r) >>> 0;
-    const flow = buildFlow(mean, std, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: structureSeed });
+    // The training rows for the kinds that start their first block from the data (flow/start.ts).
+    const flow = buildFlow(mean, std, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: structureSeed, start: { rows: rows.trainRows, n: rows.nTrain } });
     if (count === 1) return { flow, summary: undefined };
     hooks.onPhase?.(`start ${r + 1} of ${count}`);
     // Each start keeps its best weights on the held-out rows (not its last): a start that overfits or
