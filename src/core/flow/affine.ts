@@ -2,6 +2,7 @@ import type { MonomialSet } from '../poly/monomial-set';
 import { axpy, constantJet, type Jet } from '../poly/jet';
 import { gemmAB, TRI } from '../linalg/kernels';
 import { luScatter, luUnpack, permuteRows } from './lu';
+import { pivotedLu } from './dense-lu';
 import { Scratch } from '../linalg/scratch';
 import type { Layer } from './layer';
 import type { LayerKind, TfModule, TfjsLayer } from './layer-kind';
@@ -192,6 +193,31 @@ export class AffineLU implements Layer, LinearStructure {
     }
     return { output, logDet: constantJet(basis, this.logDetConstant()) };
   }
+}
+
+/**
+ * The affine layer y = W x + b for a given W whose LU factorisation with partial pivoting has a
+ * positive diagonal (rows order[j] of W are the rows of L U): the permutation comes from the pivoting,
+ * Lo = L and Up = U. A start from the data (start.ts) flips the signs of W's rows to make the pivots
+ * positive, which the layers after it absorb. Throws for a singular W or a negative pivot.
+ */
+export function affineFromMatrix(d: number, w: ArrayLike<number>, b?: ArrayLike<number>): AffineLU {
+  const { lu, order } = pivotedLu(d, w);
+  for (let j = 0; j < d; j++) {
+    const pivot = lu[j * d + j];
+    if (!(pivot > 0 && Number.isFinite(pivot))) throw new RangeError(`affineFromMatrix: pivot ${j} is ${pivot}, not positive`);
+  }
+  // y_i = (Lo Up x)_perm[i], and row j of Lo Up is row order[j] of W: perm[order[j]] = j.
+  const perm = new Int32Array(d);
+  for (let j = 0; j < d; j++) perm[order[j]] = j;
+  const layer = new AffineLU(d, perm);
+  const p = layer.params;
+  let k = 0;
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) p[k++] = lu[i * d + j];
+  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) p[k++] = lu[i * d + j];
+  for (let i = 0; i < d; i++) p[k++] = Math.log(lu[i * d + i]);
+  if (b) for (let i = 0; i < d; i++) p[k++] = b[i];
+  return layer;
 }
 
 /** The affine layers' record (kinds.ts): saved with their permutation. */

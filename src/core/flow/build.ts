@@ -1,6 +1,6 @@
 import { InputError } from '../util/errors';
 import { Rng } from '../util/rng';
-import { AffineLU } from './affine';
+import { AffineLU, affineFromMatrix } from './affine';
 import { Flow } from './flow';
 import { layerKindNames, nonlinearKind, nonlinearKinds } from './kinds';
 import type { Layer } from './layer';
@@ -11,6 +11,12 @@ export interface FlowOptions {
   layers: number;
   hidden: number;
   seed: number;
+  /**
+   * The training rows (raw units, n x d), for a start of the first block from the data where the
+   * kind has one (NonlinearKind.startFromData; the coupling kind's is in start.ts, docs/METHOD.md
+   * section 3.3).
+   */
+  start?: { rows: Float64Array; n: number };
 }
 
 /**
@@ -34,10 +40,19 @@ export function buildFlow(mean: ArrayLike<number>, std: ArrayLike<number>, optio
     const affine = new AffineLU(d, rng.permutation(d));
     const nTri = (d * (d - 1)) / 2;
     for (let k = 0; k < 2 * nTri; k++) affine.params[k] = 0.01 * rng.normal();
-    layers.push(affine);
-    layers.push(kind.create(d, l, options.hidden, rng));
+    const nonlinear = kind.create(d, l, options.hidden, rng);
+    const fromData = l === 0 && options.start && kind.startFromData ? kind.startFromData(standardized(options.start.rows, options.start.n, mean, std), options.start.n, nonlinear, options.seed) : null;
+    layers.push(fromData ? affineFromMatrix(d, fromData.matrix, fromData.bias) : affine);
+    layers.push(nonlinear);
   }
   return new Flow(layers);
+}
+
+function standardized(rows: Float64Array, n: number, mean: ArrayLike<number>, std: ArrayLike<number>): Float64Array {
+  const d = mean.length;
+  const out = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) out[r * d + i] = (rows[r * d + i] - mean[i]) / std[i];
+  return out;
 }
 
 /** Moves every parameter by scale x N(0, 1), seeded: random flows of a class (teachers, test cases) far from the identity. */

@@ -7,6 +7,7 @@ import { ParamSnapshot } from './snapshot';
 import type { Layer } from './layer';
 import type { NonlinearKind, TfModule, TfjsLayer } from './layer-kind';
 import { SETTING_LIMITS } from '../pipeline/limits';
+import { couplingStartFromData } from './start';
 
 /**
  * C (kind "coupling"): y_A = x_A, y_B = x_B + t(x_A), t(x_A) = V (U x_A + c)^2 (elementwise square, hidden
@@ -183,6 +184,9 @@ export const couplingKind: NonlinearKind<QuadraticCoupling> = {
     for (let k = 0; k < layer.paramCount; k++) layer.params[k] = 0.1 * rng.normal();
     return layer;
   },
+  // The first block from the data: the conditioning half on the subspace that best predicts the rest
+  // quadratically (start.ts); without it the answer depended on the seed (docs/EXPERIMENTS.md, "Seeds").
+  startFromData: (rows, n, layer, seed) => couplingStartFromData(rows, n, layer.dim, layer, seed),
   toStructure: (layer) => ({ kind: 'coupling', conditioner: Array.from(layer.conditioner), transformed: Array.from(layer.transformed), hidden: layer.hidden }),
   fromStructure: (d, s) => new QuadraticCoupling(d, s.conditioner as number[], s.transformed as number[], s.hidden as number),
   checkStructure(d, s) {

@@ -47,6 +47,14 @@ export interface NonlinearKind<L extends Layer = Layer> extends LayerKind<L> {
   readonly minDimReason?: string;
   /** The index-th nonlinear layer of a flow over d variables, with its parameters initialised near the identity. */
   create(d: number, index: number, hidden: number, rng: Rng): L;
+  /**
+   * Optional: a start of the first block from the data (docs/METHOD.md section 3.3). Given the
+   * standardized training rows (n x d) and the first nonlinear layer as create made it, sets that
+   * layer's parameters and returns the first affine layer's W and b (on standardized rows; the LU
+   * factorisation of W with partial pivoting must have a positive diagonal), or null to keep the
+   * usual start. Seeded: the same rows and seed give the same start.
+   */
+  startFromData?(rows: Float64Array, n: number, layer: L, seed: number): { matrix: Float64Array; bias: Float64Array } | null;
 }
 
 export type TfModule = typeof Tf;

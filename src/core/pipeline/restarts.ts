@@ -25,10 +25,10 @@ export function structureSeedOf(seed: number, r: number): number {
 }
 
 /**
- * Several starts, each trained briefly, compared on held-out rows. The fixed permutation of each
- * affine layer decides which linear combinations a coupling layer can reach cheaply; with an unlucky
- * one, training settles in a local optimum (seen on teacher data: 0.06 nats per row worse for about
- * half of the seeds, however long it trains). Each start gets enough steps to leave the Gaussian
+ * Several starts, each trained briefly, compared on held-out rows. Where a start's structure decides
+ * which optimum training reaches (for the coupling kind, which directions the first block conditions
+ * on: its start from the data, flow/start.ts, now takes that choice away from the seed), the starts
+ * still differ in the rest of their weights. Each start gets enough steps to leave the Gaussian
  * saddle before they are compared. The best few are then trained to convergence (ensemble.ts).
  */
 export async function compareStarts(
@@ -44,7 +44,8 @@ export async function compareStarts(
   const starts: TrainedStart[] = [];
   for (let r = 0; r < count; r++) {
     const structureSeed = structureSeedOf(settings.seed, r);
-    const flow = buildFlow(mean, std, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: structureSeed });
+    // The training rows for the kinds that start their first block from the data (flow/start.ts).
+    const flow = buildFlow(mean, std, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: structureSeed, start: { rows: rows.trainRows, n: rows.nTrain } });
     if (count === 1) return { starts: [{ flow, structureSeed, valNll: Number.NaN }], summary: undefined };
     hooks.onPhase?.(`start ${r + 1} of ${count}`);
     // Each start keeps its best weights on the held-out rows (not its last): a start that overfits or
