@@ -26,7 +26,7 @@ after(() => {
 });
 
 test('data mnist writes the chosen digits, one named column per pixel, the same rows as the loader', () => {
-  const r = cli(['data', 'mnist', '--digits', '3,0', '--size', '7', '--n', '50', '--seed', '2', '--out', 'sub/d.csv']);
+  const r = cli(['data', 'mnist', '--digits', '3,0', '--size', '7', '--n', '50', '--seed', '2', '--min-ink', '0', '--out', 'sub/d.csv']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'sub/d.csv');
   assert.match(r.stderr, /50 digits \(\d+ x 0, \d+ x 3; of \d+\) as 7 x 7 pixels, 49 columns/);
@@ -40,6 +40,26 @@ test('data mnist writes the chosen digits, one named column per pixel, the same 
   const t = mnistTable({ digits: [0, 3], size: 7, n: 50, seed: 2 });
   lines.slice(1).forEach((line, r) => assert.deepEqual(line.split(',').map(Number), Array.from(t.data.subarray(r * 49, (r + 1) * 49))));
   assert.deepEqual(readdirSync(join(dir, 'sub')), ['d.csv']);
+});
+
+test('data mnist leaves out the pixels inked in fewer than --min-ink of the rows (default 5%), and learn takes the rest', () => {
+  const r = cli(['data', 'mnist', '--digits', '3', '--size', '14', '--n', '300', '--seed', '4', '--out', 'ink.csv']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = readFileSync(join(dir, 'ink.csv'), 'utf8').trimEnd().split('\n');
+  const header = lines[0].split(',');
+  // Independently: count each pixel's inked rows in the loader's table.
+  const t = mnistTable({ digits: [3], size: 14, n: 300, seed: 4 });
+  const expected = t.columns.filter((_, i) => {
+    let inked = 0;
+    for (let row = 0; row < t.n; row++) if (t.data[row * t.columns.length + i] > 0) inked++;
+    return inked >= 0.05 * t.n;
+  });
+  assert.deepEqual(header, expected);
+  assert.ok(header.length < 196 && header.length > 50, `${header.length} columns`);
+  assert.match(r.stderr, new RegExp(`${196 - header.length} pixels inked in fewer than 5% of the rows left out`));
+  const bad = cli(['data', 'mnist', '--min-ink', '2', '--out', 'x.csv']);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /--min-ink/);
 });
 
 test('bad arguments and a missing package exit with code 2 and say what is wrong', () => {

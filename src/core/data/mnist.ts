@@ -171,3 +171,17 @@ export function mnistTable(selection: MnistSelection): MnistTable {
   for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) columns.push(pixelName(r, c));
   return { columns, size, n, data: downsample(full, n, MNIST_SIDE, size), labels, available };
 }
+
+/**
+ * The pixels (column indices) inked, above 0, in at least `minShare` of the rows. A pixel inked in a
+ * handful of rows has a tiny spread on the rest: on the training rows it is nearly constant or a
+ * combination of its few neighbours (learn refuses it, naming it), and a held-out digit that inks
+ * it lies hundreds of spreads out. minShare 0 keeps every pixel that is not always 0.
+ */
+export function inkedPixels(t: Pick<MnistTable, 'columns' | 'n' | 'data'>, minShare: number): number[] {
+  const d = t.columns.length;
+  const inked = new Int32Array(d);
+  for (let r = 0; r < t.n; r++) for (let i = 0; i < d; i++) if (t.data[r * d + i] > 0) inked[i]++;
+  const least = Math.max(1, minShare * t.n);
+  return Array.from({ length: d }, (_, i) => i).filter((i) => inked[i] >= least);
+}

@@ -25,7 +25,7 @@ export interface DigitsRun {
  */
 export const DIGITS_RUNS: Record<'quick' | 'full', DigitsRun> = {
   quick: { digits: [3], size: 14, n: 1000, minInkShare: 0.05, learn: { layerKind: 'cubic', layers: 2, order: 2, maxSteps: 1500, patience: 400, restarts: 1, modelSamples: 2000 } },
-  full: { digits: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], size: 28, minInkShare: 0.05, learn: { layerKind: 'cubic', layers: 2, order: 2, maxSteps: 6000, patience: 1000, restarts: 1, modelSamples: 10000 } },
+  full: { digits: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], size: 28, minInkShare: 0.05, learn: { layerKind: 'cubic', layers: 2, order: 4, maxSteps: 6000, patience: 1000, restarts: 1, modelSamples: 10000 } },
 };
 
 /** Model rows drawn for the range check (beyond the report's own samples). */
