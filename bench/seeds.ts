@@ -95,6 +95,9 @@ interface SeedRow {
   /** Mean stated standard error per order, relative to the norm of the true order. */
   relStdErr: (number | null)[];
   coefficients: number[];
+  /** The monomials of `coefficients` (order >= 1) and their stated standard errors (null where not computed). */
+  monomials: number[][];
+  stdErrs: Array<number | null>;
   steps: number;
   stoppedBecause: string;
   restarts: string;
@@ -151,6 +154,8 @@ async function main(): Promise<void> {
       rmsZ: cmp.map((c) => c.rmsZ ?? null),
       relStdErr,
       coefficients: report.action.terms.filter((t) => t.monomial.length > 0).map((t) => t.coefficient),
+      monomials: report.action.terms.filter((t) => t.monomial.length > 0).map((t) => t.monomial),
+      stdErrs: report.action.terms.filter((t) => t.monomial.length > 0).map((t) => t.stdErr ?? null),
       steps: report.training.steps,
       stoppedBecause: report.training.stoppedBecause,
       restarts: r ? `${r.candidates.map((c) => c.valNll.toFixed(3)).join('/')} -> ${r.chosen}` : '-',
@@ -184,6 +189,31 @@ function summarise(rows: SeedRow[]): void {
     const ref = bestSeed.errors[k] ?? Math.min(...errs);
     const med = [...errs].sort((a, b) => a - b)[Math.floor(errs.length / 2)];
     console.log(`order ${k + 1}: best-NLL seed's error ${(100 * ref).toFixed(1)}%, median ${(100 * med).toFixed(1)}%, worst ${(100 * Math.max(...errs)).toFixed(1)}%; seeds above 1.5x the best-NLL seed's: ${rows.filter((r) => (r.errors[k] ?? 0) > 1.5 * ref).map((r) => r.seed).join(', ') || 'none'}`);
+  }
+  coefficientSpread(rows);
+}
+
+/**
+ * Per order, how far each coefficient moves from seed to seed (its standard deviation over the seeds)
+ * against the standard errors the runs state for it (their rms): a ratio near 1 means the stated
+ * errors cover the spread of the seeds. Same monomials and expansion point in every run assumed.
+ */
+function coefficientSpread(rows: SeedRow[]): void {
+  if (rows.length < 3 || rows.some((r) => r.stdErrs.some((e) => e === null))) return;
+  const byOrder = new Map<number, number[]>();
+  rows[0].monomials.forEach((m, j) => {
+    const c = rows.map((r) => r.coefficients[j]);
+    const mean = c.reduce((a, b) => a + b, 0) / c.length;
+    const sd = Math.sqrt(c.reduce((a, b) => a + (b - mean) ** 2, 0) / (c.length - 1));
+    const se = Math.sqrt(rows.reduce((a, r) => a + (r.stdErrs[j] as number) ** 2, 0) / rows.length);
+    const ratios = byOrder.get(m.length) ?? [];
+    ratios.push(sd / se);
+    byOrder.set(m.length, ratios);
+  });
+  for (const [k, ratios] of [...byOrder.entries()].sort((a, b) => a[0] - b[0])) {
+    const sorted = [...ratios].sort((a, b) => a - b);
+    const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    console.log(`order ${k}: spread of the coefficients over the seeds / stated standard error: median ${q(0.5).toFixed(2)}, 90% ${q(0.9).toFixed(2)}, max ${sorted[sorted.length - 1].toFixed(2)} (${ratios.length} coefficients)`);
   }
 }
 
