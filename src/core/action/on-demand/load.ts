@@ -1,23 +1,23 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { loadModel } from '../../flow/serialize';
+import { loadModel, MODEL_LIMITS } from '../../flow/serialize';
 import { hasStructuredRoute } from '../../flow/structured';
 import { layerKindNames } from '../../flow/kinds';
-import { validateReport } from '../../report/validate';
+import { REPORT_LIMITS, validateReport } from '../../report/validate';
+import { readJsonFile } from '../../util/json-file';
 import type { Report } from '../../report/schema';
 import { InputError } from '../../util/errors';
 import { slicerFor, type ActionSlicer } from './slicer';
 
 /**
  * A report and its slicer from the report's path: the weights are read from report.model.weightsFile
- * (relative to the report), or from `modelPath` when given. Bad files are InputErrors naming the file.
+ * (relative to the report), or from `modelPath` when given. Both are read like every model and report
+ * (README.md, "Bad input and faults"): bad files are InputErrors naming the file and the field.
  */
 export async function loadSlicer(reportPath: string, options: { modelPath?: string; units?: 'raw' | 'standardized' } = {}): Promise<{ report: Report; slicer: ActionSlicer; modelPath: string }> {
   const report = await readReport(reportPath);
   const weights = options.modelPath ?? (report.model.estimator === 'flow' && report.model.weightsFile ? resolve(dirname(reportPath), report.model.weightsFile) : undefined);
   if (!weights) throw new InputError('the report names no model file (model.weightsFile): it was not made by learn, or pass the model file', { file: reportPath });
-  const data = parseJson(await readText(weights), weights);
-  const { flow } = loadModel(data, weights);
+  const { flow } = loadModel(await readJsonFile(weights, 'the model', MODEL_LIMITS.fileBytes), weights);
   if (!hasStructuredRoute(flow.layers)) {
     const kinds = [...new Set(flow.layers.map((l) => l.kind))].join(', ');
     throw new InputError(`the action is computed on demand only through linear and unitwise layers (the cubic kind); this model has ${kinds} layers, and its report stores every order`, { file: weights });
@@ -26,24 +26,9 @@ export async function loadSlicer(reportPath: string, options: { modelPath?: stri
   return { report, slicer: slicerFor(flow, report, options.units ?? 'raw'), modelPath: weights };
 }
 
+/** The report through the same reader as Open Report: size limit before reading, JSON errors located, every field checked. */
 async function readReport(path: string): Promise<Report> {
-  const v = validateReport(parseJson(await readText(path), path), { layerKinds: layerKindNames() });
+  const v = validateReport(await readJsonFile(path, 'the report', REPORT_LIMITS.fileBytes), { layerKinds: layerKindNames() });
   if (!v.ok) throw new InputError(`not a valid Action Lens report: ${v.errors.slice(0, 3).join('; ')}`, { file: path });
   return v.report;
-}
-
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read the file: ${e instanceof Error ? e.message : String(e)}`, { file: path });
-  }
-}
-
-function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new InputError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { file });
-  }
 }
