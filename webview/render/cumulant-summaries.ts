@@ -7,7 +7,8 @@
 import type { CumulantSummary } from '../../src/core/report/schema';
 import type { RenderContext } from '../context';
 import { h, s, svgTitle } from '../dom';
-import { exact, fmt, zClass } from '../format';
+import { fmt, zClass } from '../format';
+import { comparisonRow, indexText } from './z-summary';
 
 function absZHistogram(summary: CumulantSummary): SVGSVGElement {
   const { edges, counts } = summary.histogram;
@@ -28,21 +29,9 @@ function absZHistogram(summary: CumulantSummary): SVGSVGElement {
 }
 
 function renderSummary(summary: CumulantSummary, ctx: RenderContext): HTMLElement {
-  const columns = ctx.report.input.columns;
-  const name = (i: number): string => (ctx.ui.names === 'columns' && columns[i] ? columns[i] : `x${i}`);
   const max = summary.absZQuantiles.find((q) => q.q === 1)?.z ?? Math.max(0, ...summary.worst.map((e) => Math.abs(e.z)));
   const quantiles = summary.absZQuantiles.map((q) => `${q.q === 1 ? 'max' : `${fmt(100 * q.q, 3)}%`} ${fmt(q.z, 3)}`).join(' · ');
-  const rows = summary.worst.map((e) => {
-    const cls = zClass(e.z);
-    return h(
-      'tr',
-      { class: `al-z-row al-z-${cls}` },
-      h('td', { class: 'al-index' }, e.index.map(name).join(', ')),
-      h('td', { class: 'al-num', title: exact(e.a) }, fmt(e.a)),
-      h('td', { class: 'al-num', title: exact(e.b) }, fmt(e.b)),
-      h('td', { class: `al-num al-z al-z-${cls}`, title: `z = ${exact(e.z)}` }, fmt(e.z, 3)),
-    );
-  });
+  const rows = summary.worst.map((e) => comparisonRow(e, (index) => indexText(index, ctx.report.input.columns, ctx.ui.names)));
   return h(
     'details',
     { class: 'al-cumulant-order al-cumulant-summary', data: { order: summary.order }, attrs: { open: true } },

@@ -3,32 +3,18 @@
 import type { CumulantComparison } from '../../src/core/report/schema';
 import type { RenderContext } from '../context';
 import { h } from '../dom';
-import { exact, fmt, zClass } from '../format';
-import { zSummary } from './z-summary';
+import { fmt, zClass } from '../format';
+import { comparisonRow, indexText, zSummary } from './z-summary';
 import { renderCumulantSummaries } from './cumulant-summaries';
 
 const MAX_ROWS = 200;
-
-function indexText(index: number[], columns: string[], names: 'columns' | 'indices'): string {
-  return index.map((i) => (names === 'columns' && columns[i] !== undefined && columns[i] !== '' ? columns[i] : `x${i}`)).join(', ');
-}
 
 export function renderComparison(cmp: CumulantComparison, ctx: RenderContext): HTMLElement {
   const columns = ctx.report.input.columns;
   const orders = cmp.orders.map((o) => {
     const entries = [...o.entries].sort((p, q) => Math.abs(q.z ?? 0) - Math.abs(p.z ?? 0));
     const shown = entries.slice(0, MAX_ROWS);
-    const rows = shown.map((e) => {
-      const cls = zClass(e.z);
-      return h(
-        'tr',
-        { class: `al-z-row al-z-${cls}` },
-        h('td', { class: 'al-index' }, indexText(e.index, columns, ctx.ui.names)),
-        h('td', { class: 'al-num', title: exact(e.a) }, fmt(e.a)),
-        h('td', { class: 'al-num', title: exact(e.b) }, fmt(e.b)),
-        h('td', { class: `al-num al-z al-z-${cls}`, title: `z = ${exact(e.z)}` }, fmt(e.z, 3)),
-      );
-    });
+    const rows = shown.map((e) => comparisonRow(e, (index) => indexText(index, columns, ctx.ui.names)));
     const worst = zClass(o.maxAbsZ);
     return h(
       'details',

@@ -5,7 +5,7 @@
  */
 
 import { h, s, svgTitle } from '../dom';
-import { fmt, zClass } from '../format';
+import { exact, fmt, zClass } from '../format';
 
 const EDGE = 5;
 const WIDTH = 0.5;
@@ -51,4 +51,22 @@ export function zSummary(zs: readonly number[], order: number): HTMLElement {
         '(about 4.6% and 0.27% where model and data agree and the entries are independent; entries of one order are not, so read these as a guide). The table lists the worst entries.',
     ),
   );
+}
+
+/** One entry of a cumulant comparison as a table row: its index tuple (named), a, b and z coloured by |z|. */
+export function comparisonRow(e: { index: number[]; a: number; b: number; z: number }, indexText: (index: number[]) => string): HTMLTableRowElement {
+  const cls = zClass(e.z);
+  return h(
+    'tr',
+    { class: `al-z-row al-z-${cls}` },
+    h('td', { class: 'al-index' }, indexText(e.index)),
+    h('td', { class: 'al-num', title: exact(e.a) }, fmt(e.a)),
+    h('td', { class: 'al-num', title: exact(e.b) }, fmt(e.b)),
+    h('td', { class: `al-num al-z al-z-${cls}`, title: `z = ${exact(e.z)}` }, fmt(e.z, 3)),
+  );
+}
+
+/** A cumulant entry's index tuple, by column name or as x<i>. */
+export function indexText(index: number[], columns: string[], names: 'columns' | 'indices'): string {
+  return index.map((i) => (names === 'columns' && columns[i] !== undefined && columns[i] !== '' ? columns[i] : `x${i}`)).join(', ');
 }

@@ -182,17 +182,23 @@ export class AffineLU implements Layer, LinearStructure {
   }
 
   jet(basis: MonomialSet, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
-    const d = this.dim;
-    const w = this.matrix();
-    const b = this.bias();
-    const output: Jet[] = [];
-    for (let i = 0; i < d; i++) {
-      const v = constantJet(basis, b[i]);
-      for (let j = 0; j < d; j++) axpy(v, w[i * d + j], input[j]);
-      output.push(v);
-    }
-    return { output, logDet: constantJet(basis, this.logDetConstant()) };
+    return affineJet(basis, input, this.matrix(), this.bias(), this.logDetConstant());
   }
+}
+
+/**
+ * The jet rule of any affine map y = W x + b (W row-major d x d): each output is b_i + sum_j W_ij x_j
+ * of the input jets, and ln|det W| is a constant vertex. Shared by every parametrization of W.
+ */
+export function affineJet(basis: MonomialSet, input: Jet[], w: ArrayLike<number>, b: ArrayLike<number>, logDet: number): { output: Jet[]; logDet: Jet } {
+  const d = input.length;
+  const output: Jet[] = [];
+  for (let i = 0; i < d; i++) {
+    const v = constantJet(basis, b[i]);
+    for (let j = 0; j < d; j++) axpy(v, w[i * d + j], input[j]);
+    output.push(v);
+  }
+  return { output, logDet: constantJet(basis, logDet) };
 }
 
 /**

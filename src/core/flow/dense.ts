@@ -1,5 +1,5 @@
 import type { MonomialBasis } from '../poly/basis';
-import { axpy, constantJet, type Jet } from '../poly/jet';
+import type { Jet } from '../poly/jet';
 import { gemmAB } from '../linalg/kernels';
 import { columnSums } from '../linalg/rowwise';
 import { Scratch } from '../linalg/scratch';
@@ -7,6 +7,7 @@ import type { Layer } from './layer';
 import { ParamSnapshot } from './snapshot';
 import type { LinearStructure } from './structured';
 import { luFactor, luInverse, luSolve } from './dense-lu';
+import { affineJet } from './affine';
 
 /**
  * T with a dense matrix: y = W x + b, W any invertible d x d matrix (docs/METHOD.md section 2.2).
@@ -126,15 +127,6 @@ export class AffineDense implements Layer, LinearStructure {
   }
 
   jet(basis: MonomialBasis, input: Jet[]): { output: Jet[]; logDet: Jet | null } {
-    const d = this.dim;
-    const w = this.weights();
-    const b = this.bias();
-    const output: Jet[] = [];
-    for (let i = 0; i < d; i++) {
-      const v = constantJet(basis, b[i]);
-      for (let j = 0; j < d; j++) axpy(v, w[i * d + j], input[j]);
-      output.push(v);
-    }
-    return { output, logDet: constantJet(basis, this.logDetConstant()) };
+    return affineJet(basis, input, this.weights(), this.bias(), this.logDetConstant());
   }
 }

@@ -4,7 +4,6 @@ import type { Flow } from '../flow/flow';
 import type { SavedModel } from '../flow/serialize';
 import { PAPER_CITATION, SCHEMA_VERSION, type FlowModel, type Report, type ReportInput, type ReportTraining, type TheorySection } from '../report/schema';
 import { DEFAULT_TRAIN_OPTIONS } from '../train/trainer';
-import { binomial } from '../poly/basis';
 import { TOOL_VERSION } from '../version';
 import type { Estimator } from './estimator';
 import { assessFit } from './fit-quality';
@@ -20,6 +19,8 @@ import type { LearnExtras, LearnHooks, LearnSettings } from './settings';
 import { runIdentification } from './theory';
 
 export type { LearnExtras, LearnHooks, LearnSettings } from './settings';
+import { coefficientCount } from './report-size';
+
 export { MAX_REPORT_COEFFICIENTS, MAX_STORED_COEFFICIENTS_ON_DEMAND } from './report-size';
 
 export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
@@ -88,7 +89,7 @@ export async function runEstimator(table: Table, estimator: Estimator, settings:
   if (identifying && run.storedOrders < run.order) {
     // The candidates are every monomial up to K: at this width even the forward screen over them would take hours.
     warnings.push(
-      `The theory was not identified: on ${run.d} columns at order ${run.order} there are ${(binomial(run.d + run.order, run.order) - 1).toLocaleString('en-US')} candidate monomials, ` +
+      `The theory was not identified: on ${run.d} columns at order ${run.order} there are ${(coefficientCount(run.d, run.order) - 1).toLocaleString('en-US')} candidate monomials, ` +
         `beyond what the direct fit or its forward screen can search (identification runs where every order of the action is stored; use --order 2 or fewer columns).`,
     );
   } else if (identifying) {
