@@ -11,8 +11,8 @@ import { probeData } from './seeds-probe';
 import { AffineLU } from '../src/core/flow/affine';
 import { QuadraticCoupling } from '../src/core/flow/coupling';
 import { buildFlow } from '../src/core/flow/build';
-import { cholesky } from '../src/core/linalg/cholesky';
-import { lowerInverse, profileFit } from '../src/core/flow/start-fit';
+import { cholesky, lowerInverse } from '../src/core/linalg/cholesky';
+import { profileFit } from '../src/core/flow/start-fit';
 import { conditioningRotation } from '../src/core/flow/start-search';
 import { Rng } from '../src/core/util/rng';
 

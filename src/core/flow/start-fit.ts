@@ -38,19 +38,6 @@ function cholSolveMany(l: Float64Array, n: number, b: Float64Array, cols: number
   }
 }
 
-/** L^-1 of a lower-triangular L (row-major). */
-export function lowerInverse(l: Float64Array, d: number): Float64Array {
-  const m = new Float64Array(d * d);
-  for (let c = 0; c < d; c++) {
-    for (let i = c; i < d; i++) {
-      let s = i === c ? 1 : 0;
-      for (let k = c; k < i; k++) s -= l[i * d + k] * m[k * d + c];
-      m[i * d + c] = s / l[i * d + i];
-    }
-  }
-  return m;
-}
-
 /** phi(u_A) of one row into out (length featureCount(k)). */
 function features(u: Float64Array, o: number, k: number, out: Float64Array): void {
   out[0] = 1;

@@ -1,7 +1,7 @@
-import { cholesky } from '../linalg/cholesky';
+import { cholesky, lowerInverse } from '../linalg/cholesky';
 import { Rng } from '../util/rng';
 import { pivotedLu } from './dense-lu';
-import { featureCount, lowerInverse, profileFit } from './start-fit';
+import { featureCount, profileFit } from './start-fit';
 import { conditioningRotation, POLISH_ROWS, strided } from './start-search';
 
 /**

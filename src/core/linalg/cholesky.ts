@@ -55,9 +55,8 @@ export function choleskySolve(l: Float64Array, n: number, b: ArrayLike<number>):
   return y;
 }
 
-/** A^-1 from A's Cholesky factor: L^-T L^-1, symmetric. */
-export function choleskyInverse(l: Float64Array, n: number): Float64Array {
-  // M = L^-1 (lower triangular), column by column of the identity.
+/** L^-1 of a lower-triangular L (row-major), column by column of the identity. */
+export function lowerInverse(l: Float64Array, n: number): Float64Array {
   const m = new Float64Array(n * n);
   for (let c = 0; c < n; c++) {
     for (let i = c; i < n; i++) {
@@ -66,6 +65,12 @@ export function choleskyInverse(l: Float64Array, n: number): Float64Array {
       m[i * n + c] = s / l[i * n + i];
     }
   }
+  return m;
+}
+
+/** A^-1 from A's Cholesky factor: L^-T L^-1, symmetric. */
+export function choleskyInverse(l: Float64Array, n: number): Float64Array {
+  const m = lowerInverse(l, n);
   // A^-1 = M^T M: entry (i, j) = sum_{k >= max(i, j)} M[k, i] M[k, j].
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
