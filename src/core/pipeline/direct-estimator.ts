@@ -4,7 +4,7 @@ import { reexpandAction } from '../experiments/compare';
 import { scalePolynomial } from '../poly/shift';
 import type { Action, ActionTerm } from '../report/schema';
 import { restoreColumns } from './columns';
-import type { Estimator, EstimatorFit } from './estimator';
+import { rawActionHead, standardizedActionHead, type Estimator, type EstimatorFit } from './estimator';
 import type { PreparedRun } from './prepare';
 import type { LearnExtras, LearnHooks, LearnSettings } from './settings';
 import { runIdentification } from './theory';
@@ -37,14 +37,9 @@ export const directEstimator: Estimator = {
       truth: extras.truth,
       settings: { screen: 'all' },
     });
-    const expansionPoint = Array.from(restoreColumns(x0, 1, canonical));
     const terms: ActionTerm[] = theory.dense ?? theory.terms;
     const action: Action = {
-      convention: 'ln p',
-      units: 'raw',
-      order: K,
-      expansionPoint,
-      expansionReason: run.expansion.reason,
+      ...rawActionHead(run),
       terms,
       stdErrMethod: theory.dense
         ? 'sandwich (Godambe) standard errors of the score-matching fit of every candidate monomial (the dense direct fit, before selection)'
@@ -65,11 +60,7 @@ export const directEstimator: Estimator = {
       },
       action,
       actionStandardized: {
-        convention: 'ln p',
-        units: 'standardized',
-        order: K,
-        expansionPoint: new Array<number>(d).fill(0),
-        expansionReason: "the training rows' mean (0 in standardized units)",
+        ...standardizedActionHead(run),
         terms: scalePolynomial(atMean.terms, reportStd),
       },
       convergence: { radius: null, radiusStandardized: null, method: 'a polynomial: its series is itself and converges everywhere' },

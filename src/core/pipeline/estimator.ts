@@ -2,6 +2,7 @@ import type { Flow } from '../flow/flow';
 import type { SavedModel } from '../flow/serialize';
 import type { Proposal } from '../identify/validate';
 import type { Action, ConvergenceInfo, ReportModel, ReportTraining, ReportLayer, TheorySection } from '../report/schema';
+import { restoreColumns } from './columns';
 import type { DrawnRows } from './model-cumulants';
 import type { PreparedRun } from './prepare';
 import type { LearnExtras, LearnHooks, LearnSettings } from './settings';
@@ -39,4 +40,16 @@ export interface EstimatorFit {
 export interface Estimator {
   readonly name: ReportModel['estimator'];
   fit(run: PreparedRun, settings: LearnSettings, hooks: LearnHooks, extras: LearnExtras): Promise<EstimatorFit>;
+}
+
+type ActionHead = Pick<Action, 'convention' | 'units' | 'order' | 'expansionPoint' | 'expansionReason'>;
+
+/** What every estimator's raw action starts with: ln p, raw units, around the run's expansion point (report column order). */
+export function rawActionHead(run: PreparedRun): ActionHead {
+  return { convention: 'ln p', units: 'raw', order: run.order, expansionPoint: Array.from(restoreColumns(run.x0, 1, run.canonical)), expansionReason: run.expansion.reason };
+}
+
+/** The same in standardized units, around the training rows' mean (0 there). */
+export function standardizedActionHead(run: PreparedRun): ActionHead {
+  return { convention: 'ln p', units: 'standardized', order: run.order, expansionPoint: new Array<number>(run.d).fill(0), expansionReason: "the training rows' mean (0 in standardized units)" };
 }

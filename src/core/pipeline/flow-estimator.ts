@@ -18,7 +18,7 @@ import { Rng } from '../util/rng';
 import { InputError } from '../util/errors';
 import { restoreColumns, restoreTerms } from './columns';
 import { tableWhere } from './data-checks';
-import type { Estimator, EstimatorFit } from './estimator';
+import { rawActionHead, standardizedActionHead, type Estimator, type EstimatorFit } from './estimator';
 import { medianDistance } from './model-cumulants';
 import type { PreparedRun } from './prepare';
 import { trainEnsemble } from './ensemble';
@@ -144,13 +144,8 @@ export const flowEstimator: Estimator = {
 
     const columns = run.table.columns;
     const saved = saveModel(flow, { layerKind: settings.layerKind, layers: settings.layers, hidden, seed: settings.seed, columns: Array.from(canonical, (c) => columns[c]) });
-    const expansionPoint = Array.from(restoreColumns(x0, 1, canonical));
     const action: Action = {
-      convention: 'ln p',
-      units: 'raw',
-      order: K,
-      expansionPoint,
-      expansionReason: run.expansion.reason,
+      ...rawActionHead(run),
       terms: raw,
       stdErrMethod: stdErr
         ? STD_ERR_METHOD
@@ -158,11 +153,7 @@ export const flowEstimator: Estimator = {
       spreadMethod: spread.spreadMethod,
     };
     const standardizedAction: Action = {
-      convention: 'ln p',
-      units: 'standardized',
-      order: K,
-      expansionPoint: new Array<number>(d).fill(0),
-      expansionReason: "the training rows' mean (0 in standardized units)",
+      ...standardizedActionHead(run),
       terms: standardized,
       ...(stdErr ? { stdErrMethod: run.expansion.rule === 'mean' ? `${STD_ERR_METHOD}; scaled from the raw units` : 'not computed in standardized units (the raw expansion point is not the mean)' } : {}),
       spreadMethod: spread.spreadMethod,
