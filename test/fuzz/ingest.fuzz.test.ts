@@ -85,7 +85,7 @@ test('the checks before training: a prepared run or an InputError at file:line:c
       const { path, table } = await readOrRefuse(bytes);
       if (table === null) return;
       try {
-        const run = prepareRun(table, { order, valFraction: 0.2, seed: 1, expansion: 'auto', dequantize });
+        const run = prepareRun(table, { order, valFraction: 0.2, dataSeed: 1, expansion: 'auto', dequantize });
         assert.equal(run.d + run.omitted.length, table.d);
         for (const x of [run.train, run.val]) for (const v of x) assert.ok(Number.isFinite(v));
         for (const s of run.std) assert.ok(s > 0 && Number.isFinite(s), `std ${s}`);

@@ -113,11 +113,13 @@ test('learn: every coefficient carries its spread over the kept starts, and the 
 test('learn on few rows: equally good starts disagree far beyond their standard errors, and the warning names the terms', async () => {
   // 300 rows of the example at 45 parameters per layer: the likelihood is flat along directions the
   // data cannot pin down, and starts stop at different points of it (measured: c(phi0,phi1,phi2,phi3)
-  // spreads by about 50 standard errors at seed 0).
+  // spreads by about 50 standard errors at seed 0 with the split of data seed 0). Without the polish
+  // (section 3.6.1), which on these rows converges for some starts and not for others: this test is
+  // about what the report says when starts disagree, whatever made them.
   const full = await readCsv('examples/phi4-lattice-d4.csv');
   const rows = 300;
   const table = tableFromRows('first 300 rows', full.columns, full.data.slice(0, rows * full.d), rows);
-  const { report } = await learn(table, { ...DEFAULT_LEARN_SETTINGS, seed: 0, identify: 'off', modelSamples: 1000 });
+  const { report } = await learn(table, { ...DEFAULT_LEARN_SETTINGS, seed: 0, dataSeed: 0, identify: 'off', modelSamples: 1000, polish: false });
   const ensemble = report.training.ensemble;
   assert.ok(ensemble);
   assert.ok(ensemble.members.filter((m) => m.kept).length >= 2);

@@ -87,17 +87,44 @@ const STOPPED: Record<string, string> = {
 /** The model in one line: the network's architecture, or the direct fit's candidates. */
 function modelText(model: Report['model']): string {
   if (model.estimator === 'score-matching') {
-    return `direct fit of the polynomial action by score matching (no network), order K = ${model.order}, ${model.candidates} candidate monomials, family-wise error ${model.alpha}, seed ${model.seed}`;
+    return `direct fit of the polynomial action by score matching (no network), order K = ${model.order}, ${model.candidates} candidate monomials, family-wise error ${model.alpha}, ${seedsText(model)}`;
   }
-  return `${model.layerKind} × ${model.layers} layers, hidden ${model.hidden}, order K = ${model.order}, ${model.parameters} parameters, seed ${model.seed}, ${model.engine}${model.kernels ? ` (${model.kernels})` : ''}`;
+  return `${model.layerKind} × ${model.layers} layers, hidden ${model.hidden}, order K = ${model.order}, ${model.parameters} parameters, ${seedsText(model)}, ${model.engine}${model.kernels ? ` (${model.kernels})` : ''}`;
+}
+
+/** The seed, and the data seed where the report has one (older reports drew the split from the seed). */
+function seedsText(model: Report['model']): string {
+  return model.dataSeed === undefined ? `seed ${model.seed}` : `seed ${model.seed}, data seed ${model.dataSeed}`;
 }
 
 function trainingText(t: ReportTraining): string {
   const why = STOPPED[t.stoppedBecause] ?? t.stoppedBecause;
   if (t.bestStep === undefined) return `${why}, kept epoch ${t.bestEpoch} of ${t.epochs}`;
   const budget = t.maxSteps !== undefined ? ` of a budget of ${t.maxSteps.toLocaleString('en-US')}` : '';
-  return `${why} after ${t.steps.toLocaleString('en-US')} steps${budget} (${t.epochs} epochs); kept the model of step ${t.bestStep.toLocaleString('en-US')}`;
+  return `${why} after ${t.steps.toLocaleString('en-US')} steps${budget} (${t.epochs} epochs); kept the model of step ${t.bestStep.toLocaleString('en-US')}${polishText(t)}`;
 }
+
+/** What the L-BFGS polish (docs/METHOD.md section 3.6.1) did to the early-stopped weights. */
+function polishText(t: ReportTraining): string {
+  const p = t.polish;
+  if (!p) return '';
+  const passes = `${p.evaluations} full passes`;
+  if (p.kept) return `, then polished to the training rows' maximum likelihood (${passes}; training NLL ${fmt(p.trainNll[0], 5)} → ${fmt(p.trainNll[1], 5)})`;
+  const why = POLISH_UNDONE[p.stoppedBecause] ?? p.stoppedBecause;
+  return `; the polish to the training rows' maximum likelihood was undone (${why}, ${passes})`;
+}
+
+const POLISH_UNDONE: Record<string, string> = {
+  evaluations: 'it had not converged within its budget',
+  iterations: 'it had not converged within its budget',
+  overfitting: 'the held-out NLL rose beyond 2 standard errors',
+  gradient: 'the held-out NLL rose beyond 2 standard errors',
+  stalled: 'the held-out NLL rose beyond 2 standard errors',
+  'line-search': 'the line search could go no further',
+  'not-finite': 'the likelihood was not finite',
+  cancelled: 'cancelled',
+  skipped: 'no budget',
+};
 
 function convergenceText(report: Report): string {
   const c = report.convergence;

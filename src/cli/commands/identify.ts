@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ExpansionRequest } from '../../core/action/expansion';
-import { DEFAULT_LEARN_SETTINGS, identify, type LearnSettings } from '../../core/pipeline/learn';
+import { DEFAULT_DATA_SEED, DEFAULT_LEARN_SETTINGS, identify, type LearnSettings } from '../../core/pipeline/learn';
 import { writeFileAtomic } from '../../core/util/atomic';
 import { writeStandaloneReport } from '../html-export';
 import { withInterrupt } from '../interrupt';
@@ -14,6 +14,7 @@ import { theorySummary } from '../theory-summary';
 interface IdentifyFlags {
   order: number;
   seed: number;
+  dataSeed: number;
   columns?: string[];
   valFraction: number;
   skipInvalid?: boolean;
@@ -36,7 +37,8 @@ export function registerIdentify(program: Command): void {
     .description('Fit the polynomial action directly (score matching, no network) and keep the fewest terms that explain the data, with standard errors and a stated error control.')
     .argument('<file.csv>', 'the data: one row per sample, one numeric column per variable (header optional)')
     .option('--order <K>', 'highest order of the action', limitedInteger('--order', 'order'), s.order)
-    .option('--seed <S>', 'random seed (the split, the half-samples, the samples of the theory)', limitedInteger('--seed', 'seed'), 1)
+    .option('--seed <S>', 'random seed (the half-samples, the samples of the theory)', limitedInteger('--seed', 'seed'), 1)
+    .option('--data-seed <S>', 'random seed of the split into training and held-out rows (and of --dequantize\'s noise)', limitedInteger('--data-seed', 'seed'), DEFAULT_DATA_SEED)
     .option('--columns <list>', 'columns to use, by name or 0-based index, comma-separated', listOption)
     .option('--val-fraction <f>', 'fraction of rows held out for validation', numberOption('--val-fraction', (v) => v > 0 && v < 0.9, 'a number in (0, 0.9)'), s.valFraction)
     .option('--skip-invalid', 'skip (and record) rows with non-numeric cells instead of stopping')
@@ -57,6 +59,7 @@ async function runIdentify(file: string, flags: IdentifyFlags): Promise<void> {
     ...DEFAULT_LEARN_SETTINGS,
     order: flags.order,
     seed: flags.seed,
+    dataSeed: flags.dataSeed,
     valFraction: flags.valFraction,
     expansion: flags.expandAt,
     dequantize: flags.dequantize ?? false,

@@ -5,7 +5,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { InputError } from '../../core/util/errors';
 import { parseGridOption, type GridRequest } from '../../core/data/grid';
 import { layerKindNames, nonlinearKinds } from '../../core/flow/kinds';
-import { DEFAULT_LEARN_SETTINGS, learn, type LearnSettings } from '../../core/pipeline/learn';
+import { DEFAULT_DATA_SEED, DEFAULT_LEARN_SETTINGS, learn, type LearnSettings } from '../../core/pipeline/learn';
 import type { FlowReport, LayerKindName } from '../../core/report/schema';
 import type { EngineChoice } from '../../core/train/engines';
 import { writeFileAtomic } from '../../core/util/atomic';
@@ -33,6 +33,9 @@ interface LearnFlags {
   restarts: number;
   ensemble: number;
   seed: number;
+  dataSeed: number;
+  /** commander's --no-polish: false when given. */
+  polish: boolean;
   columns?: string[];
   valFraction: number;
   skipInvalid?: boolean;
@@ -63,10 +66,12 @@ export function registerLearn(program: Command): void {
     .option('--batch <B>', 'mini-batch size', limitedInteger('--batch', 'batch'), s.batch)
     .option('--lr <rate>', 'Adam learning rate', numberOption('--lr', (v) => v > 0 && v < 10, 'a positive number'), s.learningRate)
     .option('--patience <P>', 'early stopping: optimizer steps without held-out improvement', limitedInteger('--patience', 'patience'), s.patience)
-    .option('--steps <N>', 'train for exactly N optimizer steps, no early stopping (keeps the final weights)', limitedInteger('--steps', 'steps'))
+    .option('--steps <N>', 'train for exactly N optimizer steps, no early stopping, no polish (keeps the final weights)', limitedInteger('--steps', 'steps'))
+    .option('--no-polish', 'keep the early-stopped weights instead of polishing them to the training rows\' maximum likelihood with L-BFGS (docs/METHOD.md section 3.6.1)')
     .option('--restarts <R>', 'starts (random structures) trained briefly and compared on the held-out rows', limitedInteger('--restarts', 'restarts'), s.restarts)
     .option('--ensemble <N>', 'the best N starts are trained to convergence: the best is reported, the others give each coefficient\'s spread (optimisation error); 1 trains one', limitedInteger('--ensemble', 'ensemble'), s.ensemble ?? 1)
-    .option('--seed <S>', 'random seed (runs are reproducible from it)', limitedInteger('--seed', 'seed'), 1)
+    .option('--seed <S>', 'random seed of the optimisation: starts, initial weights, batches (a run is reproducible from it and --data-seed)', limitedInteger('--seed', 'seed'), 1)
+    .option('--data-seed <S>', 'random seed of the split into training and held-out rows (and of --dequantize\'s noise); runs at different --seed fit the same rows', limitedInteger('--data-seed', 'seed'), DEFAULT_DATA_SEED)
     .option('--identify <mode>', 'identify the theory after learning (score matching with a stated error control; docs/METHOD.md section 9): auto or off', choiceOption('--identify', ['auto', 'off'] as const), 'auto')
     .option('--expand-at <point>', 'expansion point x0 of the action: auto (the data\'s mean unless 0 lies within every column\'s spread), zero, mean, or one number per column, comma-separated', expansionOption, 'auto')
     .option('--grid <HxW>', 'the columns are the pixels of an image: auto (when every column is named like r07c13: row 7, column 13), off, or HEIGHTxWIDTH (the file\'s columns fill it row by row); the panel then draws images', gridOption, 'auto')
@@ -128,6 +133,8 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     ensemble: flags.ensemble,
     ...(flags.onDemandSeconds !== undefined ? { onDemandSeconds: flags.onDemandSeconds } : {}),
     seed: flags.seed,
+    dataSeed: flags.dataSeed,
+    polish: flags.polish,
     valFraction: flags.valFraction,
     modelSamples: flags.modelSamples,
     engine: flags.engine,
@@ -163,6 +170,11 @@ async function runLearn(file: string, flags: LearnFlags): Promise<void> {
     `action-lens: ${table.rows} rows x ${columnsSummary(report.input)}; ${t.steps} steps in ${t.trainSeconds.toFixed(2)} s (${t.stoppedBecause}); ` +
       `held-out NLL ${t.valNll.toFixed(4)}${bits} (Gaussian fit ${t.gaussianValNll.toFixed(4)})\n`,
   );
+  const p = t.polish;
+  if (p) {
+    const what = p.kept ? `polished to the training rows' maximum likelihood (training NLL ${p.trainNll[0].toFixed(5)} -> ${p.trainNll[1].toFixed(5)})` : `polish undone (${p.stoppedBecause}; held-out NLL ${p.valNll[0].toFixed(4)} -> ${p.valNll[1].toFixed(4)})`;
+    process.stderr.write(`action-lens: ${what}, ${p.evaluations} passes in ${(p.seconds ?? 0).toFixed(2)} s\n`);
+  }
   const ensembleLine = ensembleSummary(report);
   if (ensembleLine) process.stderr.write(`action-lens: ${ensembleLine}\n`);
   for (const w of report.warnings) process.stderr.write(`action-lens: warning: ${w}\n`);

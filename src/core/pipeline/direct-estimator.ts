@@ -6,7 +6,7 @@ import type { Action, ActionTerm } from '../report/schema';
 import { restoreColumns } from './columns';
 import { rawActionHead, standardizedActionHead, type Estimator, type EstimatorFit } from './estimator';
 import type { PreparedRun } from './prepare';
-import type { LearnExtras, LearnHooks, LearnSettings } from './settings';
+import { DEFAULT_DATA_SEED, type LearnExtras, type LearnHooks, type LearnSettings } from './settings';
 import { runIdentification } from './theory';
 
 /**
@@ -54,6 +54,7 @@ export const directEstimator: Estimator = {
         estimator: 'score-matching',
         order: K,
         seed: settings.seed,
+        dataSeed: settings.dataSeed ?? DEFAULT_DATA_SEED,
         standardization: { mean: reportMean, std: reportStd },
         candidates: theory.candidates,
         alpha: theory.alpha,

@@ -1,6 +1,7 @@
 import type { Flow } from '../flow/flow';
 import type { EngineSession } from '../train/engines';
 import { train, type TrainResult } from '../train/trainer';
+import { polish, polishBudget } from '../train/polish';
 import type { TrainedStart } from './restarts';
 import type { LearnHooks, LearnSettings } from './settings';
 import { trainOptionsFor } from './train-options';
@@ -43,6 +44,15 @@ export async function trainEnsemble(
     if (k === 0) engineName = engine.name;
     const seed = k === 0 ? settings.seed : structureSeed;
     const result = await train(flow, rows.train, rows.nTrain, rows.val, rows.nVal, trainOptionsFor(settings, hooks, { steps: settings.steps, seed, engine }));
+    if (polishes(settings, result)) {
+      hooks.onPhase?.(count === 1 ? 'polishing' : `polishing ${k + 1} of ${count}`);
+      const p = polish(flow, rows, polishBudget(result.steps, result.batch, rows.nTrain, flow.paramCount), hooks.signal);
+      result.polish = p;
+      if (p.kept) {
+        result.valNll = p.valNll[1];
+        result.trainNll = p.trainNll[1];
+      }
+    }
     members.push({ flow, structureSeed, startRank: k, result });
   }
   // A member cancelled part-way is still a trained network, but not a converged one: it is kept only
@@ -62,6 +72,15 @@ export function reportedFirst(members: readonly EnsembleMember[], tolerance: num
   const best = ranked[0];
   const first = best.m.result.valNll < rank(members[0].result.valNll) - tolerance ? best.m : members[0];
   return [first, ...ranked.map((x) => x.m).filter((m) => m !== first)];
+}
+
+/**
+ * Whether a trained network is polished (train/polish.ts): after stochastic training that ended on its
+ * own terms, unless turned off. A fixed --steps run keeps its final weights, as asked; a cancelled or
+ * diverged one keeps its best.
+ */
+function polishes(settings: LearnSettings, result: TrainResult): boolean {
+  return (settings.polish ?? true) && settings.steps === undefined && result.stoppedBecause !== 'cancelled' && result.stoppedBecause !== 'diverged';
 }
 
 const rank = (v: number): number => (Number.isFinite(v) ? v : Number.POSITIVE_INFINITY);

@@ -24,7 +24,7 @@ import type { PreparedRun } from './prepare';
 import { trainEnsemble } from './ensemble';
 import { summarizeEnsemble } from './ensemble-report';
 import { compareStarts } from './restarts';
-import type { LearnHooks, LearnSettings } from './settings';
+import { DEFAULT_DATA_SEED, type LearnHooks, type LearnSettings } from './settings';
 
 const ENTRY_LIMIT = 200;
 
@@ -172,6 +172,7 @@ export const flowEstimator: Estimator = {
         hidden,
         order: K,
         seed: settings.seed,
+        dataSeed: settings.dataSeed ?? DEFAULT_DATA_SEED,
         parameters: flow.paramCount,
         standardization: {
           mean: Array.from(restoreColumns(Float64Array.from(mean), 1, canonical)),

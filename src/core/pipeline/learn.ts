@@ -22,6 +22,7 @@ export type { LearnExtras, LearnHooks, LearnSettings } from './settings';
 import { coefficientCount } from './report-size';
 
 export { MAX_REPORT_COEFFICIENTS, MAX_STORED_COEFFICIENTS_ON_DEMAND } from './report-size';
+export { DEFAULT_DATA_SEED } from './settings';
 
 export const DEFAULT_LEARN_SETTINGS: Omit<LearnSettings, 'seed'> = {
   layerKind: 'cubic',

@@ -10,7 +10,7 @@ import { checkDependence, checkRowsForColumns } from './dependence-check';
 import { addDequantizationNoise, dequantizationRng } from './dequantize';
 import { SETTING_LIMITS } from './limits';
 import { checkReportSize } from './report-size';
-import type { LearnSettings } from './settings';
+import { DEFAULT_DATA_SEED, type LearnSettings } from './settings';
 import { columnMoments, splitRows } from './split';
 
 export { MAX_REPORT_COEFFICIENTS } from './report-size';
@@ -55,7 +55,7 @@ export interface PreparedRun {
   dataWarnings: string[];
 }
 
-type PrepareSettings = Pick<LearnSettings, 'order' | 'valFraction' | 'seed' | 'expansion' | 'dequantize'>;
+type PrepareSettings = Pick<LearnSettings, 'order' | 'valFraction' | 'dataSeed' | 'expansion' | 'dequantize'>;
 
 export function prepareRun(table: Table, settings: PrepareSettings): PreparedRun {
   const K = settings.order;
@@ -86,7 +86,7 @@ export function prepareRun(table: Table, settings: PrepareSettings): PreparedRun
   if (dequantized.length > 0) {
     const canonicalOf = inverseOrder(split.canonical);
     const widths = new Map(dequantized.map((c) => [canonicalOf[c.column], c.width]));
-    const rng = dequantizationRng(settings.seed);
+    const rng = dequantizationRng(settings.dataSeed ?? DEFAULT_DATA_SEED);
     addDequantizationNoise(split.train, split.nTrain, d, widths, rng);
     addDequantizationNoise(split.val, split.nVal, d, widths, rng);
     ({ mean, std } = columnMoments(split.train, split.nTrain, d));
@@ -124,7 +124,7 @@ function splitCanonical(table: Table, settings: PrepareSettings) {
   const d = table.d;
   const canonical = canonicalOrder(table.columns);
   const data = reorderColumns(table.data, table.rows, canonical);
-  const { train, nTrain, val, nVal } = splitRows(data, table.rows, d, settings.valFraction, settings.seed);
+  const { train, nTrain, val, nVal } = splitRows(data, table.rows, d, settings.valFraction, settings.dataSeed ?? DEFAULT_DATA_SEED);
   const { mean, std } = columnMoments(train, nTrain, d);
   return { d, canonical, data, train, nTrain, val, nVal, mean, std };
 }

@@ -48,7 +48,22 @@ export interface LearnSettings extends Pick<TrainOptions, 'maxSteps' | 'epochs' 
    * (pipeline/dequantize.ts), and report the held-out NLL in bits per dimension of the levels. Default false.
    */
   dequantize?: boolean;
+  /**
+   * Seeds the data's preparation: the split into training and held-out rows and the dequantization
+   * noise (default DEFAULT_DATA_SEED). Apart from `seed`, which seeds the optimisation (starts,
+   * weights, batches), so that runs at different seeds fit the same rows and their answers differ
+   * only by what the optimiser did.
+   */
+  dataSeed?: number;
+  /**
+   * After stochastic training, minimise the full training NLL with L-BFGS (train/polish.ts), so that
+   * starts in one basin end at the same weights. Default true; never with a fixed `steps`.
+   */
+  polish?: boolean;
 }
+
+/** The data seed when none is given: the CLI's and the panel's default seed, so that a default run splits its rows as before the two were told apart. */
+export const DEFAULT_DATA_SEED = 1;
 
 export interface LearnHooks {
   signal?: AbortSignal;

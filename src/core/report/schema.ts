@@ -80,7 +80,13 @@ export type LayerKindName = string;
 /** What every estimator's model section has. */
 interface ModelBase {
   order: number;
+  /** Seeds the optimisation (starts, weights, batches) or, for score matching, its half-samples and draws. */
   seed: number;
+  /**
+   * Seeds the split into training and held-out rows and the dequantization noise. Absent in reports
+   * written before the two seeds were told apart: there `seed` drew the split too.
+   */
+  dataSeed?: number;
   /** The training rows' mean and standard deviation per column (report order). */
   standardization: { mean: number[]; std: number[] };
 }
@@ -155,11 +161,43 @@ export interface ReportTraining {
    */
   stoppedBecause: 'early-stopping' | 'step-limit' | 'time-limit' | 'max-epochs' | 'steps' | 'cancelled' | 'diverged';
   divergenceEvents: number;
+  /** Seconds in the optimizer's steps (evaluations of the held-out NLL and the polish not included). */
   trainSeconds: number;
+  /** Seconds spent evaluating the held-out NLL during training (absent in older reports). */
+  evaluationSeconds?: number;
+  /**
+   * The full-batch L-BFGS polish that followed the stochastic training (train/polish.ts, docs/METHOD.md
+   * section 3.6.1). Absent when it did not run: a fixed --steps run, --no-polish, older reports.
+   */
+  polish?: ReportPolish;
   /** Starts trained briefly, the best on held-out rows kept and trained fully (see learn.ts). */
   restarts?: { candidates: Array<{ structureSeed: number; valNll: number }>; chosen: number; stepsEach: number };
   /** The best starts, each trained to convergence: the optimiser's error beside the statistical one (pipeline/ensemble.ts). */
   ensemble?: EnsembleSummary;
+}
+
+export interface ReportPolish {
+  iterations: number;
+  /** Full passes over the training rows (loss and gradient), line searches included. */
+  evaluations: number;
+  /** The budget of evaluations it had. */
+  budget: number;
+  /** gradient / stalled: converged; iterations / evaluations: the budget ran out; line-search / not-finite: could go no further; overfitting: the held-out NLL rose beyond the tolerance on the way; cancelled; skipped (no budget). */
+  stoppedBecause: 'gradient' | 'stalled' | 'iterations' | 'evaluations' | 'line-search' | 'not-finite' | 'cancelled' | 'overfitting' | 'skipped';
+  /** Mean NLL on the training rows and on the held-out rows, before and after. */
+  trainNll: [number, number];
+  valNll: [number, number];
+  /** The standard error of the held-out NLL's rise valNll[1] - valNll[0], paired over the held-out rows. */
+  valRiseStdErr: number;
+  /**
+   * Whether the polished weights are the reported ones: only when the polish converged (gradient,
+   * stalled) and the held-out NLL rose by at most `tolerance` standard errors; else the early-stopped
+   * weights were kept.
+   */
+  kept: boolean;
+  /** Standard errors the held-out NLL may rise before the polish is undone. */
+  tolerance: number;
+  seconds?: number;
 }
 
 export interface EnsembleMemberSummary {

@@ -7,6 +7,20 @@
 import { REPORT_LIMITS, type Checker } from './checker';
 
 const STOPPED_BECAUSE = ['early-stopping', 'step-limit', 'time-limit', 'max-epochs', 'steps', 'cancelled', 'diverged'] as const;
+const POLISH_STOPPED_BECAUSE = ['gradient', 'stalled', 'iterations', 'evaluations', 'line-search', 'not-finite', 'cancelled', 'overfitting', 'skipped'] as const;
+
+function checkPolish(c: Checker, value: unknown): void {
+  const p = c.rec(value, 'training.polish');
+  if (!p) return;
+  for (const k of ['iterations', 'evaluations', 'budget'] as const) c.num(p[k], `training.polish.${k}`, { integer: true, min: 0 });
+  c.oneOf(p.stoppedBecause, POLISH_STOPPED_BECAUSE, 'training.polish.stoppedBecause');
+  c.numbers(p.trainNll, 'training.polish.trainNll', { length: 2, nullable: true });
+  c.numbers(p.valNll, 'training.polish.valNll', { length: 2, nullable: true });
+  c.bool(p.kept, 'training.polish.kept');
+  c.num(p.tolerance, 'training.polish.tolerance', { min: 0 });
+  c.num(p.valRiseStdErr, 'training.polish.valRiseStdErr', { nullable: true, min: 0 });
+  c.optNum(p.seconds, 'training.polish.seconds', { min: 0 });
+}
 
 export function checkTraining(c: Checker, x: unknown, d: number): void {
   const t = c.rec(x, 'training');
@@ -24,6 +38,8 @@ export function checkTraining(c: Checker, x: unknown, d: number): void {
   c.optNum(t.valBitsPerDim, 'training.valBitsPerDim', { min: 0 });
   c.optNum(t.learningRate, 'training.learningRate', { min: 0 });
   c.optNum(t.trainSeconds, 'training.trainSeconds', { min: 0 });
+  c.optNum(t.evaluationSeconds, 'training.evaluationSeconds', { min: 0 });
+  if (t.polish !== undefined) checkPolish(c, t.polish);
   c.oneOf(t.stoppedBecause, STOPPED_BECAUSE, 'training.stoppedBecause');
   c.arr(t.history, 'training.history')?.forEach((p, i) => {
     const pt = c.rec(p, `training.history[${i}]`);

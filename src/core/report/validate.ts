@@ -81,6 +81,7 @@ function checkModel(c: Checker, r: Rec, d: number, options: ValidateOptions): vo
   c.oneOf(model.estimator, ['flow', 'score-matching'], 'model.estimator');
   c.num(model.order, 'model.order', { integer: true, min: 0 });
   c.optNum(model.seed, 'model.seed', { integer: true, min: 0 });
+  c.optNum(model.dataSeed, 'model.dataSeed', { integer: true, min: 0 });
   const st = c.rec(model.standardization, 'model.standardization');
   if (st) {
     c.numbers(st.mean, 'model.standardization.mean', { length: d, nullable: false });

@@ -121,6 +121,7 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
   let failures = 0;
   let stoppedBecause: TrainResult['stoppedBecause'] | null = null;
   let trainSeconds = 0;
+  let evaluationSeconds = 0;
   let lossSum = 0;
   let lossRows = 0;
   let sinceEval = 0;
@@ -171,7 +172,9 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
     trainSeconds += elapsed(t0);
     if (stoppedBecause === 'diverged' && sinceEval === 0) break;
     sinceEval = 0;
+    const tEval = process.hrtime.bigint();
     let valNll = engine.meanNll(val, nVal);
+    evaluationSeconds += elapsed(tEval);
     if (!Number.isFinite(valNll)) {
       // The last steps left the region where the model is finite on held-out rows: undo to the best.
       divergenceEvents++;
@@ -246,6 +249,7 @@ export async function train(flow: Flow, train: Float64Array, nTrain: number, val
     stoppedBecause: stoppedBecause ?? 'step-limit',
     divergenceEvents,
     trainSeconds,
+    evaluationSeconds,
   };
 }
 

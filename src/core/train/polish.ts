@@ -1,0 +1,130 @@
+import type { Flow } from '../flow/flow';
+import type { ReportPolish } from '../report/schema';
+import { lbfgs } from './lbfgs';
+
+/** Rows per call of the flow's loss and gradient (bounds its activation buffers). */
+const CHUNK_ROWS = 4096;
+/** The polish evaluates at most this many times the rows the stochastic training evaluated (steps x batch). */
+export const POLISH_COST_FACTOR = 8;
+/** And at most this many full passes over the training rows (49-280 reached convergence on the teachers at d = 4). */
+export const POLISH_MAX_EVALUATIONS = 500;
+/**
+ * Networks with more parameters are not polished: ten curvature pairs do not resolve a Hessian that
+ * large within the budget, and a polish that does not converge is undone, so it would only cost time.
+ */
+export const POLISH_MAX_PARAMETERS = 20_000;
+/**
+ * The polished weights are kept when the held-out NLL rose by at most this many standard errors of
+ * the rise (paired over the held-out rows). The early-stopped weights were chosen for their held-out
+ * NLL, so it is biased low and the maximum-likelihood weights sit slightly above it (0.6-1.2 standard
+ * errors on the teachers of docs/EXPERIMENTS.md); a larger rise means the network now fits the
+ * training rows' noise.
+ */
+export const POLISH_TOLERANCE = 2;
+/** L-BFGS iterations between the held-out checks for overfitting. */
+const CHECK_EVERY = 25;
+/** Full passes over the training rows a polish may take after `steps` steps of `batch` rows (0: no polish). */
+export function polishBudget(steps: number, batch: number, nTrain: number, parameters: number): number {
+  if (parameters > POLISH_MAX_PARAMETERS) return 0;
+  return Math.min(POLISH_MAX_EVALUATIONS, Math.floor((POLISH_COST_FACTOR * steps * batch) / Math.max(1, nTrain)));
+}
+
+/**
+ * After stochastic training, the weights still carry the last mini-batches' noise, and where the
+ * likelihood is flat that noise moves the coefficients from one seed to the next (docs/METHOD.md
+ * section 3.6.1). The polish minimises the full training NLL from there with L-BFGS, so that starts
+ * in the same basin end at the same point: the maximum-likelihood estimate that the standard errors
+ * describe. It is kept when it converged and the held-out NLL rose by at most POLISH_TOLERANCE
+ * standard errors; otherwise the early-stopped weights return, to the bit.
+ */
+export function polish(
+  flow: Flow,
+  rows: { train: Float64Array; nTrain: number; val: Float64Array; nVal: number },
+  budget: number,
+  signal?: { readonly aborted: boolean },
+): ReportPolish {
+  const t0 = performance.now();
+  const before = Float64Array.from(flow.params);
+  const trainBefore = fullBatchNll(flow, rows.train, rows.nTrain, null);
+  const lpBefore = flow.logProb(rows.val, rows.nVal);
+  const valBefore = -mean(lpBefore);
+  const head = { budget, tolerance: POLISH_TOLERANCE };
+  if (budget < 2 || !Number.isFinite(trainBefore)) {
+    return { ...head, iterations: 0, evaluations: 0, stoppedBecause: 'skipped', trainNll: [trainBefore, trainBefore], valNll: [valBefore, valBefore], valRiseStdErr: 0, kept: false, seconds: (performance.now() - t0) / 1000 };
+  }
+  const x = Float64Array.from(flow.params);
+  // Every CHECK_EVERY iterations, the held-out rows (a forward pass, a fraction of one evaluation) say
+  // whether the network has begun to fit the training rows' noise: then going on is wasted work.
+  let calls = 0;
+  let overfitting = false;
+  const shouldStop = (): boolean => {
+    if (signal?.aborted) return true;
+    if (++calls % CHECK_EVERY !== 0) return false;
+    const r = pairedRise(lpBefore, flow.logProb(rows.val, rows.nVal));
+    overfitting = r.rise > POLISH_TOLERANCE * r.stdErr;
+    return overfitting;
+  };
+  const res = lbfgs(
+    (at, g) => {
+      flow.params.set(at);
+      return fullBatchNll(flow, rows.train, rows.nTrain, g);
+    },
+    x,
+    // Tolerances at rounding level: it stops when a step no longer lowers the NLL, so that starts in one basin meet.
+    { maxIterations: budget, maxEvaluations: budget, gradientTolerance: 1e-10, relativeTolerance: 1e-14, decrementTolerance: decrementTolerance(rows.nTrain), shouldStop },
+  );
+  flow.params.set(x);
+  const lpAfter = flow.logProb(rows.val, rows.nVal);
+  const valAfter = -mean(lpAfter);
+  const rise = pairedRise(lpBefore, lpAfter);
+  // Only a converged polish is kept: one stopped by its budget sits at a point that depends on where
+  // it began, which is what it was meant to remove.
+  const converged = res.stoppedBecause === 'gradient' || res.stoppedBecause === 'stalled';
+  const stoppedBecause = overfitting ? 'overfitting' : res.stoppedBecause;
+  const kept = converged && Number.isFinite(valAfter) && rise.rise <= POLISH_TOLERANCE * rise.stdErr;
+  if (!kept) flow.params.set(before);
+  return { ...head, iterations: res.iterations, evaluations: res.evaluations, stoppedBecause, trainNll: [trainBefore, res.value], valNll: [valBefore, valAfter], valRiseStdErr: rise.stdErr, kept, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Mean NLL over all n rows (and its gradient into g when given), in chunks summed in a fixed order. */
+export function fullBatchNll(flow: Flow, x: Float64Array, n: number, g: Float64Array | null): number {
+  const d = flow.dim;
+  const part = g ? new Float64Array(flow.paramCount) : null;
+  if (g) g.fill(0);
+  let total = 0;
+  for (let start = 0; start < n; start += CHUNK_ROWS) {
+    const m = Math.min(CHUNK_ROWS, n - start);
+    const chunk = x.subarray(start * d, (start + m) * d);
+    const w = m / n;
+    if (g && part) {
+      total += w * flow.lossAndGradient(chunk, m, part);
+      for (let i = 0; i < part.length; i++) g[i] += w * part[i];
+    } else {
+      total += w * flow.meanNll(chunk, m);
+    }
+  }
+  return total;
+}
+
+/**
+ * Converged when the optimum is predicted within CLOSE_IN_STD_ERRS standard errors in every direction
+ * (predicted by L-BFGS's Hessian, which underestimates the flattest directions: 0.01 left two seeds'
+ * coefficients 0.02-0.05 standard errors apart on a teacher, 0.001 about 0.001 apart):
+ * in a direction of curvature c (per row) the standard error is 1 / sqrt(n c), and a distance e
+ * standard errors away costs (e^2 / 2) / n nats per row, whatever c is. So the Newton decrement below
+ * CLOSE^2 / (2 n) bounds the distance in every direction at once.
+ */
+const CLOSE_IN_STD_ERRS = 0.001;
+const decrementTolerance = (nTrain: number): number => (CLOSE_IN_STD_ERRS * CLOSE_IN_STD_ERRS) / (2 * nTrain);
+
+const mean = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / a.length;
+
+/** The held-out NLL's rise from `before` to `after` (per-row ln p) and its standard error, paired over the rows. */
+function pairedRise(before: Float64Array, after: Float64Array): { rise: number; stdErr: number } {
+  const n = before.length;
+  const diff = Float64Array.from(before, (b, r) => b - after[r]);
+  const m = mean(diff);
+  let ss = 0;
+  for (const v of diff) ss += (v - m) ** 2;
+  return { rise: m, stdErr: Math.sqrt(ss / Math.max(1, n - 1) / n) };
+}
