@@ -4,14 +4,18 @@
  * fresh process; each configuration reports the median of the repeats. Writes bench/results.json.
  *
  * Options: --quick (2 repeats, fewer configurations), --repeats N, --seconds S, --no-torch, --no-tfjs,
- * --only train|rest|wide (re-measure one half, or only the d = 196 / 784 rows, keeping the rest from bench/results.json).
- * The PyTorch side needs Debian's python3-torch (and libopenblas0-pthread) at /usr/bin/python3.
+ * --only train|rest|wide|learn (re-measure the training race, the rest, only the d = 196 / 784 rows,
+ * or only the learn race of bench/learn-race.ts, keeping the others from bench/results.json),
+ * --allow-reference-blas (record a PyTorch peer that is not on OpenBLAS as not comparable instead of stopping).
+ * The PyTorch side needs Debian's python3-torch and libopenblas0-pthread, at /usr/bin/python3.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { argValue } from './common';
+import { LEARN_KINDS, learnRace, type LearnRow } from './learn-race';
+import { bundled, checkedProblem, comparablePeer, fmt, lastJson, median, oneThread, ourStep, peerStep, problemPath, raceArgs, run, tsx, work, type CheckResult } from './proc';
 
 const argv = process.argv;
 const quick = argv.includes('--quick');
@@ -19,32 +23,16 @@ const repeats = Number(argValue(argv, 'repeats', quick ? '2' : '5'));
 const seconds = Number(argValue(argv, 'seconds', '1'));
 const withTorch = !argv.includes('--no-torch') && existsSync('/usr/bin/python3');
 const withTfjs = !argv.includes('--no-tfjs');
-/** --only train|rest|wide: run one half (or the wide rows only) (results of the other half are kept from an existing bench/results.json). */
+/** Record (not compare) a peer that is not on OpenBLAS instead of stopping (bench/proc.ts comparablePeer). */
+const allowOtherBlas = argv.includes('--allow-reference-blas');
+/** --only train|rest|wide|learn: run one part (the others are kept from an existing bench/results.json). */
 const only = argValue(argv, 'only', 'all');
-const work = join(tmpdir(), 'action-lens-bench');
-mkdirSync(work, { recursive: true });
-const tsx = ['--import', 'tsx'];
-/** The timed scripts run as bundles built like the product's (scripts/build.mjs --bench, at the start of main). */
-const bundled = (name: string): string => `bench/out/${name}.js`;
-const oneThread = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = oneThread): string {
-  const res = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 1 << 28 });
-  if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${res.status}): ${res.stderr.slice(-2000)}`);
-  return res.stdout;
-}
-const lastJson = <T>(out: string): T => JSON.parse(out.trim().split('\n').pop() ?? '{}') as T;
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-};
-const fmt = (v: number | null, digits = 1): string => (v === null ? '-' : v.toFixed(digits));
 
 interface RaceRow {
   kind: string;
   d: number;
   layers: number;
-  check: { lossRelErr: number; gradRelErr: number; passed: boolean } | null;
+  check: CheckResult | null;
   /** The float64 engine on one thread (like PyTorch here), and on two threads (the parallel engine). */
   ours: number;
   ours2Threads: number;
@@ -54,6 +42,8 @@ interface RaceRow {
   /** The kernels the timed runs used (kernelsInUse: e.g. native-avx512). */
   kernels: string;
   pytorch: number | null;
+  /** The BLAS PyTorch computed with (torch_peer.py); the ratios are null unless it is OpenBLAS. */
+  pytorchBlas: { path: string | null; kind: string } | null;
   /** ours / pytorch, both on one thread; ratio2Threads: the two-thread engine / pytorch. */
   ratio: number | null;
   ratio2Threads: number | null;
@@ -63,41 +53,31 @@ interface RaceRow {
   load: [number, number];
 }
 
-/** The fairness check: same loss and gradient (float64) for the same weights and batch. */
-function check(cfgArgs: string[], problem: string): RaceRow['check'] {
-  const ours = lastJson<{ loss: number; grad: number[] }>(run(process.execPath, [...tsx, 'bench/export.ts', ...cfgArgs, '--out', problem]));
-  if (!withTorch) return null;
-  const torch = lastJson<{ loss: number; grad: number[] }>(run('/usr/bin/python3', ['bench/torch_peer.py', problem, '--check']));
-  const lossRelErr = Math.abs(ours.loss - torch.loss) / Math.abs(torch.loss);
-  let scale = 0;
-  let diff = 0;
-  torch.grad.forEach((g, k) => {
-    scale = Math.max(scale, Math.abs(g));
-    diff = Math.max(diff, Math.abs(g - ours.grad[k]));
-  });
-  const gradRelErr = diff / scale;
-  return { lossRelErr, gradRelErr, passed: lossRelErr <= 1e-9 && gradRelErr <= 1e-9 };
-}
-
 function race(kind: string, d: number, layers: number): RaceRow {
-  const cfgArgs = ['--d', String(d), '--layers', String(layers), '--kind', kind, '--batch', '256'];
-  const problem = join(work, `problem-${kind}-${d}-${layers}.json`);
-  const c = check(cfgArgs, problem);
-  if (c && !c.passed) throw new Error(`${kind} d=${d} L=${layers}: PyTorch and Action Lens disagree (loss ${c.lossRelErr}, gradient ${c.gradRelErr}); the race would not be fair`);
+  const cfgArgs = raceArgs(kind, d, layers);
+  const problem = problemPath(kind, d, layers);
+  const c = checkedProblem(cfgArgs, problem, withTorch);
   const loadBefore = loadavg()[0];
   const reps = { ours: [] as number[], ours2Threads: [] as number[], oursWasm: [] as number[], oursWasm2Threads: [] as number[], pytorch: [] as number[], tfjsWasm: [] as number[] };
   const wasmOnly = { ...oneThread, ACTION_LENS_NO_NATIVE: '1' };
   let kernels = '';
+  let pytorchBlas: RaceRow['pytorchBlas'] = null;
+  let comparable = true;
   for (let r = 0; r < repeats; r++) {
     // Interleaved, so that drifts of the machine hit every side alike.
-    const one = lastJson<{ stepsPerSecond: number; kernels: string }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds)]));
+    const one = ourStep(cfgArgs, seconds, 'float64');
     reps.ours.push(one.stepsPerSecond);
     kernels = one.kernels;
-    reps.ours2Threads.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds), '--engine', 'parallel'])).stepsPerSecond);
-    reps.oursWasm.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds)], wasmOnly)).stepsPerSecond);
-    reps.oursWasm2Threads.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds), '--engine', 'parallel'], wasmOnly)).stepsPerSecond);
-    if (withTorch) reps.pytorch.push(lastJson<{ stepsPerSecond: number }>(run('/usr/bin/python3', ['bench/torch_peer.py', problem, '--time', String(seconds)])).stepsPerSecond);
-    if (withTfjs) reps.tfjsWasm.push(lastJson<{ stepsPerSecond: number }>(run(process.execPath, [bundled('train-ours'), ...cfgArgs, '--seconds', String(seconds), '--engine', 'tfjs'])).stepsPerSecond);
+    reps.ours2Threads.push(ourStep(cfgArgs, seconds, 'parallel').stepsPerSecond);
+    reps.oursWasm.push(ourStep(cfgArgs, seconds, 'float64', wasmOnly).stepsPerSecond);
+    reps.oursWasm2Threads.push(ourStep(cfgArgs, seconds, 'parallel', wasmOnly).stepsPerSecond);
+    if (withTorch) {
+      const peer = peerStep(problem, seconds, 1, 'float64');
+      comparable = comparablePeer(peer, `${kind} d=${d} L=${layers}`, allowOtherBlas) && comparable;
+      pytorchBlas = { path: peer.blas, kind: peer.blasKind };
+      reps.pytorch.push(peer.stepsPerSecond);
+    }
+    if (withTfjs) reps.tfjsWasm.push(ourStep(cfgArgs, seconds, 'tfjs').stepsPerSecond);
   }
   const ours = median(reps.ours);
   const ours2Threads = median(reps.ours2Threads);
@@ -105,7 +85,8 @@ function race(kind: string, d: number, layers: number): RaceRow {
   const oursWasm2Threads = median(reps.oursWasm2Threads);
   const pytorch = withTorch ? median(reps.pytorch) : null;
   const tfjsWasm = withTfjs ? median(reps.tfjsWasm) : null;
-  const row = { kind, d, layers, check: c, ours, ours2Threads, oursWasm, oursWasm2Threads, kernels, pytorch, ratio: pytorch ? ours / pytorch : null, ratio2Threads: pytorch ? ours2Threads / pytorch : null, tfjsWasm, repeats: reps, load: [loadBefore, loadavg()[0]] as [number, number] };
+  const compared = pytorch !== null && comparable ? pytorch : null;
+  const row = { kind, d, layers, check: c, ours, ours2Threads, oursWasm, oursWasm2Threads, kernels, pytorch, pytorchBlas, ratio: compared ? ours / compared : null, ratio2Threads: compared ? ours2Threads / compared : null, tfjsWasm, repeats: reps, load: [loadBefore, loadavg()[0]] as [number, number] };
   console.log(
     `load ${row.load.map((v) => v.toFixed(1)).join('->')}  ${kind.padEnd(8)} d=${String(d).padStart(3)} L=${layers}  ours ${fmt(ours)} (2 threads ${fmt(ours2Threads)}) steps/s  pytorch ${fmt(pytorch)}  ` +
       `ratio ${fmt(row.ratio, 2)} (${fmt(row.ratio2Threads, 2)})  wasm kernel ${fmt(oursWasm)} (${fmt(oursWasm2Threads)})  tfjs-wasm ${fmt(tfjsWasm)}  check ${c ? c.gradRelErr.toExponential(1) : '-'}`,
@@ -174,6 +155,8 @@ interface Results {
   machine: Record<string, unknown>;
   method: Record<string, unknown>;
   train: RaceRow[];
+  /** The learn race (bench/learn-race.ts); absent in results from before it existed. */
+  learnRace?: LearnRow[];
   extraction: Array<Record<string, unknown>>;
   cumulants: Record<string, unknown>;
   learn: Record<string, unknown>;
@@ -181,30 +164,39 @@ interface Results {
 
 /** The wide rows (issue 14: images of 14 x 14 and 28 x 28 pixels), cubic kind, L = 2 only: a step at d = 784 takes a third of a second. */
 const WIDE_DIMS = [196, 784];
+const ONLY = ['all', 'train', 'rest', 'wide', 'learn'];
 
 function main(): void {
+  if (!ONLY.includes(only)) throw new Error(`--only must be one of ${ONLY.join(', ')}, got "${only}"`);
   console.log(`Action Lens bench: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ${repeats} repeats of >= ${seconds} s`);
+  // Builds dist/ (the CLI the learn race and measureRest run) and bench/out/ (the timed scripts).
   run(process.execPath, ['scripts/build.mjs', '--bench'], process.env);
   const previous = only !== 'all' && existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Results) : null;
+  if (only === 'learn' && !previous) throw new Error('--only learn keeps the other rows from bench/results.json, which does not exist: run the whole bench first');
   let train: RaceRow[] = previous?.train ?? [];
   const isWide = (r: RaceRow): boolean => r.kind === 'cubic' && r.layers === 2 && WIDE_DIMS.includes(r.d);
   if (only === 'wide') {
     train = train.filter((r) => !isWide(r));
     for (const d of WIDE_DIMS) train.push(race('cubic', d, 2));
-  } else if (only !== 'rest') {
+  } else if (only === 'all' || only === 'train') {
     train = [];
     const kinds = quick ? ['cubic'] : ['cubic', 'coupling'];
     for (const kind of kinds) for (const d of [8, 32, 100]) for (const L of [2, 6]) train.push(race(kind, d, L));
     if (!quick) for (const d of WIDE_DIMS) train.push(race('cubic', d, 2));
   }
-  const rest = (only === 'train' || only === 'wide') && previous ? { extraction: previous.extraction, cumulants: previous.cumulants, learn: previous.learn } : measureRest();
+  const runLearn = only === 'all' || only === 'learn';
+  const learnRows = runLearn ? learnRace({ repeats, seconds, withTorch, allowOtherBlas, kinds: quick ? ['cubic'] : LEARN_KINDS }) : previous?.learnRace;
+  const keepRest = only !== 'all' && only !== 'rest' && previous;
+  const rest = keepRest ? { extraction: previous.extraction, cumulants: previous.cumulants, learn: previous.learn } : measureRest();
   const method = { repeats, secondsPerRepeat: seconds, batch: 256, hidden: 'h = d', torchThreads: 1, only, note: 'median of fresh-process repeats; steps/s = loss + gradient + clipping + Adam' };
-  const wideOnly = only === 'wide' && previous !== null;
+  // --only wide / learn keep the other rows' method and machine, and say how their rows were measured.
+  const partial = (only === 'wide' || only === 'learn') && previous !== null;
+  const when = { repeats, secondsPerRepeat: seconds, date: new Date().toISOString(), loadAverageAtEnd: loadavg() };
   const results: Results = {
-    machine: wideOnly ? previous.machine : { loadAverageAtEnd: loadavg(), cores: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, date: new Date().toISOString() },
-    // --only wide keeps the other rows' method and machine, and says how the wide rows were measured.
-    method: wideOnly ? { ...previous.method, wide: { repeats, secondsPerRepeat: seconds, date: new Date().toISOString() } } : method,
+    machine: partial ? previous.machine : { loadAverageAtEnd: loadavg(), cores: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, date: new Date().toISOString() },
+    method: partial ? { ...previous.method, [only === 'wide' ? 'wide' : 'learnRace']: when } : { ...method, learnRace: runLearn ? when : previous?.method.learnRace },
     train,
+    ...(learnRows ? { learnRace: learnRows } : {}),
     ...rest,
   };
   writeFileSync('bench/results.json', `${JSON.stringify(results, null, 1)}\n`);
