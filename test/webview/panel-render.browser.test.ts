@@ -125,3 +125,18 @@ test('screenshots in light, dark and high contrast', async () => {
     }
   }
 });
+
+test('the summary says what the polish did: kept with the training NLL it reached, or undone and why', async () => {
+  const { context, page } = await openPanel('light');
+  try {
+    const base = { budget: 500, tolerance: 3, iterations: 48, evaluations: 57, trainNll: [4.8838, 4.88273] as [number, number], valNll: [4.8965, 4.8971] as [number, number], valRiseStdErr: 0.0007, seconds: 0.04 };
+    await postReport(page, { ...report, training: { ...report.training, bestStep: 900, polish: { ...base, stoppedBecause: 'gradient', kept: true } } });
+    const kept = await page.evaluate(() => document.body.innerText);
+    assert.match(kept, /then polished to the training rows' maximum likelihood \(57 full passes; training NLL 4\.8838 → 4\.8827\)/);
+    await postReport(page, { ...report, training: { ...report.training, bestStep: 900, polish: { ...base, stoppedBecause: 'overfitting', kept: false } } });
+    const undone = await page.evaluate(() => document.body.innerText);
+    assert.match(undone, /the polish to the training rows' maximum likelihood was undone \(the held-out NLL rose beyond 3 standard errors, 57 full passes\)/);
+  } finally {
+    await context.close();
+  }
+});

@@ -110,20 +110,18 @@ function polishText(t: ReportTraining): string {
   if (!p) return '';
   const passes = `${p.evaluations} full passes`;
   if (p.kept) return `, then polished to the training rows' maximum likelihood (${passes}; training NLL ${fmt(p.trainNll[0], 5)} → ${fmt(p.trainNll[1], 5)})`;
-  const why = POLISH_UNDONE[p.stoppedBecause] ?? p.stoppedBecause;
+  const rose = `the held-out NLL rose beyond ${p.tolerance} standard errors`;
+  const why = p.stoppedBecause === 'overfitting' || p.stoppedBecause === 'gradient' || p.stoppedBecause === 'stalled' ? rose : (POLISH_UNDONE[p.stoppedBecause] ?? p.stoppedBecause);
   return `; the polish to the training rows' maximum likelihood was undone (${why}, ${passes})`;
 }
 
 const POLISH_UNDONE: Record<string, string> = {
   evaluations: 'it had not converged within its budget',
   iterations: 'it had not converged within its budget',
-  overfitting: 'the held-out NLL rose beyond 2 standard errors',
-  gradient: 'the held-out NLL rose beyond 2 standard errors',
-  stalled: 'the held-out NLL rose beyond 2 standard errors',
   'line-search': 'the line search could go no further',
   'not-finite': 'the likelihood was not finite',
   cancelled: 'cancelled',
-  skipped: 'no budget',
+  skipped: 'not run: too many parameters, or too short a training, for its budget',
 };
 
 function convergenceText(report: Report): string {
