@@ -111,3 +111,30 @@ test('the two-thread float64 engine gives the one-thread loss and gradient (1e-1
     two.dispose?.();
   }
 });
+
+test('from d = 32 on, one and two threads give the same bits: per batch, and over a training run', async () => {
+  // The one-thread engine splits batches as the two-thread one does (halves.ts); the two-thread one
+  // computes the second half on whichever thread is free first (CLAIM), with the same arithmetic.
+  for (const kind of ['cubic', 'coupling']) {
+    const d = 32;
+    const n = 256;
+    const x = randomRows(n, d, 4);
+    const flows = [randomFlow(d, kind, 2, 8, 0.2), randomFlow(d, kind, 2, 8, 0.2)];
+    const one = await createEngine('float64', flows[0]);
+    const two = await createEngine('parallel', flows[1]);
+    try {
+      const g1 = new Float64Array(flows[0].paramCount);
+      const g2 = new Float64Array(flows[1].paramCount);
+      assert.equal(two.lossAndGradient(x, n, g2), one.lossAndGradient(x, n, g1));
+      assert.deepEqual(g2, g1);
+      const val = randomRows(200, d, 5);
+      const options = { maxSteps: 300, batch: 128, learningRate: 5e-3, patience: 100, seed: 3, maxGradNorm: 100 };
+      const [a, b] = [await train(flows[0], x, n, val, 200, { ...options, engine: one }), await train(flows[1], x, n, val, 200, { ...options, engine: two })];
+      assert.equal(b.valNll, a.valNll, kind);
+      assert.deepEqual(flows[1].params, flows[0].params, kind);
+    } finally {
+      one.dispose?.();
+      two.dispose?.();
+    }
+  }
+});

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Flow } from '../flow/flow';
 import { loadFlow, type SavedModel } from '../flow/serialize';
-import { RETARGET, STOP, type SharedBuffers } from './parallel';
+import { CLAIM, RETARGET, STOP, type SharedBuffers } from './parallel';
 import { waitUntil } from './spin';
 
 const { model, shared } = workerData as { model: SavedModel; shared: SharedBuffers };
@@ -29,6 +29,8 @@ function serve(): void {
     const seq = Atomics.load(control, 0);
     last = seq;
     if (seq === STOP || seq <= RETARGET) return;
+    // The trainer's thread took this batch's second half itself (it was done with its own first).
+    if (Atomics.compareExchange(control, CLAIM, seq - 1, seq) !== seq - 1) continue;
     const n = control[2];
     // The gradient and, after it, the loss go to the shared buffer.
     out[flow.paramCount] = flow.lossAndGradient(rows, n, out.subarray(0, flow.paramCount));

@@ -5,15 +5,19 @@ import type { Flow } from '../flow/flow';
 import { saveModel, type SavedModel } from '../flow/serialize';
 import type { TrainingEngine } from './engine';
 import { waitUntil } from './spin';
-import { weightedSum } from '../linalg/rowwise';
-import { kernelHeap } from '../linalg/wasm/kernel';
+import { combineHalves, halvesOf, MAX_HALF, releaseBlock, sharedBlock } from './halves';
 
 /** Control words in the shared Int32Array. */
 const REQUEST = 0;
 const DONE = 1;
 const ROWS = 2;
-/** Below this many rows per half, the hand-off costs more than the second core saves. */
-const MIN_HALF = 32;
+/**
+ * The last batch sequence number claimed. Whoever moves it from seq - 1 to seq (compareExchange)
+ * computes that batch's second half: the helper when it is there in time, else this thread, after
+ * its own half. On a busy machine the helper may not run for milliseconds; the batch then goes on
+ * at one thread's speed instead of waiting for it, with the same bits either way.
+ */
+export const CLAIM = 3;
 /**
  * Request words: a batch sequence number (> 0), STOP, or a retarget number (<= RETARGET, a new one
  * each time: the helper waits for the word to change, so two retargets in a row need two values).
@@ -33,25 +37,22 @@ export interface SharedBuffers {
 }
 
 /**
- * The float64 engine on two cores: each mini-batch is split in halves, a helper thread (a replica
- * of the flow, rebuilt from its saved form) computes the second half's loss and gradient while this
- * thread computes the first, and the two are combined weighted by their rows. The same float64
- * arithmetic as the single-thread engine, summed in a different order (differences ~1e-16 relative).
- * The hand-off is shared memory and Atomics.wait/notify, not messages: a few microseconds per batch.
- * The shared buffers live in this thread's kernel heap (a shared WebAssembly memory) when there is
- * one, so that combining the halves' gradients runs in wasm.
+ * The float64 engine on two cores: each mini-batch is split in halves (halves.ts), a helper thread
+ * (a replica of the flow, rebuilt from its saved form) computes the second half's loss and gradient
+ * while this thread computes the first, and the two are combined weighted by their rows: the same
+ * arithmetic as the one-thread engine on split batches, to the bit. The hand-off is shared memory and
+ * Atomics, not messages: a few microseconds per batch. When the helper has not taken the second half
+ * by the time the first is done, this thread takes it (CLAIM).
  */
-export async function createParallelEngine(first: Flow, maxRows = 4096): Promise<TrainingEngine> {
+export async function createParallelEngine(first: Flow): Promise<TrainingEngine> {
   let flow = first;
   const d = flow.dim;
   const p = flow.paramCount;
-  const heap = kernelHeap();
-  const block = (doubles: number): Float64Array => (heap ? heap.alloc(doubles) : new Float64Array(new SharedArrayBuffer(8 * doubles)));
-  const shared: SharedBuffers = { control: new SharedArrayBuffer(4 * 4), params: block(p), rows: block(maxRows * d), out: block(p + 1) };
+  const shared: SharedBuffers = { control: new SharedArrayBuffer(4 * 4), params: sharedBlock(p), rows: sharedBlock(MAX_HALF * d), out: sharedBlock(p + 1) };
   const control = new Int32Array(shared.control);
   const { params, rows, out } = shared;
   /** This thread's half of the gradient, then the weighted sum of both halves. */
-  const mine = block(p);
+  const mine = sharedBlock(p);
   const replica = (f: Flow): SavedModel => saveModel(f, { layerKind: 'replica', layers: 0, hidden: 0, seed: 0, columns: [] });
   const worker = startWorker({ model: replica(flow), shared });
   worker.unref();
@@ -71,22 +72,23 @@ export async function createParallelEngine(first: Flow, maxRows = 4096): Promise
   return {
     name: 'float64-js-2threads',
     lossAndGradient(x, n, grad) {
-      const n2 = Math.floor(n / 2);
-      const n1 = n - n2;
-      if (!alive || n2 < MIN_HALF || n2 > maxRows) return flow.lossAndGradient(x, n, grad);
+      const h = halvesOf(n);
+      if (!alive || !h) return flow.lossAndGradient(x, n, grad);
+      const second = x.subarray(h.n1 * d, n * d);
       params.set(flow.params);
-      rows.set(x.subarray(n1 * d, n * d));
-      control[ROWS] = n2;
+      rows.set(second);
+      control[ROWS] = h.n2;
       seq++;
       Atomics.store(control, REQUEST, seq);
       Atomics.notify(control, REQUEST);
-      const l1 = flow.lossAndGradient(x, n1, mine);
-      waitUntil(control, DONE, (v) => v === seq);
-      const w1 = n1 / n;
-      const w2 = n2 / n;
-      weightedSum(p, mine, w1, out, w2);
-      grad.set(mine);
-      return w1 * l1 + w2 * out[p];
+      const l1 = flow.lossAndGradient(x, h.n1, mine);
+      if (Atomics.compareExchange(control, CLAIM, seq - 1, seq) === seq - 1) {
+        // The helper has not started: the second half is computed here, as the helper would have.
+        out[p] = flow.lossAndGradient(second, h.n2, out.subarray(0, p));
+      } else {
+        waitUntil(control, DONE, (v) => v === seq);
+      }
+      return combineHalves(p, h.n1, l1, mine, h.n2, out, grad);
     },
     meanNll: (x, n) => flow.meanNll(x, n),
     async retarget(next) {
@@ -108,7 +110,7 @@ export async function createParallelEngine(first: Flow, maxRows = 4096): Promise
       Atomics.notify(control, REQUEST);
       // The heap blocks go back once the helper can no longer touch them.
       void worker.terminate().then(() => {
-        if (heap) for (const b of [params, rows, out, mine]) heap.release(b);
+        for (const b of [params, rows, out, mine]) releaseBlock(b);
       });
     },
   };
