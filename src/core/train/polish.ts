@@ -6,10 +6,16 @@ import { lbfgs } from './lbfgs';
 const CHUNK_ROWS = 4096;
 /** The polish evaluates at most this many times the rows the stochastic training evaluated (steps x batch). */
 export const POLISH_COST_FACTOR = 8;
-/** And at most this many full passes over the training rows (49-280 reached convergence on the teachers at d = 4). */
-export const POLISH_MAX_EVALUATIONS = 500;
+/** And at most this many full passes over the training rows (up to 300 reached convergence on the teachers at d = 4). */
+export const POLISH_MAX_EVALUATIONS = 1000;
 /**
- * Networks with more parameters are not polished: ten curvature pairs do not resolve a Hessian that
+ * Curvature pairs L-BFGS keeps. The teachers' likelihoods are ill-conditioned: with 10 pairs one seed
+ * had not converged after 500 passes, with 40 it converged in 300 (and the others in half the passes).
+ * Memory: 2 x 40 x the parameters, 13 MB at the largest network polished.
+ */
+const POLISH_MEMORY = 40;
+/**
+ * Networks with more parameters are not polished: the curvature pairs do not resolve a Hessian that
  * large within the budget, and a polish that does not converge is undone, so it would only cost time.
  */
 export const POLISH_MAX_PARAMETERS = 20_000;
@@ -71,7 +77,7 @@ export function polish(
     },
     x,
     // Tolerances at rounding level: it stops when a step no longer lowers the NLL, so that starts in one basin meet.
-    { maxIterations: budget, maxEvaluations: budget, gradientTolerance: 1e-10, relativeTolerance: 1e-14, decrementTolerance: decrementTolerance(rows.nTrain), shouldStop },
+    { memory: POLISH_MEMORY, maxIterations: budget, maxEvaluations: budget, gradientTolerance: 1e-10, relativeTolerance: 1e-14, decrementTolerance: decrementTolerance(rows.nTrain), shouldStop },
   );
   flow.params.set(x);
   const lpAfter = flow.logProb(rows.val, rows.nVal);
