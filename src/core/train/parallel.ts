@@ -68,6 +68,7 @@ export async function createParallelEngine(first: Flow): Promise<TrainingEngine>
   let seq = 0;
   let retargets = 0;
   let alive = true;
+  const pace = new PaceKeeper();
 
   return {
     name: 'float64-js-2threads',
@@ -75,6 +76,15 @@ export async function createParallelEngine(first: Flow): Promise<TrainingEngine>
       const h = halvesOf(n);
       if (!alive || !h) return flow.lossAndGradient(x, n, grad);
       const second = x.subarray(h.n1 * d, n * d);
+      const t0 = performance.now();
+      if (!pace.twoThreads()) {
+        // Both halves here (the helper sleeps): what the two threads would compute, to the bit.
+        const l1 = flow.lossAndGradient(x, h.n1, mine);
+        out[p] = flow.lossAndGradient(second, h.n2, out.subarray(0, p));
+        const loss = combineHalves(p, h.n1, l1, mine, h.n2, out, grad);
+        pace.record(performance.now() - t0);
+        return loss;
+      }
       params.set(flow.params);
       rows.set(second);
       control[ROWS] = h.n2;
@@ -88,7 +98,9 @@ export async function createParallelEngine(first: Flow): Promise<TrainingEngine>
       } else {
         waitUntil(control, DONE, (v) => v === seq);
       }
-      return combineHalves(p, h.n1, l1, mine, h.n2, out, grad);
+      const loss = combineHalves(p, h.n1, l1, mine, h.n2, out, grad);
+      pace.record(performance.now() - t0);
+      return loss;
     },
     meanNll: (x, n) => flow.meanNll(x, n),
     async retarget(next) {
@@ -115,6 +127,52 @@ export async function createParallelEngine(first: Flow): Promise<TrainingEngine>
     },
   };
 }
+
+/** Batches between trials of the other way of running (at first; doubled after every trial it loses, up to MAX_TRIAL_EVERY), and a trial's length. */
+const TRIAL_EVERY = 200;
+const MAX_TRIAL_EVERY = 6400;
+const TRIAL_LENGTH = 20;
+
+/**
+ * Whether a batch runs on two threads or on this one alone. Two threads lose when the machine is busy
+ * (a third process on two cores: the helper is descheduled for milliseconds at a time, and its polling
+ * takes time from this thread). Both ways give the same bits, so the engine times them: it runs the
+ * faster (by the mean time per batch, smoothed), and tries the other for TRIAL_LENGTH batches now and
+ * then, so that it follows the machine as its load changes; a way that keeps losing is tried less often.
+ */
+export class PaceKeeper {
+  private current: 'two' | 'one' = 'two';
+  private using: 'two' | 'one' = 'two';
+  private every = TRIAL_EVERY;
+  /** Batches since the last trial ended. */
+  private since = 0;
+  private readonly mean = { two: Number.NaN, one: Number.NaN };
+
+  /** The way the next batch runs. */
+  twoThreads(): boolean {
+    const inTrial = this.since >= this.every - TRIAL_LENGTH;
+    this.using = inTrial ? other(this.current) : this.current;
+    return this.using === 'two';
+  }
+
+  /** The milliseconds the batch took; at the end of a trial, the faster way becomes the current one. */
+  record(ms: number): void {
+    const m = this.mean[this.using];
+    // The first batches of a way include its warm-up: a short memory lets the mean forget them.
+    this.mean[this.using] = Number.isNaN(m) ? ms : 0.8 * m + 0.2 * ms;
+    if (++this.since < this.every) return;
+    this.since = 0;
+    const rival = other(this.current);
+    if (this.mean[rival] < this.mean[this.current]) {
+      this.current = rival;
+      this.every = TRIAL_EVERY;
+    } else {
+      this.every = Math.min(MAX_TRIAL_EVERY, 2 * this.every);
+    }
+  }
+}
+
+const other = (way: 'two' | 'one'): 'two' | 'one' => (way === 'two' ? 'one' : 'two');
 
 /**
  * Starts the helper: the script beside the bundle in dist/ (built by scripts/build.mjs), or, when this
