@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEngine } from '../../src/core/train/engines';
+import { createEngine, type TrainingEngine } from '../../src/core/train/engines';
+import { combineHalves, halvesOf, sharedBlock } from '../../src/core/train/halves';
+import { PaceKeeper } from '../../src/core/train/parallel';
+import type { Flow } from '../../src/core/flow/flow';
 import { train } from '../../src/core/train/trainer';
 import { randomFlow, randomRows } from '../helpers/flows';
 import { buildFlow } from '../../src/core/flow/build';
@@ -112,15 +115,34 @@ test('the two-thread float64 engine gives the one-thread loss and gradient (1e-1
   }
 });
 
-test('from d = 32 on, one and two threads give the same bits: per batch, and over a training run', async () => {
-  // The one-thread engine splits batches as the two-thread one does (halves.ts); the two-thread one
-  // computes the second half on whichever thread is free first (CLAIM), with the same arithmetic.
+/** The two-thread engine's arithmetic on one thread: both halves here, combined as it combines them. */
+function halvesOnOneThread(flow: Flow): TrainingEngine {
+  const p = flow.paramCount;
+  const first = sharedBlock(p);
+  const second = sharedBlock(p + 1);
+  return {
+    name: 'halves on one thread',
+    lossAndGradient(x, n, grad) {
+      const h = halvesOf(n);
+      if (!h) return flow.lossAndGradient(x, n, grad);
+      const l1 = flow.lossAndGradient(x, h.n1, first);
+      second[p] = flow.lossAndGradient(x.subarray(h.n1 * flow.dim, n * flow.dim), h.n2, second.subarray(0, p));
+      return combineHalves(p, h.n1, l1, first, h.n2, second, grad);
+    },
+    meanNll: (x, n) => flow.meanNll(x, n),
+  };
+}
+
+test('the two-thread engine gives the same bits whichever thread computed the second half, per batch and over a training run', async () => {
+  // The helper computes the second half when it is there in time, the trainer's thread otherwise
+  // (CLAIM), and on a busy machine the engine runs both halves on one thread (PaceKeeper): every way
+  // must give the arithmetic of the halves on one thread.
   for (const kind of ['cubic', 'coupling']) {
     const d = 32;
     const n = 256;
     const x = randomRows(n, d, 4);
     const flows = [randomFlow(d, kind, 2, 8, 0.2), randomFlow(d, kind, 2, 8, 0.2)];
-    const one = await createEngine('float64', flows[0]);
+    const one = halvesOnOneThread(flows[0]);
     const two = await createEngine('parallel', flows[1]);
     try {
       const g1 = new Float64Array(flows[0].paramCount);
@@ -128,13 +150,41 @@ test('from d = 32 on, one and two threads give the same bits: per batch, and ove
       assert.equal(two.lossAndGradient(x, n, g2), one.lossAndGradient(x, n, g1));
       assert.deepEqual(g2, g1);
       const val = randomRows(200, d, 5);
-      const options = { maxSteps: 300, batch: 128, learningRate: 5e-3, patience: 100, seed: 3, maxGradNorm: 100 };
+      // 700 steps: past the PaceKeeper's first trials of the one-thread way (after 180 and 580 batches).
+      const options = { maxSteps: 700, batch: 128, learningRate: 5e-3, patience: 1000, seed: 3, maxGradNorm: 100 };
       const [a, b] = [await train(flows[0], x, n, val, 200, { ...options, engine: one }), await train(flows[1], x, n, val, 200, { ...options, engine: two })];
       assert.equal(b.valNll, a.valNll, kind);
       assert.deepEqual(flows[1].params, flows[0].params, kind);
     } finally {
-      one.dispose?.();
       two.dispose?.();
     }
   }
+});
+
+test('the pace keeper runs the faster way, tries the other now and then, and less often while it keeps losing', () => {
+  const pace = new PaceKeeper();
+  const ways: boolean[] = [];
+  // Two threads take 1 ms a batch, one thread 2 ms: two threads stay, with trials of one thread.
+  for (let b = 0; b < 1000; b++) {
+    const two = pace.twoThreads();
+    ways.push(two);
+    pace.record(two ? 1 : 2);
+  }
+  const trials = ways.map((two, b) => (two ? -1 : b)).filter((b) => b >= 0);
+  assert.deepEqual([trials.length, trials[0], trials[20]], [40, 180, 580], 'trials of 20 batches after 200, then 400 batches');
+  // The machine gets busy: two threads now take 5 ms; the next trial finds one thread faster and stays there.
+  let switched = -1;
+  for (let b = 0; b < 2000 && switched < 0; b++) {
+    const two = pace.twoThreads();
+    pace.record(two ? 5 : 2);
+    if (!two && !pace.twoThreads()) switched = b;
+  }
+  assert.ok(switched >= 0, 'switched to one thread');
+  let twoAfter = 0;
+  for (let b = 0; b < 150; b++) {
+    const two = pace.twoThreads();
+    if (two) twoAfter++;
+    pace.record(two ? 5 : 2);
+  }
+  assert.equal(twoAfter, 0, 'one thread until the next trial');
 });

@@ -1,7 +1,6 @@
 import type { Flow } from '../flow/flow';
 import { InputError } from '../util/errors';
 import { createParallelEngine } from './parallel';
-import { halvesEngine } from './halves';
 import { createTfjsEngine } from './tfjs-engine';
 import { float64Engine, type EngineChoice, type EngineName, type TrainingEngine } from './engine';
 
@@ -13,9 +12,10 @@ export const PARALLEL_MIN_DIM = 32;
 /**
  * The engine 'auto' picks (docs/PERFORMANCE.md). tfjs never won. Two threads win every training
  * throughput configuration of the bench (1.1-1.5x), but starting the helper costs about 0.15 s,
- * which below d = 32 the final training does not earn back. From d = 32 on the one-thread engine
- * splits batches as the two-thread one does (halves.ts), so both give the same bits there and a seed
- * reproduces the same model whichever ran; below, `--engine parallel` rounds differently from the default.
+ * which below d = 32 the final training does not earn back. The choice depends on d only, never on
+ * the machine, so that a seed reproduces the same model everywhere (the two engines sum a batch's
+ * gradient in different orders; the two-thread engine gives the same bits whether the helper or the
+ * trainer's thread computed a half, parallel.ts).
  */
 export function fastestEngine(flow: Flow): EngineName {
   return flow.dim >= PARALLEL_MIN_DIM ? 'parallel' : 'float64';
@@ -28,10 +28,10 @@ export function fastestEngine(flow: Flow): EngineName {
  */
 export async function createEngine(choice: EngineChoice, flow: Flow): Promise<TrainingEngine> {
   const name = choice === 'auto' ? fastestEngine(flow) : choice;
-  if (name === 'float64') return flow.dim >= PARALLEL_MIN_DIM ? halvesEngine(flow) : float64Engine(flow);
+  if (name === 'float64') return float64Engine(flow);
   if (name === 'parallel') {
     // auto falls back to one thread where a helper thread cannot start (e.g. dist/ lacks its script).
-    if (choice === 'auto') return createParallelEngine(flow).catch(() => halvesEngine(flow));
+    if (choice === 'auto') return createParallelEngine(flow).catch(() => float64Engine(flow));
     return createParallelEngine(flow);
   }
   if (name === 'tfjs') {

@@ -1,14 +1,10 @@
-import type { Flow } from '../flow/flow';
 import { weightedSum } from '../linalg/rowwise';
 import { kernelHeap } from '../linalg/wasm/kernel';
-import type { TrainingEngine } from './engine';
 
 /**
  * A batch's loss and gradient as the row-weighted sum of its two halves': the arithmetic of the
- * two-thread engine (parallel.ts), which computes the halves on two threads. The one-thread engine
- * does the same from PARALLEL_MIN_DIM variables on (engines.ts), so that the two engines give the
- * same bits and the choice between them (by the machine, or by who is free at each step) never moves
- * a result.
+ * two-thread engine (parallel.ts), whichever thread computes each half, so that who was free at a
+ * step (or whether the engine ran on one thread while the machine was busy) never moves a result.
  */
 
 /** Below this many rows per half, a batch is not split (the hand-off would cost more than the second core saves). */
@@ -45,27 +41,4 @@ export function combineHalves(p: number, n1: number, l1: number, first: Float64A
   weightedSum(p, first, w1, second, w2);
   grad.set(first.subarray(0, p));
   return w1 * l1 + w2 * second[p];
-}
-
-/** The one-thread engine on split batches: the two-thread engine's results, on one thread. */
-export function halvesEngine(flow: Flow): TrainingEngine {
-  const p = flow.paramCount;
-  const d = flow.dim;
-  const first = sharedBlock(p);
-  const second = sharedBlock(p + 1);
-  return {
-    name: 'float64-js',
-    lossAndGradient(x, n, grad) {
-      const h = halvesOf(n);
-      if (!h) return flow.lossAndGradient(x, n, grad);
-      const l1 = flow.lossAndGradient(x, h.n1, first);
-      second[p] = flow.lossAndGradient(x.subarray(h.n1 * d, n * d), h.n2, second.subarray(0, p));
-      return combineHalves(p, h.n1, l1, first, h.n2, second, grad);
-    },
-    meanNll: (x, n) => flow.meanNll(x, n),
-    dispose() {
-      releaseBlock(first);
-      releaseBlock(second);
-    },
-  };
 }
