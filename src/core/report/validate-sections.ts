@@ -7,7 +7,7 @@
 import { REPORT_LIMITS, type Checker } from './checker';
 
 const STOPPED_BECAUSE = ['early-stopping', 'step-limit', 'time-limit', 'max-epochs', 'steps', 'cancelled', 'diverged'] as const;
-const POLISH_STOPPED_BECAUSE = ['gradient', 'stalled', 'iterations', 'evaluations', 'line-search', 'not-finite', 'cancelled', 'overfitting', 'skipped'] as const;
+const POLISH_STOPPED_BECAUSE = ['gradient', 'stalled', 'iterations', 'evaluations', 'line-search', 'not-finite', 'cancelled', 'overfitting', 'not-converging', 'skipped'] as const;
 
 function checkPolish(c: Checker, value: unknown): void {
   const p = c.rec(value, 'training.polish');

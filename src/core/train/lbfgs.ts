@@ -21,6 +21,8 @@ export interface LbfgsOptions {
   relativeTolerance?: number;
   /** Checked before every iteration: true ends the run ('cancelled') at the best point so far. */
   shouldStop?: () => boolean;
+  /** Told every iteration's Newton decrement (once curvature pairs exist), to follow the progress. */
+  onDecrement?: (decrement: number) => void;
 }
 
 export interface LbfgsResult {
@@ -83,6 +85,7 @@ export function lbfgs(f: (x: Float64Array, g: Float64Array) => number, x: Float6
       for (let i = 0; i < n; i++) dir[i] = -g[i] * scale;
       slope = dot(g, dir);
     }
+    if (s.length > 0) options.onDecrement?.(-slope / 2);
     if (s.length > 0 && -slope / 2 < (options.decrementTolerance ?? 0)) return { value, iterations, evaluations, stoppedBecause: 'gradient' };
     let step = 1;
     let next = Number.NaN;

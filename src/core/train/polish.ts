@@ -29,10 +29,19 @@ export const POLISH_MAX_PARAMETERS = 20_000;
 export const POLISH_TOLERANCE = 3;
 /** L-BFGS iterations between the held-out checks for overfitting. */
 const CHECK_EVERY = 25;
+/**
+ * And at most this many rows in all (passes x training rows): a polish that will not converge (the
+ * cubic kind's, measured on the lattice experiments) spends its whole budget, and without this cap
+ * that was up to 8 times the training (the phi4 experiment went from 9 s to 37 s). 8 million rows
+ * are 500 passes over the teachers' 16,000 (their polishes took up to 300).
+ */
+export const POLISH_MAX_ROWS = 8_000_000;
+
 /** Full passes over the training rows a polish may take after `steps` steps of `batch` rows (0: no polish). */
 export function polishBudget(steps: number, batch: number, nTrain: number, parameters: number): number {
   if (parameters > POLISH_MAX_PARAMETERS) return 0;
-  return Math.min(POLISH_MAX_EVALUATIONS, Math.floor((POLISH_COST_FACTOR * steps * batch) / Math.max(1, nTrain)));
+  const rows = Math.max(1, nTrain);
+  return Math.min(POLISH_MAX_EVALUATIONS, Math.floor((POLISH_COST_FACTOR * steps * batch) / rows), Math.floor(POLISH_MAX_ROWS / rows));
 }
 
 /**
@@ -63,12 +72,16 @@ export function polish(
   // whether the network has begun to fit the training rows' noise: then going on is wasted work.
   let calls = 0;
   let overfitting = false;
+  let hopeless = false;
+  const tolerance = decrementTolerance(rows.nTrain);
+  const progress = new DecrementTrend(tolerance);
   const shouldStop = (): boolean => {
     if (signal?.aborted) return true;
     if (++calls % CHECK_EVERY !== 0) return false;
     const r = pairedRise(lpBefore, flow.logProb(rows.val, rows.nVal));
     overfitting = r.rise > POLISH_TOLERANCE * r.stdErr;
-    return overfitting;
+    hopeless = !overfitting && progress.hopeless(calls, budget);
+    return overfitting || hopeless;
   };
   const res = lbfgs(
     (at, g) => {
@@ -77,7 +90,7 @@ export function polish(
     },
     x,
     // Tolerances at rounding level: it stops when a step no longer lowers the NLL, so that starts in one basin meet.
-    { memory: POLISH_MEMORY, maxIterations: budget, maxEvaluations: budget, gradientTolerance: 1e-10, relativeTolerance: 1e-14, decrementTolerance: decrementTolerance(rows.nTrain), shouldStop },
+    { memory: POLISH_MEMORY, maxIterations: budget, maxEvaluations: budget, gradientTolerance: 1e-10, relativeTolerance: 1e-14, decrementTolerance: tolerance, shouldStop, onDecrement: (v) => progress.add(v) },
   );
   flow.params.set(x);
   const lpAfter = flow.logProb(rows.val, rows.nVal);
@@ -86,7 +99,7 @@ export function polish(
   // Only a converged polish is kept: one stopped by its budget sits at a point that depends on where
   // it began, which is what it was meant to remove.
   const converged = res.stoppedBecause === 'gradient' || res.stoppedBecause === 'stalled';
-  const stoppedBecause = overfitting ? 'overfitting' : res.stoppedBecause;
+  const stoppedBecause = overfitting ? 'overfitting' : hopeless ? 'not-converging' : res.stoppedBecause;
   const kept = converged && Number.isFinite(valAfter) && rise.rise <= POLISH_TOLERANCE * rise.stdErr;
   if (!kept) flow.params.set(before);
   return { ...head, iterations: res.iterations, evaluations: res.evaluations, stoppedBecause, trainNll: [trainBefore, res.value], valNll: [valBefore, valAfter], valRiseStdErr: rise.stdErr, kept, seconds: (performance.now() - t0) / 1000 };
@@ -122,6 +135,38 @@ export function fullBatchNll(flow: Flow, x: Float64Array, n: number, g: Float64A
  */
 const CLOSE_IN_STD_ERRS = 0.001;
 const decrementTolerance = (nTrain: number): number => (CLOSE_IN_STD_ERRS * CLOSE_IN_STD_ERRS) / (2 * nTrain);
+
+/**
+ * Whether a polish is on its way to converging within its budget, from the Newton decrement's trend:
+ * the smallest decrement so far at the end of each window of CHECK_EVERY iterations, and the rate at
+ * which its log fell over the last LOOKBACK windows. A polish that will not converge (the cubic
+ * kind's on the lattices, which crawls) would otherwise spend its whole budget and be undone; one that
+ * converges (the teachers') falls steadily, if noisily (hence the smallest so far, and a long look
+ * back). Judged once LOOKBACK windows have passed, and only when the projection exceeds 1.5 times
+ * the budget, so that a slow start is not cut short.
+ */
+const LOOKBACK = 4;
+
+class DecrementTrend {
+  private best = Number.POSITIVE_INFINITY;
+  private readonly logs: number[] = [];
+
+  constructor(private readonly tolerance: number) {}
+
+  add(decrement: number): void {
+    this.best = Math.min(this.best, decrement);
+  }
+
+  hopeless(iterations: number, budget: number): boolean {
+    this.logs.push(Math.log10(Math.max(this.best, 1e-300)));
+    const k = this.logs.length;
+    if (k <= LOOKBACK) return false;
+    const rate = (this.logs[k - 1] - this.logs[k - 1 - LOOKBACK]) / (LOOKBACK * CHECK_EVERY);
+    if (!(rate < 0)) return true;
+    const remaining = (Math.log10(this.tolerance) - this.logs[k - 1]) / rate;
+    return iterations + remaining > 1.5 * budget;
+  }
+}
 
 const mean = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / a.length;
 
