@@ -40,9 +40,10 @@ export interface SharedBuffers {
  * The float64 engine on two cores: each mini-batch is split in halves (halves.ts), a helper thread
  * (a replica of the flow, rebuilt from its saved form) computes the second half's loss and gradient
  * while this thread computes the first, and the two are combined weighted by their rows: the same
- * arithmetic as the one-thread engine on split batches, to the bit. The hand-off is shared memory and
- * Atomics, not messages: a few microseconds per batch. When the helper has not taken the second half
- * by the time the first is done, this thread takes it (CLAIM).
+ * bits whichever thread computed a half (the one-thread engine sums the whole batch at once and so
+ * rounds differently, ~1e-16 relative). The hand-off is shared memory and Atomics, not messages: a
+ * few microseconds per batch. When the helper has not taken the second half by the time the first is
+ * done, this thread takes it (CLAIM).
  */
 export async function createParallelEngine(first: Flow): Promise<TrainingEngine> {
   let flow = first;
