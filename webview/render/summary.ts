@@ -118,6 +118,7 @@ function polishText(t: ReportTraining): string {
 const POLISH_UNDONE: Record<string, string> = {
   evaluations: 'it had not converged within its budget',
   iterations: 'it had not converged within its budget',
+  'not-converging': 'it was converging too slowly to finish within its budget',
   'line-search': 'the line search could go no further',
   'not-finite': 'the likelihood was not finite',
   cancelled: 'cancelled',
