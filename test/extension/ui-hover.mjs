@@ -112,14 +112,24 @@ export async function uiFocusFromBackgroundTab(page, h /* { findFrame, record, a
     await selectPanelTab(frame, 'diagrams');
     details.push(`before: ${JSON.stringify(await frame.evaluate(panelFocusState))}`);
     // The panel's group is the active one: the explorer opens names.csv there, in front of the panel.
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'names.csv' }).first().click();
-    await page.waitForTimeout(800);
-    const groups = await page.evaluate(() => [...document.querySelectorAll('.editor-group-container')].map((g) => ({
+    // The explorer's rows move while the run's outputs (names.report.json, ...) appear in the list, and
+    // a click can land on the row that took names.csv's place: then the panel's group is made active
+    // again and the click repeated.
+    const editorGroups = () => page.evaluate(() => [...document.querySelectorAll('.editor-group-container')].map((g) => ({
       tabs: [...g.querySelectorAll('.tab')].map((t) => t.textContent?.trim() ?? ''),
       active: g.querySelector('.tab.active')?.textContent?.trim() ?? '',
     })));
-    details.push(`groups: ${JSON.stringify(groups)}`);
-    const panelGroup = groups.find((g) => g.tabs.some((t) => t.includes('Action Lens')));
+    let panelGroup;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'names.csv' }).first().click();
+      await page.waitForTimeout(800);
+      const groups = await editorGroups();
+      details.push(`groups (attempt ${attempt}): ${JSON.stringify(groups)}`);
+      panelGroup = groups.find((g) => g.tabs.some((t) => t.includes('Action Lens')));
+      if (panelGroup?.active.includes('names.csv')) break;
+      await page.locator('.tab', { hasText: 'Action Lens' }).first().click();
+      await page.waitForTimeout(500);
+    }
     if (!panelGroup || !panelGroup.active.includes('names.csv')) throw new Error('names.csv did not come in front of the panel in its group');
     const background = await openHeaderHover(page, 'a*b_c', 'last');
     await background.hover.locator('a', { hasText: 'Open in Action Lens' }).click();
