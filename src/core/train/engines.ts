@@ -6,13 +6,17 @@ import { float64Engine, type EngineChoice, type EngineName, type TrainingEngine 
 
 export type { EngineChoice, EngineName, TrainingEngine } from './engine';
 
-/** From this many variables on, two threads make `learn` faster end to end (docs/PERFORMANCE.md). */
-export const PARALLEL_MIN_DIM = 32;
+/**
+ * From this many variables on, two threads make `learn`'s training faster (docs/PERFORMANCE.md):
+ * measured in the trainer on 2026-12-06, one thread won at d = 32 (by 1.3-1.5x) and d = 64 (1.05-1.4x),
+ * two threads at d = 100 (1.0-1.1x) and d = 196 (1.1x).
+ */
+export const PARALLEL_MIN_DIM = 96;
 
 /**
- * The engine 'auto' picks (docs/PERFORMANCE.md). tfjs never won. Two threads win every training
- * throughput configuration of the bench (1.1-1.5x), but starting the helper costs about 0.15 s,
- * which below d = 32 the final training does not earn back. The choice depends on d only, never on
+ * The engine 'auto' picks (docs/PERFORMANCE.md). tfjs never won. Below PARALLEL_MIN_DIM the helper's
+ * hand-offs and its start (about 0.15 s) cost more than the second core saves in the trainer, though
+ * the pure step is faster on two threads at some of those d. The choice depends on d only, never on
  * the machine, so that a seed reproduces the same model everywhere (the two engines sum a batch's
  * gradient in different orders; the two-thread engine gives the same bits whether the helper or the
  * trainer's thread computed a half, parallel.ts).
