@@ -27,12 +27,12 @@ export const POLISH_MAX_PARAMETERS = 20_000;
  * docs/EXPERIMENTS.md, 40 runs); a larger rise means the network now fits the training rows' noise.
  */
 export const POLISH_TOLERANCE = 3;
-/** L-BFGS iterations between the held-out checks for overfitting. */
+/** L-BFGS iterations between the checks for overfitting (the held-out rows) and for progress (DecrementTrend). */
 const CHECK_EVERY = 25;
 /**
  * And at most this many rows in all (passes x training rows): a polish that will not converge (the
  * cubic kind's, measured on the lattice experiments) spends its whole budget, and without this cap
- * that was up to 8 times the training (the phi4 experiment went from 9 s to 37 s). 8 million rows
+ * that was up to 8 times the training (the phi4 experiment went from 26 s to 42 s). 8 million rows
  * are 500 passes over the teachers' 16,000 (their polishes took up to 300).
  */
 export const POLISH_MAX_ROWS = 8_000_000;
