@@ -2,7 +2,7 @@ import type { MonomialSet } from '../poly/monomial-set';
 import { axpy, constantJet, type Jet } from '../poly/jet';
 import { gemmAB, TRI } from '../linalg/kernels';
 import { luScatter, luUnpack, permuteRows } from './lu';
-import { pivotedLu } from './dense-lu';
+import { pivotedLu, unitLowerSolve, upperSolve } from './dense-lu';
 import { Scratch } from '../linalg/scratch';
 import type { Layer } from './layer';
 import type { LayerKind, TfModule, TfjsLayer } from './layer-kind';
@@ -137,18 +137,8 @@ export class AffineLU implements Layer, LinearStructure {
     for (let r = 0; r < n; r++) {
       const o = r * d;
       for (let i = 0; i < d; i++) g[this.permutation[i]] = y[o + i] - b[i];
-      // Lo h = g (forward substitution, unit diagonal), in place.
-      for (let i = 0; i < d; i++) {
-        let s = g[i];
-        for (let j = 0; j < i; j++) s -= lo[i * d + j] * g[j];
-        g[i] = s;
-      }
-      // Up x = h (back substitution).
-      for (let i = d - 1; i >= 0; i--) {
-        let s = g[i];
-        for (let j = i + 1; j < d; j++) s -= up[i * d + j] * x[o + j];
-        x[o + i] = s / up[i * d + i];
-      }
+      unitLowerSolve(d, lo, g);
+      upperSolve(d, up, g, x, o);
     }
   }
 

@@ -53,15 +53,28 @@ export function luSolve(d: number, lu: Float64Array, pivots: Int32Array, g: Floa
       g[p] = t;
     }
   }
+  unitLowerSolve(d, lu, g);
+  upperSolve(d, lu, g, g, 0);
+}
+
+/** Solves L h = g in place, L unit lower triangular: reads only the strict lower part of `l` (d x d, row-major). */
+export function unitLowerSolve(d: number, l: ArrayLike<number>, g: Float64Array): void {
   for (let i = 0; i < d; i++) {
     let s = g[i];
-    for (let j = 0; j < i; j++) s -= lu[i * d + j] * g[j];
+    for (let j = 0; j < i; j++) s -= l[i * d + j] * g[j];
     g[i] = s;
   }
+}
+
+/**
+ * Solves U x = h, U upper triangular (its diagonal and upper part of `u`, d x d, row-major), into
+ * out[offset], ..., out[offset + d - 1]; `out` may be `h` itself at offset 0 (in place).
+ */
+export function upperSolve(d: number, u: ArrayLike<number>, h: Float64Array, out: Float64Array, offset: number): void {
   for (let i = d - 1; i >= 0; i--) {
-    let s = g[i];
-    for (let j = i + 1; j < d; j++) s -= lu[i * d + j] * g[j];
-    g[i] = s / lu[i * d + i];
+    let s = h[i];
+    for (let j = i + 1; j < d; j++) s -= u[i * d + j] * out[offset + j];
+    out[offset + i] = s / u[i * d + i];
   }
 }
 
