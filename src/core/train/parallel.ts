@@ -78,27 +78,21 @@ export async function createParallelEngine(first: Flow): Promise<TrainingEngine>
       if (!alive || !h) return flow.lossAndGradient(x, n, grad);
       const second = x.subarray(h.n1 * d, n * d);
       const t0 = performance.now();
-      if (!pace.twoThreads()) {
-        // Both halves here (the helper sleeps): what the two threads would compute, to the bit.
-        const l1 = flow.lossAndGradient(x, h.n1, mine);
-        out[p] = flow.lossAndGradient(second, h.n2, out.subarray(0, p));
-        const loss = combineHalves(p, h.n1, l1, mine, h.n2, out, grad);
-        pace.record(performance.now() - t0);
-        return loss;
+      // On two threads the helper is asked for the second half; on one (the machine is busy,
+      // PaceKeeper) it sleeps and this thread computes both, to the same bits.
+      const twoThreads = pace.twoThreads();
+      if (twoThreads) {
+        params.set(flow.params);
+        rows.set(second);
+        control[ROWS] = h.n2;
+        seq++;
+        Atomics.store(control, REQUEST, seq);
+        Atomics.notify(control, REQUEST);
       }
-      params.set(flow.params);
-      rows.set(second);
-      control[ROWS] = h.n2;
-      seq++;
-      Atomics.store(control, REQUEST, seq);
-      Atomics.notify(control, REQUEST);
       const l1 = flow.lossAndGradient(x, h.n1, mine);
-      if (Atomics.compareExchange(control, CLAIM, seq - 1, seq) === seq - 1) {
-        // The helper has not started: the second half is computed here, as the helper would have.
-        out[p] = flow.lossAndGradient(second, h.n2, out.subarray(0, p));
-      } else {
-        waitUntil(control, DONE, (v) => v === seq);
-      }
+      // The second half is computed here when on one thread, or when the helper has not started it.
+      if (!twoThreads || Atomics.compareExchange(control, CLAIM, seq - 1, seq) === seq - 1) out[p] = flow.lossAndGradient(second, h.n2, out.subarray(0, p));
+      else waitUntil(control, DONE, (v) => v === seq);
       const loss = combineHalves(p, h.n1, l1, mine, h.n2, out, grad);
       pace.record(performance.now() - t0);
       return loss;
