@@ -1,3 +1,5 @@
+import { axpy, norm } from '../poly/jet';
+
 /**
  * Limited-memory BFGS (Nocedal & Wright, Numerical Optimization, algorithms 7.4 and 7.5) with a
  * backtracking line search on the Armijo condition. Deterministic: the same start and function give
@@ -65,14 +67,14 @@ export function lbfgs(f: (x: Float64Array, g: Float64Array) => number, x: Float6
     dir.set(g);
     for (let k = s.length - 1; k >= 0; k--) {
       alpha[k] = rho[k] * dot(s[k], dir);
-      axpy(-alpha[k], y[k], dir);
+      axpy(dir, -alpha[k], y[k]);
     }
     // The initial Hessian: scaled by the last pair's curvature, or a first step of unit length.
     const gamma = s.length > 0 ? dot(s[s.length - 1], y[y.length - 1]) / dot(y[y.length - 1], y[y.length - 1]) : 1 / Math.max(norm(g), 1e-300);
     for (let i = 0; i < n; i++) dir[i] *= gamma;
     for (let k = 0; k < s.length; k++) {
       const beta = rho[k] * dot(y[k], dir);
-      axpy(alpha[k] - beta, s[k], dir);
+      axpy(dir, alpha[k] - beta, s[k]);
     }
     for (let i = 0; i < n; i++) dir[i] = -dir[i];
     let slope = dot(g, dir);
@@ -132,11 +134,6 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-function axpy(a: number, x: Float64Array, y: Float64Array): void {
-  for (let i = 0; i < y.length; i++) y[i] += a * x[i];
-}
-
-const norm = (a: Float64Array): number => Math.sqrt(dot(a, a));
 
 function maxAbs(a: Float64Array): number {
   let m = 0;
