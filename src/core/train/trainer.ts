@@ -6,6 +6,7 @@ import { gatherRows } from '../util/rows';
 import { Adam, clipGradient } from './adam';
 import { norm as euclideanNorm } from '../poly/jet';
 import { float64Engine, type TrainingEngine } from './engine';
+import { kernelHeap } from '../linalg/wasm/kernel';
 
 export interface TrainOptions {
   /**
@@ -91,11 +92,25 @@ export function evaluationInterval(nVal: number, batch: number, patience: number
  * Leaves the kept weights in flow.params.
  */
 export async function train(flow: Flow, train: Float64Array, nTrain: number, val: Float64Array, nVal: number, options: TrainOptions): Promise<TrainResult> {
+  const heap = kernelHeap();
+  if (!heap) return optimize(flow, train, nTrain, val, nVal, options, new Float64Array(flow.paramCount));
+  // The gradient lives in the kernel heap: the layers accumulate it and Adam reads it in place,
+  // instead of copying it twice per step. (The parameters stay where they are: in the heap, some
+  // small products would take the kernel instead of the JS loops, which round differently.)
+  const grad = heap.alloc(flow.paramCount);
+  try {
+    return await optimize(flow, train, nTrain, val, nVal, options, grad);
+  } finally {
+    heap.release(grad);
+  }
+}
+
+/** train's loop, with `grad` (paramCount numbers) to hold each step's gradient. */
+async function optimize(flow: Flow, train: Float64Array, nTrain: number, val: Float64Array, nVal: number, options: TrainOptions, grad: Float64Array): Promise<TrainResult> {
   const d = flow.dim;
   const engine = options.engine ?? float64Engine(flow);
   const rng = new Rng(options.seed ^ 0x5eed);
   const adam = new Adam(flow.paramCount, options.learningRate);
-  const grad = new Float64Array(flow.paramCount);
   const lastGood = Float64Array.from(flow.params);
   const best = Float64Array.from(flow.params);
   const batchSize = Math.max(1, Math.min(options.batch, nTrain));

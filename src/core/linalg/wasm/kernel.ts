@@ -4,7 +4,7 @@ import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-bytes';
 import { sharedMemory, WasmHeap } from './heap';
 import { UNITWISE_WASM_BASE64 } from './unitwise-bytes';
 import { UNITWISE_FMA_WASM_BASE64 } from './unitwise-fma-bytes';
-import { loadNativeGemm } from './native';
+import { loadNativeGemm, type NativeGemm } from './native';
 import type { GemmExports, UnitwiseExports } from './exports';
 
 export type { GemmExports, UnitwiseExports } from './exports';
@@ -15,8 +15,8 @@ export type { GemmExports, UnitwiseExports } from './exports';
  * the runtime lacks WebAssembly SIMD or shared memory, or when ACTION_LENS_NO_WASM is set (to
  * measure the plain-JS path); callers then use their JS loops. ACTION_LENS_NO_FMA keeps the
  * kernels on separate multiplies and adds. Where the native product kernel was built (native.ts),
- * it takes over gemmStrided, the training step's products, on the same heap and with the same
- * results to the bit; ACTION_LENS_NO_NATIVE keeps the wasm one.
+ * it takes over gemmStrided, the training step's products, and Adam's step, on the same heap and
+ * with the same results to the bit; ACTION_LENS_NO_NATIVE keeps the wasm ones.
  */
 export type KernelVariant = 'native' | 'fma' | 'plain';
 
@@ -35,6 +35,8 @@ export interface Kernels extends KernelSet {
   variants: { native: KernelSet | null; fma: KernelSet | null; plain: KernelSet };
   /** The native kernel's instruction set ('avx512', 'avx2', 'baseline'), null when it is not in use. */
   nativeIsa: string | null;
+  /** The native kernel itself (null when it is not in use), for the tests' switch between its AVX-512 code and other machines'. */
+  native: NativeGemm | null;
   heap: WasmHeap;
 }
 
@@ -85,12 +87,13 @@ export function loadKernels(): Kernels | null {
     // gives the same model with or without it. A mismatch (an unfused build beside relaxed SIMD, a
     // fused one where the runtime lacks it or ACTION_LENS_NO_FMA is set) keeps the wasm kernel.
     const useNative = native && native.fused === (fma !== null) ? native : null;
-    const nativeSet = useNative ? { gemm: { gemmNT: wasmSet.gemm.gemmNT, gemmStrided: useNative.gemmStrided }, unitwise: wasmSet.unitwise } : null;
+    const nativeSet = useNative ? { gemm: { gemmNT: wasmSet.gemm.gemmNT, gemmStrided: useNative.gemmStrided }, unitwise: { ...wasmSet.unitwise, adam: useNative.adam } } : null;
     kernels = {
       ...(nativeSet ?? wasmSet),
       variant: nativeSet ? 'native' : fma ? 'fma' : 'plain',
       variants: { native: nativeSet, fma, plain },
       nativeIsa: useNative?.isa ?? null,
+      native: useNative,
       heap,
     };
   } catch {
