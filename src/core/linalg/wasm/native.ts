@@ -64,6 +64,8 @@ export function loadNativeGemm(heap: WasmHeap): NativeGemm | null {
     // Built for another platform or Node ABI: the wasm kernel runs.
     return null;
   }
+  // A module built from an older source (one ACTION_LENS_NATIVE_GEMM names, a stale copy) lacks functions.
+  if (!(['run', 'adam', 'blocks', 'bind', 'isa'] as const).every((f) => typeof native[f] === 'function')) return null;
   // The argument block lives in the heap, so each call passes nothing through N-API's argument list:
   // 16 integers, then (for adam) 7 doubles.
   const block = heap.alloc(16);
