@@ -78,16 +78,19 @@ typedef double v8d __attribute__((vector_size(64), aligned(8)));
 
 BLOCK(block8x24, 8, v8d, 8, 3)
 BLOCK(block8x16, 8, v8d, 8, 2)
+BLOCK(block8x8, 8, v8d, 8, 1)
 BLOCK(block8x4, 8, v4d, 4, 1)
 BLOCK(block8x2, 8, v2d, 2, 1)
 BLOCK(block8x1, 8, double, 1, 1)
 BLOCK(block4x24, 4, v8d, 8, 3)
 BLOCK(block4x16, 4, v8d, 8, 2)
+BLOCK(block4x8, 4, v8d, 8, 1)
 BLOCK(block4x4, 4, v4d, 4, 1)
 BLOCK(block4x2, 4, v2d, 2, 1)
 BLOCK(block4x1, 4, double, 1, 1)
 BLOCK(block1x24, 1, v8d, 8, 3)
 BLOCK(block1x16, 1, v8d, 8, 2)
+BLOCK(block1x8, 1, v8d, 8, 1)
 BLOCK(block1x4, 1, v4d, 4, 1)
 BLOCK(block1x2, 1, v2d, 2, 1)
 BLOCK(block1x1, 1, double, 1, 1)
@@ -101,6 +104,7 @@ static inline __attribute__((always_inline)) void panel(int tall, int width, int
 #define BLOCKS(R, r)                                     \
   if (width == 24) block##R##x24(ARGS, r, c, 0, k);      \
   else if (width == 16) block##R##x16(ARGS, r, c, 0, k); \
+  else if (width == 8) block##R##x8(ARGS, r, c, 0, k);   \
   else if (width == 4) block##R##x4(ARGS, r, c, 0, k);   \
   else if (width == 2) block##R##x2(ARGS, r, c, 0, k);   \
   else block##R##x1(ARGS, r, c, 0, k);
@@ -236,8 +240,10 @@ static inline __attribute__((always_inline)) void triangular(int tall, int wide,
  * Any n and m (the wasm kernel needs multiples of 4, so its callers pad and copy). A full product runs
  * in column panels (the panel of B, k x width, stays in the first-level cache while every block of rows
  * passes over it), in blocks of `tall` x `wide` (8 x 24 with AVX-512's 32 registers: 24 accumulators,
- * twice the work per load of B of the 4 x 16 blocks that fit 16 registers), then narrower blocks for
- * the last columns and rows. Blocks only change which entries are computed together, never an entry's
+ * twice the work per load of B of the 4 x 16 blocks that fit 16 registers), then narrower blocks (16,
+ * 8, 4, 2, 1 columns) for the last columns and blocks of 4 and 1 rows for the last rows. Measured on
+ * the training step's products at d = 100: 55-65 GFlop/s with 4 x 16 blocks row by row, 75-93 now;
+ * at d = 32 (32 columns as 16 + 16, not 24 + 4 + 4) the step runs 15-20% faster. Blocks only change which entries are computed together, never an entry's
  * arithmetic, so every shape of block gives the same bits. With triangular flags, each entry's j range
  * and skipping are those of the wasm kernel's 4 x 4 block holding it (triangular).
  */
@@ -250,7 +256,9 @@ static inline __attribute__((always_inline)) void products(int tall, int wide, i
     return;
   }
   for (int c = 0; c < m;) {
-    int width = c + wide <= m ? wide : c + 16 <= m ? 16 : c + 4 <= m ? 4 : c + 2 <= m ? 2 : 1;
+    /* The widest blocks, except that 32 to 39 columns go as 16 + 16 (+ the rest), not 24 + 4 + 4. */
+    int rest = m - c;
+    int width = wide == 24 && (rest >= 40 || (rest >= 24 && rest < 32)) ? 24 : rest >= 16 ? 16 : rest >= 8 ? 8 : rest >= 4 ? 4 : rest >= 2 ? 2 : 1;
     panel(tall, width, n, c, k, ARGS);
     c += width;
   }
