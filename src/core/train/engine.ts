@@ -16,8 +16,12 @@ export type EngineChoice = EngineName | 'auto';
 export interface TrainingEngine {
   /** Reported in the report's model.engine, e.g. 'float64-js' or 'tfjs-wasm'. */
   readonly name: string;
-  /** Mean -ln p over n rows of x (row-major n x d); writes the gradient to grad (overwritten). */
-  lossAndGradient(x: Float64Array, n: number, grad: Float64Array): number;
+  /**
+   * Mean -ln p over n rows of x (row-major n x d); writes the gradient to grad (overwritten).
+   * `whileWaiting`, when given, is called at most once, where the engine would otherwise wait (the
+   * two-thread engine, for its helper): the trainer gathers the next batch there. It must not touch x.
+   */
+  lossAndGradient(x: Float64Array, n: number, grad: Float64Array, whileWaiting?: () => void): number;
   /** Mean -ln p over n rows (the held-out criterion). */
   meanNll(x: Float64Array, n: number): number;
   /**

@@ -73,7 +73,7 @@ export async function createParallelEngine(first: Flow): Promise<TrainingEngine>
 
   return {
     name: 'float64-js-2threads',
-    lossAndGradient(x, n, grad) {
+    lossAndGradient(x, n, grad, whileWaiting) {
       const h = halvesOf(n);
       if (!alive || !h) return flow.lossAndGradient(x, n, grad);
       const second = x.subarray(h.n1 * d, n * d);
@@ -92,7 +92,10 @@ export async function createParallelEngine(first: Flow): Promise<TrainingEngine>
       const l1 = flow.lossAndGradient(x, h.n1, mine);
       // The second half is computed here when on one thread, or when the helper has not started it.
       if (!twoThreads || Atomics.compareExchange(control, CLAIM, seq - 1, seq) === seq - 1) out[p] = flow.lossAndGradient(second, h.n2, out.subarray(0, p));
-      else waitUntil(control, DONE, (v) => v === seq);
+      else {
+        whileWaiting?.();
+        waitUntil(control, DONE, (v) => v === seq);
+      }
       const loss = combineHalves(p, h.n1, l1, mine, h.n2, out, grad);
       pace.record(performance.now() - t0);
       return loss;

@@ -2,8 +2,8 @@ import type { Flow } from '../flow/flow';
 import type { ReportTraining, TrainingPoint } from '../report/schema';
 import { TrainingError } from '../util/errors';
 import { Rng } from '../util/rng';
-import { gatherRows } from '../util/rows';
 import { Adam, clipGradient } from './adam';
+import { Batches } from './batches';
 import { norm as euclideanNorm } from '../poly/jet';
 import { float64Engine, type TrainingEngine } from './engine';
 import { kernelHeap } from '../linalg/wasm/kernel';
@@ -114,8 +114,9 @@ async function optimize(flow: Flow, train: Float64Array, nTrain: number, val: Fl
   const lastGood = Float64Array.from(flow.params);
   const best = Float64Array.from(flow.params);
   const batchSize = Math.max(1, Math.min(options.batch, nTrain));
-  const batch = new Float64Array(batchSize * d);
-  const order = Int32Array.from({ length: nTrain }, (_, i) => i);
+  const batches = new Batches(train, nTrain, d, batchSize, rng);
+  // While the two-thread engine waits for its helper, the next batch is gathered.
+  const prefetch = (): void => batches.prefetch();
   const history: TrainingPoint[] = [];
   const stepsPerEpoch = Math.ceil(nTrain / batchSize);
   const fixedSteps = options.steps;
@@ -130,8 +131,6 @@ async function optimize(flow: Flow, train: Float64Array, nTrain: number, val: Fl
   let bestStep = 0;
   let step = 0;
   let epoch = 0;
-  // Position in the current epoch's shuffled order; an epoch starts when it wraps.
-  let cursor = nTrain;
   let divergenceEvents = 0;
   let failures = 0;
   let stoppedBecause: TrainResult['stoppedBecause'] | null = null;
@@ -150,15 +149,9 @@ async function optimize(flow: Flow, train: Float64Array, nTrain: number, val: Fl
     // One evaluation window of optimizer steps.
     const t0 = process.hrtime.bigint();
     while (sinceEval < evalEvery && step < budget) {
-      if (cursor >= nTrain) {
-        shuffle(order, rng);
-        cursor = 0;
-        epoch++;
-      }
-      const rows = Math.min(batchSize, nTrain - cursor);
-      gatherRows(train, d, order, cursor, rows, batch);
-      cursor += rows;
-      const loss = engine.lossAndGradient(batch, rows, grad);
+      const { x, rows, newEpoch } = batches.take();
+      if (newEpoch) epoch++;
+      const loss = engine.lossAndGradient(x, rows, grad, prefetch);
       // The norm is finite exactly when every entry is, unless squares overflow: then look entry by entry.
       const norm = euclideanNorm(grad);
       if (!Number.isFinite(loss) || (!Number.isFinite(norm) && !grad.every(Number.isFinite))) {
@@ -276,15 +269,6 @@ export function thinHistory(history: TrainingPoint[], bestStep: number): Trainin
   if (history.length <= HISTORY_POINTS) return history;
   const k = Math.ceil(history.length / HISTORY_POINTS);
   return history.filter((p, i) => i % k === 0 || i === history.length - 1 || p.step === bestStep);
-}
-
-function shuffle(a: Int32Array, rng: Rng): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
 }
 
 function elapsed(t0: bigint): number {
