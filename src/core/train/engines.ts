@@ -7,11 +7,15 @@ import { float64Engine, type EngineChoice, type EngineName, type TrainingEngine 
 export type { EngineChoice, EngineName, TrainingEngine } from './engine';
 
 /**
- * From this many variables on, two threads make `learn`'s training faster (docs/PERFORMANCE.md):
- * measured in the trainer on 2026-12-06, one thread won at d = 32 (by 1.3-1.5x) and d = 64 (1.05-1.4x),
- * two threads at d = 100 (1.0-1.1x) and d = 196 (1.1x).
+ * From this many variables on, two threads make `learn`'s training faster (docs/PERFORMANCE.md).
+ * Measured with `learn --steps 2000` on the race's data (L = 2, batch 256), medians of 3-4 fresh
+ * processes, 2026-12-06, after the native kernel's wider blocks made one thread faster: at d = 100
+ * one thread won for the cubic kind (1,213 against 892 steps/s) and tied for the coupling kind (835
+ * against 813); at d = 160 two threads won for the coupling kind (300 against 239) and tied for the
+ * cubic (515 against 529); at d = 196 two threads won for both (312 / 255, 199 / 158). (Before those
+ * blocks: one thread won at d = 32 and 64, two at d = 100 by 1.0-1.1x.)
  */
-export const PARALLEL_MIN_DIM = 96;
+export const PARALLEL_MIN_DIM = 128;
 
 /**
  * The engine 'auto' picks (docs/PERFORMANCE.md). tfjs never won. Below PARALLEL_MIN_DIM the helper's
