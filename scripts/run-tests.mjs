@@ -23,6 +23,10 @@ const noWasm = args.includes('--no-wasm');
 const noNative = args.includes('--no-native');
 const filter = args.filter((a) => a !== '--no-wasm' && a !== '--no-native');
 const files = find('test').filter((f) => filter.length === 0 || filter.some((s) => f.includes(s))).sort();
-const env = { ...process.env, ...(noWasm ? { ACTION_LENS_NO_WASM: '1' } : {}), ...(noNative ? { ACTION_LENS_NO_NATIVE: '1' } : {}) };
+// The bundles the CLI tests run are built once, here, before any test: built by a test file while
+// another runs the CLI (two files run at once), a half-written dist/cli.js made that CLI exit 1.
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+const env = { ...process.env, ACTION_LENS_SKIP_BUILD: '1', ...(noWasm ? { ACTION_LENS_NO_WASM: '1' } : {}), ...(noNative ? { ACTION_LENS_NO_NATIVE: '1' } : {}) };
 const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
 process.exit(res.status ?? 1);

@@ -91,13 +91,17 @@ export async function createParallelEngine(first: Flow): Promise<TrainingEngine>
       }
       const l1 = flow.lossAndGradient(x, h.n1, mine);
       // The second half is computed here when on one thread, or when the helper has not started it.
+      let aside = 0;
       if (!twoThreads || Atomics.compareExchange(control, CLAIM, seq - 1, seq) === seq - 1) out[p] = flow.lossAndGradient(second, h.n2, out.subarray(0, p));
       else {
+        const t1 = performance.now();
         whileWaiting?.();
+        aside = performance.now() - t1;
         waitUntil(control, DONE, (v) => v === seq);
       }
       const loss = combineHalves(p, h.n1, l1, mine, h.n2, out, grad);
-      pace.record(performance.now() - t0);
+      // The trainer's work done while waiting is not the engine's: on one thread it runs outside.
+      pace.record(performance.now() - t0 - aside);
       return loss;
     },
     meanNll: (x, n) => flow.meanNll(x, n),

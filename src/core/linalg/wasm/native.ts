@@ -7,8 +7,8 @@ import type { WasmHeap } from './heap';
 /**
  * The native product kernel (native/gemm.c, built by scripts/build-native.mjs into dist/native/):
  * gemm.wat's gemmStrided and unitwise.wat's adam on the CPU's own vectors, computing in the kernel
- * heap's memory by the same byte offsets. Optional: where it was not built (no C compiler, another platform) the wasm kernel
- * runs, with the same results to the bit.
+ * heap's memory by the same byte offsets. Optional: where it was not built (no C compiler, another
+ * platform) the wasm kernel runs, with the same results to the bit.
  */
 interface NativeModule {
   /** Binds this thread's calls to the heap memory (a view at its offset 0) and the argument block. */
