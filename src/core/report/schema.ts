@@ -182,7 +182,7 @@ export interface ReportPolish {
   evaluations: number;
   /** The budget of evaluations it had. */
   budget: number;
-  /** gradient / stalled: converged; iterations / evaluations: the budget ran out; line-search / not-finite: could go no further; overfitting: the held-out NLL rose beyond the tolerance on the way; not-converging: the Newton decrement fell too slowly to converge within twice the budget; cancelled; skipped (no budget). */
+  /** gradient / stalled: converged; iterations / evaluations: the budget ran out; line-search / not-finite: could go no further; overfitting: the held-out NLL rose beyond the tolerance on the way; not-converging: the Newton decrement fell too slowly to converge within 1.5 times the budget; cancelled; skipped (no budget). */
   stoppedBecause: 'gradient' | 'stalled' | 'iterations' | 'evaluations' | 'line-search' | 'not-finite' | 'cancelled' | 'overfitting' | 'not-converging' | 'skipped';
   /** Mean NLL on the training rows and on the held-out rows, before and after. */
   trainNll: [number, number];

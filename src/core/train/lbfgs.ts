@@ -134,7 +134,6 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-
 function maxAbs(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
